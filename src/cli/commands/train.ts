@@ -1,0 +1,10 @@
+import { defineCommand } from "citty";
+import { WinnowError } from "../../core/errors.ts";
+
+/** Placeholder until this command is built; registered so that `winnow --help` lists it. */
+export const command = defineCommand({
+  meta: { name: "train", description: "(not built yet)" },
+  run() {
+    throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", { message: "winnow train is not built yet" });
+  },
+});
