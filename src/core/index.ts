@@ -4,6 +4,7 @@ export * from "./frameworks/index.ts";
 export * from "./lifecycle/index.ts";
 export * from "./model/index.ts";
 export * from "./qualification/index.ts";
+export * from "./records.ts";
 export * from "./result.ts";
 export * from "./scoring/index.ts";
 export * from "./signals/index.ts";

@@ -1,1 +1,1 @@
-export {};
+export * from "./stages.ts";
