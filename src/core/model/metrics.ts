@@ -1,0 +1,76 @@
+/**
+ * Area under the ROC curve, ties counted as half (Mann-Whitney with mid-ranks). NaN when one class
+ * is absent.
+ *
+ * @example
+ * auc(Uint8Array.from([0, 1]), Float64Array.from([0.2, 0.9])); // 1
+ */
+export function auc(label: Uint8Array, score: ArrayLike<number>): number {
+  const n = label.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a]! - score[b]!);
+  let rankSumPos = 0;
+  let pos = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    const s = score[order[i]!]!;
+    while (j + 1 < n && score[order[j + 1]!]! === s) j++;
+    const midRank = (i + j) / 2 + 1;
+    for (let k = i; k <= j; k++) {
+      if (label[order[k]!]) {
+        rankSumPos += midRank;
+        pos++;
+      }
+    }
+    i = j + 1;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return Number.NaN;
+  return (rankSumPos - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** Probabilities are clipped to [eps, 1 - eps] before the log, as the peers do (1e-6). */
+export const LOG_LOSS_EPS = 1e-6;
+
+/**
+ * Mean binary log loss (cross-entropy) with clipping.
+ *
+ * @example
+ * logLoss(Uint8Array.from([1]), Float64Array.from([0.5])); // 0.6931...
+ */
+export function logLoss(label: Uint8Array, prob: ArrayLike<number>, eps = LOG_LOSS_EPS): number {
+  let s = 0;
+  for (let i = 0; i < label.length; i++) {
+    const p = Math.min(1 - eps, Math.max(eps, prob[i]!));
+    s -= label[i] ? Math.log(p) : Math.log(1 - p);
+  }
+  return s / label.length;
+}
+
+/**
+ * Mean squared error of the probability (Brier score).
+ *
+ * @example
+ * brier(Uint8Array.from([1, 0]), Float64Array.from([0.8, 0.2])); // 0.04
+ */
+export function brier(label: Uint8Array, prob: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < label.length; i++) {
+    const d = prob[i]! - (label[i] ? 1 : 0);
+    s += d * d;
+  }
+  return s / label.length;
+}
+
+/** The three held-out measures the benchmark reports. */
+export type HeldOutMetrics = { readonly auc: number; readonly logloss: number; readonly brier: number };
+
+/** AUC, log loss and Brier in one call. */
+export function heldOutMetrics(label: Uint8Array, prob: ArrayLike<number>): HeldOutMetrics {
+  return { auc: auc(label, prob), logloss: logLoss(label, prob), brier: brier(label, prob) };
+}
+
+/** The logistic function. */
+export function sigmoid(x: number): number {
+  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+}
