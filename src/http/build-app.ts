@@ -1,0 +1,131 @@
+import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+import rateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { registerAuth } from "./auth/authenticate.ts";
+import type { ApiContext, ApiDeps } from "./context.ts";
+import { registerCors } from "./cors.ts";
+import { errorHandler, problemOf, sendProblem } from "./problem.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { keyRoutes } from "./routes/keys.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import type { ServerConfig } from "./server-config.ts";
+import { createWebhookDispatcher, DEFAULT_RETRY } from "./webhooks/dispatcher.ts";
+
+/** REST resources live under this prefix; `/` is left to the browser app. */
+export const API_PREFIX = "/v1";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    winnow: ApiContext;
+  }
+}
+
+/**
+ * Builds the Winnow HTTP API (not listening yet: call `listen`, or `inject` in tests). Closing the
+ * app stops the webhook dispatcher after in-flight requests finish.
+ *
+ * @example
+ * const app = await buildApp(serverConfig({ port: 3000 }), deps);
+ * await app.listen({ host: "127.0.0.1", port: 3000 });
+ */
+export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: config.logRequests ? { level: "info" } : false,
+    bodyLimit: config.bodyLimit,
+    // Close idle keep-alive sockets on close(), but let requests in flight finish.
+    forceCloseConnections: "idle",
+    return503OnClosing: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(errorHandler);
+  // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
+  app.removeContentTypeParser("text/plain");
+  // Routes of the documentation page are public (they describe the API, they expose no data).
+  app.addHook("onRoute", (route) => {
+    if (route.url.startsWith("/docs")) route.config = { ...route.config, permission: "public" };
+  });
+
+  const now = deps.now ?? (() => new Date());
+  const ids = deps.ids ?? randomUUID;
+  const dispatcher = createWebhookDispatcher({
+    repo: deps.webhooks,
+    secretOf: async (id) => deps.webhooks.getSubscription(id),
+    now,
+    ids,
+    policy: deps.webhookRetry ?? DEFAULT_RETRY,
+    onError: (e) => app.log.error({ err: e }, "webhook delivery failed"),
+  });
+  const auth = registerAuth(app, deps.keys, config.keyCacheMs, () => now().getTime());
+  const ctx: ApiContext = { deps, now, ids, webhooks: dispatcher, forgetKeys: auth.forget };
+  app.decorate("winnow", ctx);
+  app.addHook("onClose", async () => dispatcher.stop());
+
+  registerCors(app, config.corsOrigins);
+  if (config.rateLimit) {
+    await app.register(rateLimit, {
+      max: config.rateLimit.max,
+      timeWindow: config.rateLimit.windowMs,
+      keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    });
+  }
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "Winnow API",
+        version: "1",
+        description: "Lead qualification with evidence. See docs/api.md.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key from `winnow keys create`" },
+        },
+      },
+      security: [{ apiKey: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  app.get("/openapi.json", { schema: { hide: true }, config: { permission: "public" } }, async () =>
+    app.swagger(),
+  );
+
+  await app.register(healthRoutes, { ctx });
+  await app.register(
+    async (api) => {
+      await api.register(keyRoutes, { ctx });
+      await api.register(webhookRoutes, { ctx });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const webDist = config.webDist ? resolve(config.webDist) : null;
+  const hasWeb = webDist !== null && existsSync(join(webDist, "index.html"));
+  if (hasWeb) await app.register(fastifyStatic, { root: webDist, prefix: "/", wildcard: false });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split("?")[0] ?? "";
+    // The browser app owns every other GET path (client-side routes): hand it index.html.
+    if (
+      hasWeb &&
+      request.method === "GET" &&
+      !path.startsWith(`${API_PREFIX}/`) &&
+      request.headers.accept?.includes("text/html")
+    ) {
+      return reply.type("text/html; charset=utf-8").sendFile("index.html");
+    }
+    return sendProblem(
+      reply,
+      problemOf("WINNOW_ERR_ROUTE_NOT_FOUND", request.url, `No route ${request.method} ${path}`),
+    );
+  });
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
+import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
+
+/**
+ * What the API is built from: repositories (already connected to a database by the composition
+ * root), a clock and an id source. Tests and benches pass their own; `winnow serve` wires the real ones.
+ */
+export type ApiDeps = {
+  readonly keys: ApiKeyRepository;
+  readonly webhooks: WebhookRepository;
+  readonly idempotency: IdempotencyRepository;
+  /** Throws when the database does not answer (readiness). */
+  readonly ping: () => Promise<void>;
+  readonly now?: () => Date;
+  readonly ids?: () => string;
+  readonly webhookRetry?: RetryPolicy;
+};
+
+/** Handed to every route plugin. */
+export type ApiContext = {
+  readonly deps: ApiDeps;
+  readonly now: () => Date;
+  readonly ids: () => string;
+  readonly webhooks: WebhookDispatcher;
+  /** Forgets cached API-key verdicts (after a revoke). */
+  readonly forgetKeys: () => void;
+};

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** The problem+json body every error response has (documented once, referenced by routes). */
+export const ProblemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    instance: z.string(),
+    code: z.string(),
+    issues: z
+      .array(
+        z.object({
+          path: z.string(),
+          message: z.string(),
+          line: z.number().optional(),
+          column: z.number().optional(),
+        }),
+      )
+      .optional(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  })
+  .meta({ id: "Problem" });
+
+export const IdParams = z.object({ id: z.string().min(1).max(200) });
+
+/** Error responses every authenticated route may give. */
+export const AUTH_ERRORS = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema } as const;
