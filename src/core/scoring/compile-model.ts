@@ -1,0 +1,205 @@
+import type { Instant } from "../records.ts";
+import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
+import { decayFactor } from "./decay.ts";
+import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
+import type { ScoringModel } from "./model-schema.ts";
+import { instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
+import { type Crossing, crossingsBetween } from "./thresholds.ts";
+
+/**
+ * One rule that fired for a lead. `points` is what the rule awarded before decay (summed over the
+ * events it counted), `decayedTo` what is left after decay (whole points), `counted` what reached
+ * the score after group and score caps (`capped` says whether a cap cut it). The `counted` values
+ * of a result's explanation add up to its scores exactly: Σ fit-side = fit, Σ engagement-side =
+ * engagement, Σ all = total.
+ */
+export type ExplanationEntry = {
+  readonly ruleId: string;
+  readonly kind: RuleKind;
+  readonly side: "fit" | "engagement";
+  readonly group: string | null;
+  readonly points: number;
+  readonly decayedTo: number;
+  readonly capped: boolean;
+  readonly counted: number;
+  /** Engagement and negative event rules: how many events the rule counted. */
+  readonly events?: number;
+};
+
+export type ScoreNumbers = {
+  readonly fit: number;
+  readonly engagement: number;
+  readonly total: number;
+  readonly grade: Grade;
+};
+export type ScoreResult = ScoreNumbers & { readonly explanation: readonly ExplanationEntry[] };
+/** The reusable output of the hot path (`scoreInto`). */
+export type MutableScore = { fit: number; engagement: number; total: number; grade: Grade };
+
+export type Scorer = {
+  readonly model: ScoringModel;
+  /** Scores a lead as of `now` (events after `now` are ignored), with the explanation. */
+  score(input: ScoreInput, now: Instant | number): ScoreResult;
+  /** Same on a prepared lead (instants already parsed). */
+  scorePrepared(lead: PreparedLead, nowMs: number): ScoreResult;
+  /** The hot path: numbers only, written into `out`, no allocation. */
+  scoreInto(lead: PreparedLead, nowMs: number, out: MutableScore): MutableScore;
+  /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
+  crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
+};
+
+const MONDAY_MS = Date.UTC(1970, 0, 5);
+
+/**
+ * Compiles a model into a scorer: conditions become closures, event rules are indexed by event
+ * type, and scratch space is allocated once, so scoring a lead allocates nothing on the hot path.
+ * Scores are always derived from the full event list (the ledger), never from running totals.
+ *
+ * @example
+ * const scorer = compileModel(model);
+ * const r = scorer.score({ account, contact, lead, events }, "2026-03-01T00:00:00Z");
+ * r.grade; // "A2"
+ */
+export function compileModel(model: ScoringModel): Scorer {
+  const rules = compileRules(model);
+  const nAttr = rules.attribute.length;
+  const nEvent = rules.event.length;
+  const fired = new Uint8Array(nAttr);
+  const acc = new Float64Array(nEvent);
+  const raw = new Float64Array(nEvent);
+  const count = new Int32Array(nEvent);
+  const bucket = new Float64Array(nEvent);
+  const inBucket = new Int32Array(nEvent);
+  const capLeft = new Float64Array(rules.groupCaps.length);
+  const grades = model.grades;
+  const gradeTable = FIT_LETTERS.flatMap((l) => ENGAGEMENT_BANDS.map((b) => `${l}${b}` as Grade));
+
+  function evaluate(lead: PreparedLead, nowMs: number): void {
+    for (let i = 0; i < nAttr; i++) fired[i] = rules.attribute[i]!.test(lead) ? 1 : 0;
+    acc.fill(0);
+    raw.fill(0);
+    count.fill(0);
+    bucket.fill(Number.NaN);
+    const events = lead.events;
+    for (let e = 0; e < events.length; e++) {
+      const ev = events[e]!;
+      if (ev.atMs > nowMs) break; // sorted: the rest is in the future
+      const idx = rules.byType.get(ev.type);
+      if (idx === undefined) continue;
+      for (let k = 0; k < idx.length; k++) {
+        const r = idx[k]!;
+        const rule = rules.event[r]!;
+        if (rule.where !== null && !rule.where(ev)) continue;
+        const value = rule.points * decayFactor(rule.decay, nowMs - ev.atMs);
+        if (rule.frequency === 0) {
+          acc[r]! += value;
+          raw[r]! += rule.points;
+          count[r]!++;
+        } else if (rule.frequency === 1) {
+          acc[r] = value;
+          raw[r] = rule.points;
+          count[r] = 1;
+        } else {
+          const b = Math.floor((ev.atMs - MONDAY_MS) / rule.periodMs);
+          if (b !== bucket[r]) {
+            bucket[r] = b;
+            inBucket[r] = 0;
+          }
+          if (inBucket[r]! < rule.max) {
+            inBucket[r]!++;
+            acc[r]! += value;
+            raw[r]! += rule.points;
+            count[r]!++;
+          }
+        }
+      }
+    }
+  }
+
+  // One pass shared by the hot path and the explanation, so both always agree.
+  function settle(explain: ExplanationEntry[] | null, out: MutableScore): MutableScore {
+    capLeft.set(rules.groupCaps);
+    let fit = 0;
+    let fitLeft = rules.fitCap;
+    for (let i = 0; i < nAttr; i++) {
+      if (fired[i] === 0) continue;
+      const rule = rules.attribute[i]!;
+      let counted = rule.points;
+      if (counted > 0) {
+        if (rule.capIndex >= 0 && counted > capLeft[rule.capIndex]!) counted = capLeft[rule.capIndex]!;
+        if (counted > fitLeft) counted = fitLeft;
+        if (counted < 0) counted = 0;
+        if (rule.capIndex >= 0) capLeft[rule.capIndex]! -= counted;
+        fitLeft -= counted;
+      }
+      fit += counted;
+      if (explain !== null)
+        explain.push({
+          ruleId: rule.id,
+          kind: rule.kind,
+          side: "fit",
+          group: rule.group,
+          points: rule.points,
+          decayedTo: rule.points,
+          capped: counted !== rule.points,
+          counted,
+        });
+    }
+    let engagement = 0;
+    let engagementLeft = rules.engagementCap;
+    for (let r = 0; r < nEvent; r++) {
+      if (count[r] === 0) continue;
+      const rule = rules.event[r]!;
+      const decayedTo = Math.round(acc[r]!) + 0; // + 0 turns -0 into 0
+      let counted = decayedTo;
+      if (counted > 0) {
+        if (rule.capIndex >= 0 && counted > capLeft[rule.capIndex]!) counted = capLeft[rule.capIndex]!;
+        if (counted > engagementLeft) counted = engagementLeft;
+        if (counted < 0) counted = 0;
+        if (rule.capIndex >= 0) capLeft[rule.capIndex]! -= counted;
+        engagementLeft -= counted;
+      }
+      engagement += counted;
+      if (explain !== null)
+        explain.push({
+          ruleId: rule.id,
+          kind: rule.kind,
+          side: "engagement",
+          group: rule.group,
+          points: raw[r]!,
+          decayedTo,
+          capped: counted !== decayedTo,
+          counted,
+          events: count[r]!,
+        });
+    }
+    out.fit = fit;
+    out.engagement = engagement;
+    out.total = fit + engagement;
+    const letter = fit >= grades.fit.A ? 0 : fit >= grades.fit.B ? 1 : fit >= grades.fit.C ? 2 : 3;
+    const g = grades.engagement;
+    const band = engagement >= g["1"] ? 0 : engagement >= g["2"] ? 1 : engagement >= g["3"] ? 2 : 3;
+    out.grade = gradeTable[letter * 4 + band]!;
+    return out;
+  }
+
+  const scorePrepared = (lead: PreparedLead, nowMs: number): ScoreResult => {
+    evaluate(lead, nowMs);
+    const explanation: ExplanationEntry[] = [];
+    const out = settle(explanation, { fit: 0, engagement: 0, total: 0, grade: "D4" });
+    return { fit: out.fit, engagement: out.engagement, total: out.total, grade: out.grade, explanation };
+  };
+
+  return {
+    model,
+    score: (input, now) => scorePrepared(prepareLead(input), typeof now === "number" ? now : instantMs(now)),
+    scorePrepared,
+    scoreInto(lead, nowMs, out) {
+      evaluate(lead, nowMs);
+      return settle(null, out);
+    },
+    crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
+  };
+}
+
+export type { CompiledRules };
