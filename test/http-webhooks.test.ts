@@ -171,4 +171,46 @@ describe(`webhook delivery to a real receiver (${ENGINE})`, () => {
     });
     expect(gone.statusCode).toBe(404);
   });
+
+  it("creates a subscription once per Idempotency-Key, replays the answer, refuses reuse for another body", async () => {
+    const headers = { ...t.as(t.keys.admin), "idempotency-key": "sub-create-1" };
+    const payload = { url: "http://127.0.0.1:9/hook", events: ["lead.sla_breached"], description: "idem" };
+    const first = await t.app.inject({ method: "POST", url: "/v1/webhooks", headers, payload });
+    const again = await t.app.inject({ method: "POST", url: "/v1/webhooks", headers, payload });
+    expect(first.statusCode).toBe(201);
+    expect(again.statusCode).toBe(201);
+    expect(again.headers["idempotent-replayed"]).toBe("true");
+    expect(again.json()).toEqual(first.json());
+    const list = (await t.app.inject({ url: "/v1/webhooks", headers: t.as(t.keys.admin) })).json().data;
+    expect(list.filter((s: { description: string }) => s.description === "idem")).toHaveLength(1);
+    const reused = await t.app.inject({
+      method: "POST",
+      url: "/v1/webhooks",
+      headers,
+      payload: { ...payload, description: "other" },
+    });
+    expect(reused.statusCode).toBe(422);
+    expect(reused.json().code).toBe("WINNOW_ERR_IDEMPOTENCY_KEY_REUSED");
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/v1/webhooks",
+      headers: { ...headers, "idempotency-key": "has space" },
+      payload,
+    });
+    expect(bad.json().issues).toEqual([
+      { path: "headers.idempotency-key", message: "must be 1-200 visible ASCII characters" },
+    ]);
+    // A request that fails validation never claims its key.
+    const failing = { ...t.as(t.keys.admin), "idempotency-key": "sub-create-2" };
+    const invalid = await t.app.inject({
+      method: "POST",
+      url: "/v1/webhooks",
+      headers: failing,
+      payload: { ...payload, events: [] },
+    });
+    expect(invalid.statusCode).toBe(422);
+    const fixed = await t.app.inject({ method: "POST", url: "/v1/webhooks", headers: failing, payload });
+    expect(fixed.statusCode).toBe(201);
+    expect(fixed.headers["idempotent-replayed"]).toBeUndefined();
+  });
 });

@@ -80,8 +80,12 @@ export interface WebhookRepository {
     readonly at: Instant;
     readonly subscriptionId?: string;
   }): Promise<WebhookDelivery[]>;
-  /** Pending deliveries whose next attempt is due at `now`, oldest first. */
-  due(now: Instant, limit: number): Promise<WebhookDelivery[]>;
+  /**
+   * Claims up to `limit` pending deliveries due at `now` (oldest first) by pushing their next attempt
+   * to `leaseUntil`, so that several servers on one database never send the same attempt twice and a
+   * crash mid-attempt only delays it.
+   */
+  claimDue(now: Instant, leaseUntil: Instant, limit: number): Promise<WebhookDelivery[]>;
   recordAttempt(id: string, attempt: DeliveryAttempt): Promise<WebhookDelivery | null>;
   deliveries(filter: {
     readonly subscriptionId?: string;

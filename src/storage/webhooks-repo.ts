@@ -97,13 +97,17 @@ export function sqlWebhookRepository(sql: ApiSql): WebhookRepository {
       );
       return rows.map(toDelivery);
     },
-    async due(now, limit) {
+    async claimDue(now, leaseUntil, limit) {
       const { rows } = await sql.query<DeliveryRow>(
-        `SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
-         ORDER BY next_attempt_at, id LIMIT $2`,
-        [now, limit],
+        `UPDATE webhook_deliveries SET next_attempt_at = $2
+         WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND next_attempt_at <= $1
+                      ORDER BY next_attempt_at, id LIMIT $3 FOR UPDATE SKIP LOCKED)
+         RETURNING ${DELIVERY_COLUMNS}`,
+        [now, leaseUntil, limit],
       );
-      return rows.map(toDelivery);
+      return rows
+        .map(toDelivery)
+        .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     },
     async recordAttempt(id, a) {
       const status = a.ok ? "succeeded" : a.nextAttemptAt === null ? "failed" : "pending";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { WinnowError } from "../../core/errors.ts";
 import { DELIVERY_STATUSES, type WebhookSubscription } from "../../storage/api-ports.ts";
 import type { ApiContext } from "../context.ts";
+import { idempotent } from "../idempotency.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { WEBHOOK_EVENTS } from "../webhooks/events.ts";
 
@@ -79,18 +80,19 @@ export const webhookRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
         },
       },
     },
-    async (request, reply) => {
-      const sub = await ctx.deps.webhooks.createSubscription({
-        id: ctx.ids(),
-        url: request.body.url,
-        events: [...new Set(request.body.events)],
-        secret: `whsec_${randomBytes(24).toString("base64url")}`,
-        description: request.body.description ?? null,
-        active: true,
-        createdAt: ctx.now().toISOString(),
-      });
-      return reply.code(201).send({ ...publicView(sub), secret: sub.secret });
-    },
+    async (request, reply) =>
+      idempotent(ctx, request, reply, async () => {
+        const sub = await ctx.deps.webhooks.createSubscription({
+          id: ctx.ids(),
+          url: request.body.url,
+          events: [...new Set(request.body.events)],
+          secret: `whsec_${randomBytes(24).toString("base64url")}`,
+          description: request.body.description ?? null,
+          active: true,
+          createdAt: ctx.now().toISOString(),
+        });
+        return { status: 201, body: { ...publicView(sub), secret: sub.secret } };
+      }),
   );
   app.delete(
     "/webhooks/:id",

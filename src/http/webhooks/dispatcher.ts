@@ -107,7 +107,9 @@ export function createWebhookDispatcher(deps: Deps): WebhookDispatcher {
   async function drainOnce(): Promise<number> {
     let done = 0;
     for (;;) {
-      const due = await deps.repo.due(deps.now().toISOString(), 50);
+      const now = deps.now();
+      const lease = new Date(now.getTime() + deps.policy.timeoutMs + 30_000).toISOString();
+      const due = await deps.repo.claimDue(now.toISOString(), lease, 50);
       if (due.length === 0) return done;
       await Promise.all(due.map((d) => attempt(d).catch((e) => deps.onError?.(e))));
       done += due.length;
