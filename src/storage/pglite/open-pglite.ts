@@ -1,0 +1,52 @@
+import { mkdirSync } from "node:fs";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { WinnowError } from "../../core/errors.ts";
+import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
+import { translated } from "../sql-errors.ts";
+
+// int8 and numeric come back as JS numbers on both engines (counts, amounts): see postgres adapter.
+const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
+
+function txClient(tx: Transaction): SqlClient {
+  const client: SqlClient = {
+    async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
+      const r = await translated(() => tx.query<R>(sql, [...params]));
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await translated(() => tx.exec(sql));
+    },
+    // PGlite has one connection: a nested transaction simply joins the outer one.
+    transaction: (fn) => fn(client),
+  };
+  return client;
+}
+
+/**
+ * Opens the embedded engine. `dataDir` is a folder (created on first use) or `memory://` for a
+ * throw-away in-memory database (tests).
+ */
+export async function openPglite(dataDir: string): Promise<Database> {
+  let db: PGlite;
+  try {
+    if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+    db = await PGlite.create(dataDir, { parsers: PARSERS });
+  } catch (error) {
+    throw new WinnowError("WINNOW_ERR_DB_UNAVAILABLE", {
+      message: `Cannot open the database in ${dataDir}`,
+      cause: error,
+    });
+  }
+  return {
+    engine: "pglite",
+    async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
+      const r = await translated(() => db.query<R>(sql, [...params]));
+      return { rows: r.rows, rowCount: r.affectedRows ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await translated(() => db.exec(sql));
+    },
+    transaction: (fn) => translated(() => db.transaction((tx) => fn(txClient(tx)))),
+    close: () => db.close(),
+  };
+}

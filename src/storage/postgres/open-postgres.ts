@@ -1,0 +1,66 @@
+import pg from "pg";
+import { WinnowError } from "../../core/errors.ts";
+import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
+import { translated } from "../sql-errors.ts";
+
+// Same value shapes as the PGlite adapter: int8 and numeric as JS numbers (counts, amounts).
+const TYPES = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === 20 || oid === 1700) return (v: string) => Number(v);
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+function clientOf(
+  run: (sql: string, params: unknown[]) => Promise<pg.QueryResult>,
+): Omit<SqlClient, "transaction"> {
+  return {
+    async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
+      const r = await translated(() => run(sql, [...params]));
+      return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
+    },
+    async exec(sql: string) {
+      await translated(() => run(sql, []));
+    },
+  };
+}
+
+/** Opens a pool on a PostgreSQL server (`postgres://user@host:port/db`). */
+export async function openPostgres(url: string, options: { readonly max?: number } = {}): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, types: TYPES });
+  pool.on("error", () => {
+    // An idle client lost its connection; the pool replaces it. Queries report their own errors.
+  });
+  try {
+    const c = await pool.connect();
+    c.release();
+  } catch (error) {
+    await pool.end().catch(() => undefined);
+    throw new WinnowError("WINNOW_ERR_DB_UNAVAILABLE", {
+      message: `Cannot connect to PostgreSQL: ${(error as Error).message}`,
+      cause: error,
+    });
+  }
+  const base = clientOf((sql, params) => (params.length ? pool.query(sql, params) : pool.query(sql)));
+  return {
+    engine: "postgres",
+    ...base,
+    async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      const conn = await pool.connect();
+      const inner = clientOf((sql, params) => (params.length ? conn.query(sql, params) : conn.query(sql)));
+      const tx: SqlClient = { ...inner, transaction: (nested) => nested(tx) };
+      try {
+        await conn.query("BEGIN");
+        const result = await fn(tx);
+        await conn.query("COMMIT");
+        return result;
+      } catch (error) {
+        await conn.query("ROLLBACK").catch(() => undefined);
+        throw error;
+      } finally {
+        conn.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,110 @@
+import { WinnowError } from "../../core/errors.ts";
+import type { EventInput, EventRepository, IngestOutcome, SqlClient, SqlRow, StoredEvent } from "../ports.ts";
+import { attrs, iso, str, strOrNull } from "./values.ts";
+
+export function toEvent(r: SqlRow): StoredEvent {
+  return {
+    id: str(r["id"]),
+    leadId: str(r["lead_id"]),
+    type: str(r["type"]),
+    occurredAt: iso(r["occurred_at"]),
+    properties: attrs(r["properties"]),
+    idempotencyKey: strOrNull(r["idempotency_key"]),
+    receivedAt: iso(r["received_at"]),
+  };
+}
+
+// One statement per batch: ids are made up front so that inserted rows can be matched back to
+// their input position even without a key; ON CONFLICT skips keys that are already stored.
+const INSERT_BATCH = `
+WITH input AS MATERIALIZED (
+  SELECT x.i, x.key, x.lead_id, x.type, x.occurred_at, coalesce(x.properties, '{}'::jsonb) AS properties,
+         gen_random_uuid()::text AS new_id
+  FROM jsonb_to_recordset($1::jsonb) AS x(i int, key text, lead_id text, type text, occurred_at timestamptz, properties jsonb)
+), ins AS (
+  INSERT INTO events (id, lead_id, type, occurred_at, properties, idempotency_key)
+  SELECT new_id, lead_id, type, occurred_at, properties, key FROM input ORDER BY i
+  ON CONFLICT (idempotency_key) DO NOTHING
+  RETURNING id
+)
+SELECT input.i, input.key, ins.id AS created_id FROM input LEFT JOIN ins ON ins.id = input.new_id`;
+
+async function checkLeads(sql: SqlClient, batch: readonly EventInput[]): Promise<void> {
+  const ids = [...new Set(batch.map((e) => e.leadId))];
+  const r = await sql.query<{ id: string }>(
+    "SELECT id FROM leads WHERE id IN (SELECT jsonb_array_elements_text($1::jsonb))",
+    [JSON.stringify(ids)],
+  );
+  const found = new Set(r.rows.map((row) => row.id));
+  const issues = batch.flatMap((e, i) =>
+    found.has(e.leadId) ? [] : [{ path: `[${i}].leadId`, message: `lead ${e.leadId} does not exist` }],
+  );
+  if (issues.length > 0)
+    throw new WinnowError("WINNOW_ERR_REFERENCE_NOT_FOUND", {
+      message: "Events refer to leads that do not exist",
+      issues,
+    });
+}
+
+export function eventRepository(sql: SqlClient): EventRepository {
+  return {
+    async ingest(batch) {
+      if (batch.length === 0) return [];
+      return sql.transaction(async (tx) => {
+        await checkLeads(tx, batch);
+        // A key repeated inside the batch is stored once; later copies report the first one's id.
+        const firstOfKey = new Map<string, number>();
+        const unique: { i: number; e: EventInput }[] = [];
+        batch.forEach((e, i) => {
+          if (e.key && firstOfKey.has(e.key)) return;
+          if (e.key) firstOfKey.set(e.key, i);
+          unique.push({ i, e });
+        });
+        const payload = unique.map(({ i, e }) => ({
+          i,
+          key: e.key ?? null,
+          lead_id: e.leadId,
+          type: e.type,
+          occurred_at: e.occurredAt,
+          properties: e.properties ?? {},
+        }));
+        const r = await tx.query<{ i: number; key: string | null; created_id: string | null }>(INSERT_BATCH, [
+          JSON.stringify(payload),
+        ]);
+        const idOfKey = new Map<string, string>();
+        const created = new Map<number, string>();
+        for (const row of r.rows) {
+          if (row.created_id) {
+            created.set(row.i, row.created_id);
+            if (row.key) idOfKey.set(row.key, row.created_id);
+          }
+        }
+        const missing = r.rows.filter((row) => !row.created_id && row.key).map((row) => row.key);
+        if (missing.length > 0) {
+          const existing = await tx.query<{ id: string; idempotency_key: string }>(
+            "SELECT id, idempotency_key FROM events WHERE idempotency_key IN (SELECT jsonb_array_elements_text($1::jsonb))",
+            [JSON.stringify(missing)],
+          );
+          for (const row of existing.rows) idOfKey.set(row.idempotency_key, row.id);
+        }
+        return batch.map((e, index): IngestOutcome => {
+          const own = created.get(index);
+          if (own) return { index, id: own, status: "created" };
+          const id = e.key ? idOfKey.get(e.key) : undefined;
+          if (!id)
+            throw new WinnowError("WINNOW_ERR_INTERNAL", {
+              message: `Event ${index} was neither stored nor found`,
+            });
+          return { index, id, status: "duplicate" };
+        });
+      });
+    },
+    async listForLead(leadId, options = {}) {
+      const r = await sql.query(
+        "SELECT * FROM events WHERE lead_id = $1 AND ($2::timestamptz IS NULL OR occurred_at >= $2) ORDER BY occurred_at DESC, id LIMIT $3",
+        [leadId, options.since ?? null, options.limit ?? 1000],
+      );
+      return r.rows.map(toEvent);
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { openDatabase, openStorage } from "../../src/storage/open.ts";
+import type { Database, Engine, Storage } from "../../src/storage/ports.ts";
+
+/**
+ * The engines the integration suite runs on: PGlite always, PostgreSQL when
+ * WINNOW_TEST_DATABASE_URL is set (CI's .ci/run sets it). Each call to `fresh` gives a database of
+ * its own (memory:// PGlite, or a new database on the server) so test files run in parallel.
+ */
+export const ENGINES: readonly Engine[] = process.env["WINNOW_TEST_DATABASE_URL"]
+  ? ["pglite", "postgres"]
+  : ["pglite"];
+
+export type FreshDb = { readonly url: string | null; readonly drop: () => Promise<void> };
+
+async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+  const admin = process.env["WINNOW_TEST_DATABASE_URL"] as string;
+  const name = `winnow_test_${randomBytes(6).toString("hex")}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A fresh, migrated Storage on `engine`; `close` also drops the server database. */
+export async function freshStorage(engine: Engine): Promise<Storage> {
+  if (engine === "pglite") return openStorage({ engine: "pglite", dataDir: "memory://" });
+  const { url, drop } = await createPgDatabase();
+  const storage = await openStorage({ engine: "postgres", url });
+  return {
+    ...storage,
+    close: async () => {
+      await storage.close();
+      await drop();
+    },
+  };
+}
+
+/** A fresh, empty (not migrated) database; for migration tests. `open` gives extra clients on the same database. */
+export async function freshDatabase(
+  engine: Engine,
+): Promise<{ db: Database; open: () => Promise<Database>; close: () => Promise<void> }> {
+  if (engine === "pglite") {
+    const db = await openDatabase({ engine: "pglite", dataDir: "memory://" });
+    return { db, open: async () => db, close: () => db.close() };
+  }
+  const { url, drop } = await createPgDatabase();
+  const db = await openDatabase({ engine: "postgres", url });
+  const extra: Database[] = [];
+  return {
+    db,
+    open: async () => {
+      const d = await openDatabase({ engine: "postgres", url });
+      extra.push(d);
+      return d;
+    },
+    close: async () => {
+      for (const d of extra) await d.close();
+      await db.close();
+      await drop();
+    },
+  };
+}
