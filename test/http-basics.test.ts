@@ -1,12 +1,19 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ENGINE, openTestDb, startTestApi, type TestApi, type TestDb } from "./helpers/http.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { freshStorage } from "./helpers/db.ts";
+import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
 
-describe(`http basics (${ENGINE})`, () => {
+describe.each(ENGINES)("http basics (%s)", (engine) => {
+  let storage: Storage;
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi();
+    storage = await freshStorage(engine);
+    t = await startTestApi(storage);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await storage.close();
+  });
 
   it("answers liveness and readiness without a key", async () => {
     expect((await t.app.inject({ url: "/healthz" })).json()).toEqual({ status: "ok" });
@@ -75,9 +82,10 @@ describe(`http basics (${ENGINE})`, () => {
     const list = await t.app.inject({ url: "/v1/keys", headers: t.as(t.keys.admin) });
     expect(list.body).not.toContain(key);
     expect(list.json().data.map((k: { name: string }) => k.name)).toContain("ci");
-    const raw = await t.db.sql.query<{ key_hash: string }>("SELECT key_hash FROM api_keys WHERE id = $1", [
-      id,
-    ]);
+    const raw = await t.storage.sql.query<{ key_hash: string }>(
+      "SELECT key_hash FROM api_keys WHERE id = $1",
+      [id],
+    );
     expect(raw.rows[0]?.key_hash).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(raw.rows)).not.toContain(key);
 
@@ -150,16 +158,9 @@ describe(`http basics (${ENGINE})`, () => {
     const res = await t.app.inject({ url: "/healthz", headers: { origin: "https://evil.example" } });
     expect(res.headers["access-control-allow-origin"]).toBeUndefined();
   });
-});
 
-describe(`http limits and readiness (${ENGINE})`, () => {
-  let db: TestDb;
-  beforeAll(async () => {
-    db = await openTestDb();
-  });
-  afterAll(async () => db.close());
   it("rate-limits per key with 429 problem+json and Retry-After", async () => {
-    const t = await startTestApi({ rateLimit: { max: 3, windowMs: 60_000 } }, {}, db);
+    const t = await startTestApi(storage, { rateLimit: { max: 3, windowMs: 60_000 } });
     try {
       const codes: number[] = [];
       for (let i = 0; i < 4; i++)
@@ -177,7 +178,7 @@ describe(`http limits and readiness (${ENGINE})`, () => {
   });
 
   it("answers CORS only for configured origins", async () => {
-    const t = await startTestApi({ corsOrigins: ["https://app.example"] }, {}, db);
+    const t = await startTestApi(storage, { corsOrigins: ["https://app.example"] });
     try {
       const pre = await t.app.inject({
         method: "OPTIONS",
@@ -194,7 +195,11 @@ describe(`http limits and readiness (${ENGINE})`, () => {
   });
 
   it("reports not ready (503) when the database does not answer", async () => {
-    const t = await startTestApi({}, { ping: () => Promise.reject(new Error("connection refused")) }, db);
+    const t = await startTestApi(
+      storage,
+      {},
+      { ping: () => Promise.reject(new Error("connection refused")) },
+    );
     try {
       const res = await t.app.inject({ url: "/readyz" });
       expect(res.statusCode).toBe(503);
@@ -205,7 +210,7 @@ describe(`http limits and readiness (${ENGINE})`, () => {
   });
 
   it("finishes in-flight requests when closing, then refuses connections", async () => {
-    const t = await startTestApi({}, {}, db);
+    const t = await startTestApi(storage);
     let release: () => void = () => undefined;
     const gate = new Promise<void>((r) => {
       release = r;

@@ -2,7 +2,9 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffMs, DEFAULT_RETRY } from "../src/http/webhooks/dispatcher.ts";
 import { signatureHeader, verifySignature } from "../src/http/webhooks/sign.ts";
-import { ENGINE, startTestApi, type TestApi } from "./helpers/http.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { freshStorage } from "./helpers/db.ts";
+import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
 
 type Received = { readonly headers: IncomingHttpHeaders; readonly body: string };
 
@@ -54,13 +56,22 @@ describe("webhook signatures", () => {
   });
 });
 
-describe(`webhook delivery to a real receiver (${ENGINE})`, () => {
+describe.each(ENGINES)("webhook delivery to a real receiver (%s)", (engine) => {
+  let storage: Storage;
   let t: TestApi;
   beforeAll(async () => {
-    t = await startTestApi({}, { webhookRetry: { baseMs: 20, maxMs: 100, maxAttempts: 3, timeoutMs: 2000 } });
+    storage = await freshStorage(engine);
+    t = await startTestApi(
+      storage,
+      {},
+      { webhookRetry: { baseMs: 20, maxMs: 100, maxAttempts: 3, timeoutMs: 2000 } },
+    );
     t.app.winnow.webhooks.start(10);
   });
-  afterAll(async () => t.close());
+  afterAll(async () => {
+    await t.close();
+    await storage.close();
+  });
 
   const subscribe = async (url: string, events: string[]) => {
     const res = await t.app.inject({

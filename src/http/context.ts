@@ -1,4 +1,5 @@
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
+import type { Storage } from "../storage/ports.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
 /**
@@ -6,6 +7,7 @@ import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
  * root), a clock and an id source. Tests and benches pass their own; `winnow serve` wires the real ones.
  */
 export type ApiDeps = {
+  readonly storage: Storage;
   readonly keys: ApiKeyRepository;
   readonly webhooks: WebhookRepository;
   readonly idempotency: IdempotencyRepository;

@@ -1,12 +1,8 @@
 import type { Instant } from "../core/records.ts";
+import type { SqlClient } from "./ports.ts";
 
-/**
- * The slice of a SQL client the HTTP API's repositories use: parameterised queries returning rows.
- * Both engines' clients (PGlite and node-postgres) have this shape.
- */
-export type ApiSql = {
-  query<R>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
-};
+/** The SQL slice the HTTP API's repositories use: the same one every repository is written against. */
+export type ApiSql = SqlClient;
 
 /** A timestamptz column as an ISO instant (drivers return Date objects, some configs strings). */
 export function instant(value: Date | string): Instant {
