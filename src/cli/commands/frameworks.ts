@@ -1,10 +1,78 @@
-import { defineCommand } from "citty";
+import { type CommandDef, defineCommand } from "citty";
 import { WinnowError } from "../../core/errors.ts";
+import { getFramework, listFrameworks } from "../../core/frameworks/registry.ts";
+import type { Framework } from "../../core/frameworks/types.ts";
+import { LEVELS } from "../../core/qualification/elements.ts";
+import { EXIT } from "../exit-codes.ts";
+import { printJson, println } from "../io.ts";
 
-/** Placeholder until this command is built; registered so that `winnow --help` lists it. */
-export const command = defineCommand({
-  meta: { name: "frameworks", description: "(not built yet)" },
-  run() {
-    throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", { message: "winnow frameworks is not built yet" });
+/** A framework with its criteria grouped by level, as printed by `--json`. */
+export function frameworkView(f: Framework) {
+  return {
+    id: f.id,
+    name: f.name,
+    summary: f.summary,
+    bestFor: f.bestFor,
+    caveats: f.caveats,
+    custom: f.custom,
+    levels: Object.fromEntries(LEVELS.map((level) => [level, f.criteria.filter((c) => c.level === level)])),
+  };
+}
+
+function printFramework(f: Framework): void {
+  println(`${f.name} (${f.id}) — ${f.summary}`);
+  if (f.bestFor) println(`  best for: ${f.bestFor}`);
+  if (f.caveats) println(`  caveats:  ${f.caveats}`);
+  const width = Math.max(...f.criteria.map((c) => c.id.length));
+  for (const level of LEVELS) {
+    const criteria = f.criteria.filter((c) => c.level === level);
+    if (criteria.length === 0) {
+      if (level === "organization")
+        println("  organization level: checked against your ICP (--icp), whatever the framework");
+      continue;
+    }
+    println(`  ${level} level:`);
+    for (const c of criteria) {
+      println(
+        `    ${c.id.padEnd(width)}  ${c.required ? "required" : "optional"}  reads ${c.elements.join(", ")}`,
+      );
+      println(`    ${" ".repeat(width)}  ${c.satisfiedWhen}`);
+    }
+  }
+}
+
+export const command: CommandDef = defineCommand({
+  meta: {
+    name: "frameworks",
+    description: "List qualification frameworks and their criteria, grouped by level",
   },
-});
+  args: {
+    framework: {
+      type: "positional",
+      required: false,
+      description: "Show only this framework (bant, meddic, ...)",
+    },
+    json: { type: "boolean", description: "Print JSON instead of text" },
+  },
+  run({ args }) {
+    let frameworks = listFrameworks();
+    if (args.framework) {
+      const one = getFramework(args.framework);
+      if (!one) {
+        throw new WinnowError("WINNOW_ERR_FRAMEWORK_NOT_FOUND", {
+          message: `There is no framework "${args.framework}" (built in: ${frameworks.map((f) => f.id).join(", ")})`,
+        });
+      }
+      frameworks = [one];
+    }
+    if (args.json) {
+      printJson(frameworks.map(frameworkView));
+      return EXIT.ok;
+    }
+    frameworks.forEach((f, i) => {
+      if (i > 0) println();
+      printFramework(f);
+    });
+    return EXIT.ok;
+  },
+}) as CommandDef;

@@ -1,1 +1,13 @@
-export {};
+export * from "./anum.ts";
+export * from "./bant.ts";
+export * from "./champ.ts";
+export * from "./define-framework.ts";
+export * from "./faint.ts";
+export * from "./gpctba-ci.ts";
+export * from "./meddic.ts";
+export * from "./questions/check-library.ts";
+export * from "./questions/check-question.ts";
+export * from "./questions/library.ts";
+export * from "./questions/types.ts";
+export * from "./registry.ts";
+export * from "./types.ts";

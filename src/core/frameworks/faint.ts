@@ -1,0 +1,61 @@
+import { criterion, type Framework } from "./types.ts";
+
+/** FAINT: funds, authority, interest, need, timing — for purchases nobody planned. */
+export const FAINT: Framework = {
+  id: "faint",
+  name: "FAINT",
+  summary: "For unplanned purchases: the means to pay matter, a budget line does not; interest counts.",
+  bestFor: "Outbound and new-category sales where buyers have not budgeted for what they have not seen.",
+  caveats: "Interest can be mere curiosity; pair it with a real need before advancing.",
+  custom: false,
+  criteria: [
+    criterion({
+      id: "funds",
+      name: "Funds",
+      description: "The company has the money to buy, whether or not it is set aside.",
+      elements: ["budget"],
+      level: "opportunity",
+      required: true,
+      rule: { qualifiers: { budget: { allocated: "met", capacity: "met" } } },
+      satisfiedWhen: "Capacity to pay is enough; no allocated budget is needed.",
+      questionFocus: ["capacity"],
+    }),
+    criterion({
+      id: "authority",
+      name: "Authority",
+      description: "The contact can decide or drive the purchase.",
+      elements: ["authority"],
+      level: "stakeholder",
+      required: true,
+      satisfiedWhen: "The contact's decision power is claimed or verified.",
+    }),
+    criterion({
+      id: "interest",
+      name: "Interest",
+      description: "Curiosity about a better way of working that we could bring.",
+      elements: ["interest"],
+      level: "opportunity",
+      required: true,
+      satisfiedWhen: "The buyer shows interest in changing how things are done.",
+    }),
+    criterion({
+      id: "need",
+      name: "Need",
+      description: "A need our product meets.",
+      elements: ["need"],
+      level: "opportunity",
+      required: true,
+      satisfiedWhen: "A need is stated.",
+    }),
+    criterion({
+      id: "timing",
+      name: "Timing",
+      description: "When a purchase could happen.",
+      elements: ["timeline"],
+      level: "opportunity",
+      required: true,
+      rule: { horizonDays: 365 },
+      satisfiedWhen: "A timing within a year; later means not now (nurture).",
+    }),
+  ],
+};
