@@ -1,3 +1,4 @@
+import type { ReEntry, VerdictOutcome } from "../core/lifecycle/reasons.ts";
 import type { EntryPath, Stage } from "../core/lifecycle/stages.ts";
 import type {
   Account,
@@ -53,11 +54,7 @@ export type StoredContact = Contact & Versioned;
 export type StoredDeal = Deal & Versioned;
 
 /** Re-entry criteria a recycled lead carries: when it may come back to MQL. */
-export type ReEntry = {
-  readonly after: Instant | null;
-  readonly minScore: number | null;
-  readonly note: string | null;
-};
+export type { ReEntry, VerdictOutcome };
 
 export type StoredLead = Lead &
   Versioned & {
@@ -74,8 +71,12 @@ export type StoredEvent = BehaviourEvent & {
 };
 export type StoredActivity = Activity & { readonly createdAt: Instant };
 
-export const VERDICT_OUTCOMES = ["advance", "nurture", "disqualify-contact", "disqualify"] as const;
-export type VerdictOutcome = (typeof VERDICT_OUTCOMES)[number];
+export const VERDICT_OUTCOMES = [
+  "advance",
+  "nurture",
+  "disqualify-contact",
+  "disqualify",
+] as const satisfies readonly VerdictOutcome[];
 
 /** One saved version of a lead's scorecard (evidence is kept as the JSON the qualification core reads). */
 export type StoredScorecard = {

@@ -20,5 +20,9 @@ export const LIFECYCLE_ERRORS = {
     message: "The lead's entry path does not allow entering at that stage",
     status: 409,
   },
+  WINNOW_ERR_RE_ENTRY_NOT_MET: {
+    message: "The recycled lead does not meet its re-entry criteria yet",
+    status: 409,
+  },
   WINNOW_ERR_LIFECYCLE_CONFIG: { message: "The lifecycle configuration is not valid", status: 422 },
 } as const satisfies ErrorTable;
