@@ -1,0 +1,101 @@
+import { useMemo, useState } from "react";
+import { createApi } from "./api/client.ts";
+import { ApiContext } from "./api/context.ts";
+import { match, navigate, useLocation } from "./router.ts";
+import { Dashboard } from "./screens/dashboard.tsx";
+import { Discovery } from "./screens/discovery.tsx";
+import { Inbox } from "./screens/inbox.tsx";
+import { LeadPage } from "./screens/lead-page.tsx";
+import { ScoringConsole } from "./screens/scoring.tsx";
+import { Settings } from "./screens/settings.tsx";
+import { SignIn } from "./screens/sign-in.tsx";
+import { clearSession, loadSession, SCREENS_BY_ROLE, type Session } from "./session.ts";
+
+const NAV = [
+  { id: "inbox", label: "Inbox", href: "/" },
+  { id: "dashboard", label: "Dashboard", href: "/dashboard" },
+  { id: "scoring", label: "Scoring", href: "/scoring" },
+  { id: "settings", label: "Settings", href: "/settings" },
+] as const;
+
+function NavLink({ href, label, active }: { href: string; label: string; active: boolean }) {
+  return (
+    <a
+      href={href}
+      aria-current={active ? "page" : undefined}
+      onClick={(e) => {
+        if (e.metaKey || e.ctrlKey || e.shiftKey) return;
+        e.preventDefault();
+        navigate(href);
+      }}
+    >
+      {label}
+    </a>
+  );
+}
+
+function Routes({ path }: { path: string }) {
+  let m = match("/leads/:id/discovery", path);
+  if (m) return <Discovery leadId={m["id"] ?? ""} />;
+  m = match("/leads/:id", path);
+  if (m) return <LeadPage leadId={m["id"] ?? ""} />;
+  if (path === "/dashboard") return <Dashboard />;
+  if (path === "/scoring") return <ScoringConsole />;
+  if (path === "/settings") return <Settings />;
+  if (path === "/discovery") return <Discovery leadId={null} />;
+  return <Inbox />;
+}
+
+/** The app shell: sign-in gate, top navigation by role, and the current screen. */
+export function App() {
+  const [session, setSession] = useState<Session | null>(loadSession);
+  const location = useLocation();
+  const api = useMemo(
+    () =>
+      session
+        ? createApi(session.key, () => {
+            clearSession();
+            setSession(null);
+          })
+        : null,
+    [session],
+  );
+
+  if (!session || !api) return <SignIn onSignedIn={setSession} />;
+  const allowed: readonly string[] = SCREENS_BY_ROLE[session.role];
+  const section = location.path.startsWith("/leads") ? "inbox" : location.path.slice(1) || "inbox";
+
+  return (
+    <ApiContext.Provider value={{ api, session }}>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Winnow</span>
+        <nav aria-label="Main">
+          {NAV.filter((n) => allowed.includes(n.id)).map((n) => (
+            <NavLink key={n.id} href={n.href} label={n.label} active={section === n.id} />
+          ))}
+        </nav>
+        <span className="who">
+          {session.name} · {session.role}
+          {session.subject ? ` (${session.subject})` : ""}
+        </span>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            clearSession();
+            setSession(null);
+            navigate("/");
+          }}
+        >
+          Sign out
+        </button>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Routes path={location.path} />
+      </main>
+    </ApiContext.Provider>
+  );
+}

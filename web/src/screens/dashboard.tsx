@@ -1,0 +1,3 @@
+export function Dashboard(_props: Record<string, unknown>) {
+  return <p>Dashboard is coming.</p>;
+}

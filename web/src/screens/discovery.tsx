@@ -1,0 +1,3 @@
+export function Discovery(_props: Record<string, unknown>) {
+  return <p>Discovery is coming.</p>;
+}

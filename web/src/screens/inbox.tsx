@@ -1,0 +1,3 @@
+export function Inbox(_props: Record<string, unknown>) {
+  return <p>Inbox is coming.</p>;
+}

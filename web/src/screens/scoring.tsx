@@ -1,0 +1,3 @@
+export function ScoringConsole(_props: Record<string, unknown>) {
+  return <p>ScoringConsole is coming.</p>;
+}

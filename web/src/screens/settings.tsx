@@ -1,0 +1,13 @@
+import { KeysPanel } from "./settings-keys.tsx";
+import { WebhooksPanel } from "./settings-webhooks.tsx";
+
+/** Settings (admin): API keys, webhooks with their delivery log, and the workspace configuration. */
+export function Settings() {
+  return (
+    <div>
+      <h1>Settings</h1>
+      <KeysPanel />
+      <WebhooksPanel />
+    </div>
+  );
+}
