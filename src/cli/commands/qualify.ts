@@ -6,6 +6,7 @@ import { defineFramework } from "../../core/frameworks/define-framework.ts";
 import { isQuestionLang } from "../../core/frameworks/questions/library.ts";
 import { QUESTION_LANGS } from "../../core/frameworks/questions/types.ts";
 import type { Framework } from "../../core/frameworks/types.ts";
+import { explainDisagreement } from "../../core/qualification/compare.ts";
 import { LEVELS } from "../../core/qualification/elements.ts";
 import type { Scorecard } from "../../core/qualification/evidence.ts";
 import { type IcpProfile, parseIcpProfile } from "../../core/qualification/icp.ts";
@@ -163,12 +164,27 @@ export const command: CommandDef = defineCommand({
         ...(args.now ? { now: args.now } : {}),
       }),
     );
+    const disagreements = verdicts
+      .slice(1)
+      .flatMap((v) => (verdicts[0] ? explainDisagreement(verdicts[0], v) : []));
     if (args.json) printJson(verdicts.length === 1 ? verdicts[0] : verdicts);
     else {
       println(`${scorecard.title ?? scorecard.id ?? args.scorecard}`);
+      if (verdicts.length > 1) {
+        println(
+          verdicts
+            .map((v) => `${v.framework.name} → ${v.outcome}${v.failedLevel ? ` (${v.failedLevel})` : ""}`)
+            .join("  ·  "),
+        );
+      }
       for (const v of verdicts) {
         println();
         printVerdict(v);
+      }
+      if (disagreements.length > 0) {
+        println();
+        println("Why the frameworks disagree:");
+        for (const line of disagreements) println(`  - ${line}`);
       }
     }
     // several frameworks: the first one listed decides the exit code

@@ -1,3 +1,4 @@
+export * from "./compare.ts";
 export * from "./elements.ts";
 export * from "./evaluate-criterion.ts";
 export * from "./evidence.ts";

@@ -26,7 +26,7 @@ export type NextQuestionsOptions = JudgeOptions & {
   readonly extraQuestions?: readonly Question[];
 };
 
-const article = (word: string): string => (/^[aeiou]/i.test(word) ? "an" : "a");
+const article = (word: string): string => (/^[aeio]/i.test(word) ? "an" : "a");
 
 type Gap = {
   readonly result: CriterionResult;
@@ -96,6 +96,7 @@ export function questionsForGaps(
       asked.add(question.id);
       coveredInRound.add(question.element);
       const what = gap.unverified ? "is only claimed; verify it" : "is not known yet";
+      const forWhom = judgement.outcome === "disqualify-contact" ? "Ask a new contact — " : "";
       const askThisContact = !persona || persona.speaksTo.includes(question.element);
       out.push({
         criterion: gap.result.criterion,
@@ -104,7 +105,7 @@ export function questionsForGaps(
         required: gap.result.required,
         element: question.element,
         question,
-        why: `${gap.result.name} (${gap.result.level}${gap.result.required ? ", required" : ""}) ${what}: ${ELEMENT_INFO[question.element].name.toLowerCase()}${askThisContact ? "" : ` — ${article(persona?.name ?? "")} ${persona?.name.toLowerCase()} rarely knows this; ask someone else too`}`,
+        why: `${forWhom}${gap.result.name} (${gap.result.level}${gap.result.required ? ", required" : ""}) ${what}: ${ELEMENT_INFO[question.element].name.toLowerCase()}${askThisContact ? "" : ` — ${article(persona?.name ?? "")} ${persona?.name.toLowerCase()} rarely knows this; ask someone else too`}`,
         askThisContact,
       });
     });

@@ -90,7 +90,7 @@ export const EN_STAKEHOLDER: readonly Question[] = [
   {
     id: "eb.care",
     element: "economic_buyer",
-    text: "What does that person care about most when approving spend?",
+    text: "Who controls the budget for this, and what do they weigh most when approving spend?",
     roles: ["champion", "influencer"],
   },
   // champion
