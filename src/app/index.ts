@@ -1,0 +1,5 @@
+export * from "./deals.ts";
+export * from "./events.ts";
+export * from "./move-lead.ts";
+export * from "./records.ts";
+export * from "./scorecards.ts";
