@@ -23,7 +23,9 @@ function printFramework(f: Framework): void {
   println(`${f.name} (${f.id}) — ${f.summary}`);
   if (f.bestFor) println(`  best for: ${f.bestFor}`);
   if (f.caveats) println(`  caveats:  ${f.caveats}`);
-  const width = Math.max(...f.criteria.map((c) => c.id.length));
+  const label = (c: Framework["criteria"][number]) =>
+    c.name.toLowerCase().replace(/\s+/g, "_") === c.id ? c.name : `${c.name} (${c.id})`;
+  const width = Math.max(...f.criteria.map((c) => label(c).length));
   for (const level of LEVELS) {
     const criteria = f.criteria.filter((c) => c.level === level);
     if (criteria.length === 0) {
@@ -34,7 +36,7 @@ function printFramework(f: Framework): void {
     println(`  ${level} level:`);
     for (const c of criteria) {
       println(
-        `    ${c.id.padEnd(width)}  ${c.required ? "required" : "optional"}  reads ${c.elements.join(", ")}`,
+        `    ${label(c).padEnd(width)}  ${c.required ? "required" : "optional"}  reads ${c.elements.join(", ")}`,
       );
       println(`    ${" ".repeat(width)}  ${c.satisfiedWhen}`);
     }

@@ -65,3 +65,14 @@ export type Scorecard = {
 export function evidenceOf(scorecard: Scorecard, element: ElementId): EvidenceRecord | undefined {
   return scorecard.evidence[element];
 }
+
+/**
+ * A copy of the scorecard with one element's evidence replaced (the scorecard itself is not changed).
+ *
+ * @example
+ * const next = withEvidence(card, { element: "metrics", state: "verified", quote: "4 hours a day", source: "call",
+ *   recordedBy: "ana", recordedAt: "2026-03-02T10:00:00Z" });
+ */
+export function withEvidence(scorecard: Scorecard, record: EvidenceRecord): Scorecard {
+  return { ...scorecard, evidence: { ...scorecard.evidence, [record.element]: record } };
+}

@@ -21,7 +21,7 @@ function levelsBefore(
   verb: "pass" | "stand" = "pass",
 ): string {
   const before = LEVELS.slice(0, LEVELS.indexOf(level));
-  const passed = before.filter((l) => coverage[l].status === "pass" && coverage[l].total > 0);
+  const passed = before.filter((l) => coverage[l].status === "pass");
   const open = before.filter((l) => coverage[l].status === "open");
   const parts: string[] = [];
   if (passed.length > 0)

@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ALL_VERIFIED, card, NOW } from "../../../test/qualification-fixtures.ts";
+import { ALL_VERIFIED, card, NOW, rec } from "../../../test/qualification-fixtures.ts";
 import { FRAMEWORKS } from "../frameworks/registry.ts";
+import { withEvidence } from "./evidence.ts";
 import type { IcpProfile } from "./icp.ts";
 import { parseScorecard } from "./scorecard-schema.ts";
 import { qualify } from "./verdict.ts";
@@ -144,6 +145,19 @@ describe("qualify: unknown is not failed; not now is nurture", () => {
     expect(
       qualify(card({ ...ALL_VERIFIED, timeline: { state: "claimed", date: "2026-09-01" } }), "anum").outcome,
     ).toBe("nurture");
+  });
+
+  it("marks a level with nothing to check as unchecked, not passed", () => {
+    const v = qualify(card(ALL_VERIFIED), "bant", { now: NOW });
+    expect(v.coverage.organization.status).toBe("unchecked");
+    expect(v.explanation).not.toContain("organization");
+  });
+
+  it("withEvidence records an answer without changing the original scorecard", () => {
+    const before = card({});
+    const after = withEvidence(before, rec("need", { state: "failed", quote: "We're fine as we are." }));
+    expect(before.evidence.need).toBeUndefined();
+    expect(qualify(after, "bant", { now: NOW }).outcome).toBe("disqualify");
   });
 
   it("is deterministic: the same input gives the same verdict", () => {

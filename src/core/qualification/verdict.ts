@@ -21,7 +21,8 @@ export type VerdictReason = {
 
 /** What is known and what is still missing at one level. */
 export type LevelCoverage = {
-  readonly status: "pass" | "fail" | "not-now" | "open";
+  /** `unchecked` when nothing applies at this level (e.g. no ICP given and no fit evidence). */
+  readonly status: "pass" | "fail" | "not-now" | "open" | "unchecked";
   readonly total: number;
   readonly known: number;
   readonly unknown: number;
@@ -64,7 +65,8 @@ function coverageOf(level: Level, criteria: readonly CriterionResult[]): LevelCo
   const here = criteria.filter((c) => c.level === level);
   const unknown = here.filter((c) => c.status === "unknown");
   const missing = unknown.filter((c) => c.required).map((c) => c.criterion);
-  let status: LevelCoverage["status"] = missing.length > 0 ? "open" : "pass";
+  let status: LevelCoverage["status"] =
+    here.length === 0 ? "unchecked" : missing.length > 0 ? "open" : "pass";
   if (here.some((c) => c.status === "failed")) status = "fail";
   else if (here.some((c) => c.status === "deferred")) status = "not-now";
   return {
