@@ -11,8 +11,14 @@ import { registerAuth } from "./auth/authenticate.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { registerCors } from "./cors.ts";
 import { errorHandler, problemOf, sendProblem } from "./problem.ts";
+import { accountRoutes } from "./routes/accounts.ts";
+import { activityRoutes } from "./routes/activities.ts";
+import { eventRoutes } from "./routes/events.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
+import { leadRoutes } from "./routes/leads.ts";
+import { reportRoutes } from "./routes/reports.ts";
+import { scoringModelRoutes } from "./routes/scoring-models.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import type { ServerConfig } from "./server-config.ts";
 import { createWebhookDispatcher, DEFAULT_RETRY } from "./webhooks/dispatcher.ts";
@@ -101,8 +107,18 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
   await app.register(healthRoutes, { ctx });
   await app.register(
     async (api) => {
-      await api.register(keyRoutes, { ctx });
-      await api.register(webhookRoutes, { ctx });
+      for (const routes of [
+        keyRoutes,
+        webhookRoutes,
+        accountRoutes,
+        leadRoutes,
+        eventRoutes,
+        activityRoutes,
+        reportRoutes,
+        scoringModelRoutes,
+      ]) {
+        await api.register(routes, { ctx });
+      }
     },
     { prefix: API_PREFIX },
   );

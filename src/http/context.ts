@@ -1,5 +1,5 @@
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
-import type { Storage } from "../storage/ports.ts";
+import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
 /**
@@ -16,6 +16,8 @@ export type ApiDeps = {
   readonly now?: () => Date;
   readonly ids?: () => string;
   readonly webhookRetry?: RetryPolicy;
+  /** Runs after events are stored (rescoring, threshold webhooks); set by the composition root. */
+  readonly afterIngest?: (events: readonly EventInput[], outcomes: readonly IngestOutcome[]) => Promise<void>;
 };
 
 /** Handed to every route plugin. */

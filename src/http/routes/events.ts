@@ -1,0 +1,116 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { WinnowError } from "../../core/errors.ts";
+import type { EventInput as StoredEventInput } from "../../storage/ports.ts";
+import type { ApiContext } from "../context.ts";
+import { visibleLead } from "../lead-access.ts";
+import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { EventInput, EventSchema } from "../schemas/records.ts";
+
+const Outcome = z.object({
+  index: z.number().int(),
+  id: z.string(),
+  status: z.enum(["created", "duplicate"]),
+});
+const MAX_BATCH = 1000;
+
+/**
+ * Behaviour events: durable (stored before the answer) and idempotent by the client's `key`, so that
+ * a retried request never counts an event twice. A batch is all-or-nothing.
+ */
+export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const tags = ["events"];
+  const { storage } = ctx.deps;
+  const toInput = (e: z.infer<typeof EventInput>): StoredEventInput => ({
+    key: e.key ?? null,
+    leadId: e.leadId,
+    type: e.type,
+    occurredAt: e.occurredAt,
+    properties: e.properties ?? {},
+  });
+  const ingest = async (batch: StoredEventInput[]) => {
+    const outcomes = await storage.events.ingest(batch);
+    await ctx.deps.afterIngest?.(batch, outcomes);
+    return outcomes;
+  };
+
+  app.post(
+    "/events",
+    {
+      config: { permission: "events:write" },
+      schema: {
+        tags,
+        summary: "Record one behaviour event (201 when stored, 200 when its key was already stored)",
+        body: EventInput,
+        response: { 200: Outcome, 201: Outcome, 422: ProblemSchema, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) => {
+      const [outcome] = await ingest([toInput(request.body)]);
+      if (!outcome)
+        throw new WinnowError("WINNOW_ERR_INTERNAL", { message: "The event was neither stored nor found" });
+      return reply.code(outcome.status === "created" ? 201 : 200).send(outcome);
+    },
+  );
+
+  app.post(
+    "/events/batch",
+    {
+      config: { permission: "events:write" },
+      schema: {
+        tags,
+        summary: `Record up to ${MAX_BATCH} events in one transaction (all or nothing)`,
+        body: z.object({ events: z.array(EventInput).min(1).max(MAX_BATCH) }),
+        response: {
+          200: z.object({
+            created: z.number().int(),
+            duplicates: z.number().int(),
+            results: z.array(Outcome),
+          }),
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      try {
+        const results = await ingest(request.body.events.map(toInput));
+        const created = results.filter((r) => r.status === "created").length;
+        return { created, duplicates: results.length - created, results };
+      } catch (error) {
+        // Storage reports `[i].leadId`; say where that is in the request.
+        const e = error as { issues?: { path: string; message: string }[] };
+        if (Array.isArray(e.issues))
+          e.issues = e.issues.map((i) => ({
+            ...i,
+            path: `body.events${i.path.startsWith("[") ? "." : ""}${i.path.replace(/^\[(\d+)\]/, "$1")}`,
+          }));
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    "/leads/:id/events",
+    {
+      config: { permission: "leads:read" },
+      schema: {
+        tags,
+        summary: "A lead's events, newest first",
+        params: IdParams,
+        querystring: z.object({
+          since: z.iso.datetime({ offset: true }).optional(),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+        }),
+        response: { 200: z.object({ data: z.array(EventSchema) }), 404: ProblemSchema, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      await visibleLead(storage, request, request.params.id);
+      const { since, limit } = request.query;
+      return {
+        data: await storage.events.listForLead(request.params.id, { ...(since ? { since } : {}), limit }),
+      };
+    },
+  );
+};

@@ -1,0 +1,227 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { captureLead } from "../../app/capture-lead.ts";
+import { WinnowError } from "../../core/errors.ts";
+import { ENTRY_PATHS, STAGES } from "../../core/lifecycle/stages.ts";
+import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
+import { principalOf } from "../auth/authenticate.ts";
+import type { ApiContext } from "../context.ts";
+import { idempotent } from "../idempotency.ts";
+import { ownerScope, visibleLead } from "../lead-access.ts";
+import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { LeadDetailSchema } from "../schemas/lead-detail.ts";
+import {
+  AccountInput,
+  AccountSchema,
+  ContactInput,
+  ContactSchema,
+  Instant,
+  LeadSchema,
+} from "../schemas/records.ts";
+
+const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) =>
+      s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.enum(values)));
+
+const ListQuery = z.object({
+  stage: csv(STAGES).optional().describe("Comma-separated stages, e.g. mql,sal"),
+  ownerId: z.string().min(1).optional().describe("`none` for unassigned leads"),
+  source: z.string().min(1).optional(),
+  entryPath: z.enum(ENTRY_PATHS).optional(),
+  accountId: z.string().min(1).optional(),
+  createdFrom: Instant.optional(),
+  createdTo: Instant.optional(),
+  q: z.string().min(1).max(200).optional().describe("Search in email, name and company"),
+  sort: z.enum(LEAD_SORT_FIELDS).default("createdAt"),
+  direction: z.enum(["asc", "desc"]).default("desc"),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(1000).optional().describe("`nextCursor` of the previous page"),
+});
+
+const ListItem = z.object({
+  lead: LeadSchema,
+  email: z.string().nullable(),
+  name: z.string().nullable(),
+  company: z.string().nullable(),
+  fit: z.number().nullable(),
+  engagement: z.number().nullable(),
+  grade: z.string().nullable(),
+});
+
+const CaptureBody = z.object({
+  contact: ContactInput,
+  account: AccountInput.optional(),
+  source: z.string().min(1).max(100).nullable().optional(),
+  entryPath: z.enum(ENTRY_PATHS).optional(),
+  ownerId: z.string().min(1).max(200).nullable().optional(),
+  createdAt: Instant.optional(),
+});
+
+const Captured = z.object({
+  lead: LeadSchema,
+  contact: ContactSchema,
+  account: AccountSchema.nullable(),
+  created: z.object({ account: z.boolean(), contact: z.boolean() }),
+});
+
+const LeadPatchBody = z.object({
+  expectedVersion: z.number().int().min(1).describe("The `version` you read; a stale one answers 409"),
+  source: z.string().min(1).max(100).nullable().optional(),
+  ownerId: z.string().min(1).max(200).nullable().optional(),
+  accountId: z.string().min(1).nullable().optional(),
+});
+
+/** Leads: capture (ingest too), list with filters, sort and cursors, detail, edits. Reps see their own only. */
+export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const tags = ["leads"];
+  const { storage } = ctx.deps;
+
+  app.get(
+    "/leads",
+    {
+      config: { permission: "leads:read" },
+      schema: {
+        tags,
+        summary: "List leads (filtered, sorted, paginated by cursor)",
+        querystring: ListQuery,
+        response: {
+          200: z.object({ data: z.array(ListItem), nextCursor: z.string().nullable() }),
+          400: ProblemSchema,
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const own = ownerScope(request);
+      if (own !== null && q.ownerId !== undefined && q.ownerId !== own) {
+        throw new WinnowError("WINNOW_ERR_FORBIDDEN", { message: "A rep key lists only its own leads" });
+      }
+      const ownerId = own ?? (q.ownerId === "none" ? null : q.ownerId);
+      const page = await storage.queries.listLeads({
+        ...(q.stage ? { stages: q.stage } : {}),
+        ...(ownerId !== undefined ? { ownerId } : {}),
+        ...(q.source ? { source: q.source } : {}),
+        ...(q.entryPath ? { entryPath: q.entryPath } : {}),
+        ...(q.accountId ? { accountId: q.accountId } : {}),
+        ...(q.createdFrom ? { createdFrom: q.createdFrom } : {}),
+        ...(q.createdTo ? { createdTo: q.createdTo } : {}),
+        ...(q.q ? { search: q.q } : {}),
+        ...(q.cursor ? { cursor: q.cursor } : {}),
+        sort: q.sort,
+        direction: q.direction,
+        limit: q.limit,
+      });
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+
+  app.post(
+    "/leads",
+    {
+      config: { permission: "leads:write" },
+      schema: {
+        tags,
+        summary: "Capture a lead: account matched by domain, contact by email, or created",
+        body: CaptureBody,
+        response: { 201: Captured, 422: ProblemSchema, ...AUTH_ERRORS },
+      },
+    },
+    async (request, reply) =>
+      idempotent(ctx, request, reply, async () => {
+        const p = principalOf(request);
+        const body = request.body;
+        let ownerId = body.ownerId ?? null;
+        if (p.role === "rep") {
+          if (ownerId !== null && ownerId !== p.subject)
+            throw new WinnowError("WINNOW_ERR_FORBIDDEN", {
+              message: "A rep can only create leads they own",
+            });
+          ownerId = p.subject;
+        }
+        const captured = await captureLead(storage, {
+          contact: body.contact,
+          ...(body.account ? { account: body.account } : {}),
+          source: body.source ?? null,
+          entryPath: body.entryPath ?? "standard",
+          ownerId,
+          createdAt: body.createdAt ?? ctx.now().toISOString(),
+        });
+        return { status: 201, body: captured };
+      }),
+  );
+
+  app.get(
+    "/leads/:id",
+    {
+      config: { permission: "leads:read" },
+      schema: {
+        tags,
+        summary: "A lead with its contact, account, score, scorecard, events, activities and history",
+        params: IdParams,
+        response: { 200: LeadDetailSchema, 404: ProblemSchema, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      await visibleLead(storage, request, request.params.id);
+      const detail = await storage.queries.leadDetail(request.params.id);
+      if (!detail)
+        throw new WinnowError("WINNOW_ERR_LEAD_NOT_FOUND", {
+          message: `Lead ${request.params.id} does not exist`,
+        });
+      return detail;
+    },
+  );
+
+  app.patch(
+    "/leads/:id",
+    {
+      config: { permission: "records:write" },
+      schema: {
+        tags,
+        summary: "Edit a lead's source, owner or account (optimistic concurrency)",
+        params: IdParams,
+        body: LeadPatchBody,
+        response: {
+          200: LeadSchema,
+          404: ProblemSchema,
+          409: ProblemSchema,
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      await visibleLead(storage, request, request.params.id);
+      const { expectedVersion, ...patch } = request.body;
+      const p = principalOf(request);
+      if (p.role === "rep" && patch.ownerId !== undefined && patch.ownerId !== p.subject) {
+        throw new WinnowError("WINNOW_ERR_FORBIDDEN", {
+          message: "A rep cannot hand a lead to someone else; ask a manager",
+        });
+      }
+      const before = await storage.leads.get(request.params.id);
+      const lead = await storage.leads.update(request.params.id, expectedVersion, patch);
+      if (before && patch.ownerId !== undefined && before.ownerId !== lead.ownerId) {
+        await storage.history.append({
+          leadId: lead.id,
+          kind: "owner",
+          actor: p.name,
+          at: ctx.now().toISOString(),
+          reason: null,
+          before: { ownerId: before.ownerId },
+          after: { ownerId: lead.ownerId },
+        });
+      }
+      return lead;
+    },
+  );
+};

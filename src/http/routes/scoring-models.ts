@@ -1,0 +1,137 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { WinnowError } from "../../core/errors.ts";
+import { parseScoringModel, validateScoringModel } from "../../core/scoring/parse-model.ts";
+import { principalOf } from "../auth/authenticate.ts";
+import type { ApiContext } from "../context.ts";
+import { idempotent } from "../idempotency.ts";
+import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+
+const ModelSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    version: z.number().int(),
+    status: z.enum(["draft", "published"]),
+    isDefault: z.boolean(),
+    document: z.unknown(),
+    createdBy: z.string(),
+    createdAt: z.string(),
+    publishedBy: z.string().nullable(),
+    publishedAt: z.string().nullable(),
+  })
+  .meta({ id: "ScoringModel" });
+
+const DraftBody = z.union([
+  z.object({
+    document: z.record(z.string(), z.unknown()).describe("The model as JSON (see docs/scoring.md)"),
+  }),
+  z.object({ yaml: z.string().min(1).max(1_000_000).describe("The model as YAML text") }),
+]);
+
+/** Scoring models: drafts are validated documents; publishing freezes a version; one is the default. */
+export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
+  const tags = ["scoring models"];
+  const repo = ctx.deps.storage.scoringModels;
+  const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
+  const mustGet = async (id: string) => {
+    const model = await repo.get(id);
+    if (!model)
+      throw new WinnowError("WINNOW_ERR_SCORING_MODEL_NOT_FOUND", {
+        message: `Scoring model ${id} does not exist`,
+      });
+    return model;
+  };
+
+  app.get(
+    "/scoring-models",
+    {
+      config: { permission: "models:read" },
+      schema: {
+        tags,
+        summary: "All scoring model versions",
+        querystring: z.object({ name: z.string().min(1).optional() }),
+        response: { 200: z.object({ data: z.array(ModelSchema) }), ...errors },
+      },
+    },
+    async (request) => ({ data: await repo.list(request.query.name) }),
+  );
+  app.get(
+    "/scoring-models/:id",
+    {
+      config: { permission: "models:read" },
+      schema: {
+        tags,
+        summary: "One scoring model version",
+        params: IdParams,
+        response: { 200: ModelSchema, ...errors },
+      },
+    },
+    async (request) => mustGet(request.params.id),
+  );
+  app.post(
+    "/scoring-models",
+    {
+      config: { permission: "models:write" },
+      schema: {
+        tags,
+        summary: "Save a draft (the next version of its name); invalid documents answer 422 with paths",
+        body: DraftBody,
+        response: { 201: ModelSchema, ...errors },
+      },
+    },
+    async (request, reply) =>
+      idempotent(ctx, request, reply, async () => {
+        const body = request.body;
+        const parsed =
+          "yaml" in body ? parseScoringModel(body.yaml, "yaml") : validateScoringModel(body.document);
+        if (!parsed.ok) {
+          const prefix = "yaml" in body ? "body.yaml" : "body.document";
+          const issues = parsed.error.map((i) => ({ ...i, path: i.path ? `${prefix}.${i.path}` : prefix }));
+          throw new WinnowError("WINNOW_ERR_VALIDATION", {
+            message: "The scoring model is not valid; see issues",
+            issues,
+          });
+        }
+        const model = await repo.createDraft({
+          name: parsed.value.name,
+          document: parsed.value,
+          createdBy: principalOf(request).name,
+          createdAt: ctx.now().toISOString(),
+        });
+        return { status: 201, body: model };
+      }),
+  );
+  app.post(
+    "/scoring-models/:id/publish",
+    {
+      config: { permission: "models:write" },
+      schema: {
+        tags,
+        summary: "Publish a draft (published versions never change)",
+        params: IdParams,
+        response: { 200: ModelSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await mustGet(request.params.id);
+      return repo.publish(request.params.id, principalOf(request).name, ctx.now().toISOString());
+    },
+  );
+  app.post(
+    "/scoring-models/:id/default",
+    {
+      config: { permission: "models:write" },
+      schema: {
+        tags,
+        summary: "Make a published model the one new scores use",
+        params: IdParams,
+        response: { 200: ModelSchema, ...errors },
+      },
+    },
+    async (request) => {
+      await mustGet(request.params.id);
+      return repo.setDefault(request.params.id);
+    },
+  );
+};
