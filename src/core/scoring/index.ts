@@ -1,5 +1,8 @@
 // Scoring: models as validated documents, compiled scorers with explanations, incremental updates,
 // backtests and capacity planning.
+
+export * from "./backtest.ts";
+export * from "./capacity.ts";
 export * from "./compile-condition.ts";
 export * from "./compile-model.ts";
 export * from "./condition.ts";
