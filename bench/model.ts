@@ -2,6 +2,7 @@
 // learner on every dataset folder with a target, side by side with the peers (sklearn, XGBoost).
 //
 //   npm run bench:model [-- --data DIR] [--learners winnow-default,gbdt] [--datasets bank-marketing]
+//                       [--stored-peers]   (print peers/results.json instead of running the peers)
 //
 // Peers run in the same process tree when Debian's python3 has them:
 //   apt-get install -y python3-sklearn python3-xgboost python3-pandas
@@ -61,6 +62,7 @@ const datasets = readdirSync(dataDir)
 const peerScript = join(peersDir, "peer_auc.py");
 const python = existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 const peersLive =
+  !process.argv.includes("--stored-peers") &&
   existsSync(peerScript) &&
   spawnSync(python, ["-c", "import sklearn, xgboost, pandas"], { stdio: "ignore" }).status === 0;
 const peerRun: Promise<Record<string, Record<string, Row>> | null> = peersLive

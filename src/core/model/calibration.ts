@@ -17,6 +17,17 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
   for (let i = 0; i < n; i++) pos += label[i] ? 1 : 0;
   const hi = (pos + 1) / (pos + 2);
   const lo = 1 / (n - pos + 2);
+  const loss = (a: number, b: number): number => {
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      const z = a * margin[i]! + b;
+      const t = label[i] ? hi : lo;
+      // Cross-entropy against the smoothed target, computed stably.
+      const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+      s += sp - t * z;
+    }
+    return s;
+  };
   let a = 1;
   let b = 0;
   for (let iter = 0; iter < 100; iter++) {
@@ -41,9 +52,13 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
     if (!(Math.abs(det) > 1e-18)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
-    a -= da;
-    b -= db;
-    if (Math.abs(da) < 1e-10 && Math.abs(db) < 1e-10) break;
+    // Backtracking: Newton overshoots when margins are large.
+    const f0 = loss(a, b);
+    let t = 1;
+    while (t > 1e-8 && loss(a - t * da, b - t * db) > f0 + 1e-12) t /= 2;
+    a -= t * da;
+    b -= t * db;
+    if (Math.abs(t * da) < 1e-10 && Math.abs(t * db) < 1e-10) break;
   }
   return { kind: "platt", a, b };
 }

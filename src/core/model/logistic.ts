@@ -1,3 +1,4 @@
+import { choleskySolve } from "./cholesky.ts";
 import { type FeatureSchema, numericFor, recode } from "./features.ts";
 import { lbfgs } from "./lbfgs.ts";
 import type { Table } from "./table.ts";
@@ -27,7 +28,7 @@ export type LogisticModel = {
   readonly numeric: readonly NumericTerm[];
 };
 
-export type LogisticOptions = { readonly c?: number; readonly maxIter?: number };
+export type LogisticOptions = { readonly c?: number; readonly maxIter?: number; readonly gradTol?: number };
 
 type Design = {
   readonly n: number;
@@ -40,9 +41,13 @@ type Design = {
 };
 
 function median(values: Float64Array): number {
-  const v = Array.from(values).filter((x) => !Number.isNaN(x));
-  if (v.length === 0) return 0;
-  v.sort((a, b) => a - b);
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) m++;
+  if (m === 0) return 0;
+  const v = new Float64Array(m);
+  m = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
+  v.sort();
   const h = v.length >> 1;
   return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
 }
@@ -107,8 +112,92 @@ function marginOf(des: Design, w: Float64Array, denseAt: number, out: Float64Arr
   }
 }
 
+/** Up to this many parameters Newton's method (dense Hessian) is used; beyond, L-BFGS. */
+const NEWTON_MAX_DIM = 300;
+
 /**
- * Fits the regularised logistic regression with L-BFGS.
+ * Newton's method with a backtracking line search: a handful of iterations even when numeric
+ * columns are strongly correlated (where first-order methods crawl).
+ */
+function newton(
+  des: Design,
+  objective: (w: Float64Array, g: Float64Array) => number,
+  w0: Float64Array,
+  lambda: number,
+  denseAt: number,
+): Float64Array {
+  const dim = w0.length;
+  const { n, nc, nd, cat, dense } = des;
+  const w = Float64Array.from(w0);
+  const g = new Float64Array(dim);
+  const hess = new Float64Array(dim * dim);
+  const z = new Float64Array(n);
+  const idx = new Int32Array(1 + nc + nd);
+  const val = new Float64Array(1 + nc + nd);
+  const wNew = new Float64Array(dim);
+  const gNew = new Float64Array(dim);
+  let f = objective(w, g);
+  for (let iter = 0; iter < 50; iter++) {
+    let gmax = 0;
+    for (let k = 0; k < dim; k++) gmax = Math.max(gmax, Math.abs(g[k]!));
+    if (gmax < 1e-7) break;
+    marginOf(des, w, denseAt, z);
+    hess.fill(0);
+    for (let i = 0; i < n; i++) {
+      const zi = z[i]!;
+      const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+      const wi = (p * (1 - p)) / n;
+      let m = 0;
+      idx[m] = 0;
+      val[m++] = 1;
+      for (let j = 0; j < nc; j++) {
+        const k = cat[i * nc + j]!;
+        if (k >= 0) {
+          idx[m] = k;
+          val[m++] = 1;
+        }
+      }
+      for (let j = 0; j < nd; j++) {
+        idx[m] = denseAt + j;
+        val[m++] = dense[i * nd + j]!;
+      }
+      for (let a = 0; a < m; a++) {
+        const va = wi * val[a]!;
+        const ra = idx[a]!;
+        // Indexes ascend along a row, so b <= a fills the lower triangle.
+        const at = ra * dim;
+        for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += va * val[b]!;
+      }
+    }
+    for (let k = 1; k < dim; k++) hess[k * dim + k]! += lambda;
+    hess[0]! += 1e-12;
+    const step = Float64Array.from(g);
+    if (!choleskySolve(hess, step, dim)) break;
+    let t = 1;
+    let accepted = false;
+    let slope = 0;
+    for (let k = 0; k < dim; k++) slope -= g[k]! * step[k]!;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let k = 0; k < dim; k++) wNew[k] = w[k]! - t * step[k]!;
+      const fNew = objective(wNew, gNew);
+      if (fNew <= f + 1e-4 * t * slope) {
+        accepted = true;
+        const gain = f - fNew;
+        f = fNew;
+        w.set(wNew);
+        g.set(gNew);
+        if (gain < 1e-10) iter = 1e9;
+        break;
+      }
+      t *= 0.5;
+    }
+    if (!accepted) break;
+  }
+  return w;
+}
+
+/**
+ * Fits the regularised logistic regression (Newton's method for up to 300 parameters, L-BFGS beyond).
  *
  * @example
  * const m = fitLogistic(table, label, { c: 1 });
@@ -185,7 +274,10 @@ export function fitLogistic(table: Table, label: Uint8Array, options: LogisticOp
     }
     return loss / n + 0.5 * lambda * reg;
   };
-  const w = lbfgs(objective, w0, { maxIter: options.maxIter ?? 300, gradTol: 1e-6 });
+  const w =
+    dim <= NEWTON_MAX_DIM
+      ? newton(des, objective, w0, lambda, denseAt)
+      : lbfgs(objective, w0, { maxIter: options.maxIter ?? 300, gradTol: options.gradTol ?? 1e-6 });
   let d = 0;
   return {
     learner: "logistic",
