@@ -132,14 +132,18 @@ function openForm(lower: string): string {
 }
 
 /**
- * Flags closed (yes/no) and leading questions and suggests an open form. English rules today; the
- * `lang` argument keeps the door open for others.
+ * Flags closed (yes/no) and leading questions and suggests an open form, by the rules of the
+ * question's language (English today; a language is added with its own checker in CHECKERS).
  *
  * @example
  * checkQuestion("Is this a priority?", "en").suggestion; // "Where does this fall among your priorities right now?"
  */
 export function checkQuestion(text: string, lang: QuestionLang = "en"): QuestionCheck {
-  void lang;
+  return CHECKERS[lang](text);
+}
+
+/** English phrasing rules. */
+function checkEnglish(text: string): QuestionCheck {
   const trimmed = text.trim();
   if (!trimmed) return { text, open: false, problems: [{ kind: "empty", message: "the question is empty" }] };
   const lower = trimmed.toLowerCase().replace(/[’‘]/g, "'").replace(FILLER, "");
@@ -163,3 +167,6 @@ export function checkQuestion(text: string, lang: QuestionLang = "en"): Question
     ...(needsRewrite ? { suggestion: openForm(lower) } : {}),
   };
 }
+
+/** One phrasing checker per question language. */
+const CHECKERS: Readonly<Record<QuestionLang, (text: string) => QuestionCheck>> = { en: checkEnglish };
