@@ -51,7 +51,12 @@ export function getFramework(id: string): Framework | undefined {
   return BY_NORMALISED_ID.get(normalise(id));
 }
 
-/** All built-in frameworks, in display order. */
+/**
+ * All built-in frameworks, in display order.
+ *
+ * @example
+ * listFrameworks().map((f) => f.name); // ["BANT", "MEDDIC", ...]
+ */
 export function listFrameworks(): readonly Framework[] {
   return Object.values(FRAMEWORKS);
 }

@@ -216,7 +216,12 @@ export const ELEMENT_INFO = {
   },
 } as const satisfies Record<ElementId, ElementInfo>;
 
-/** True when `value` is an element id. */
+/**
+ * True when `value` is an element id.
+ *
+ * @example
+ * isElementId("budget"); // true
+ */
 export function isElementId(value: string): value is ElementId {
   return (ELEMENT_IDS as readonly string[]).includes(value);
 }

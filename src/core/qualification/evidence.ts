@@ -61,7 +61,12 @@ export type Scorecard = {
   readonly evidence: Readonly<Partial<Record<ElementId, EvidenceRecord>>>;
 };
 
-/** The evidence for an element, or undefined when nothing was recorded (which means unknown). */
+/**
+ * The evidence for an element, or undefined when nothing was recorded (which means unknown).
+ *
+ * @example
+ * evidenceOf(card, "budget")?.state ?? "unknown";
+ */
 export function evidenceOf(scorecard: Scorecard, element: ElementId): EvidenceRecord | undefined {
   return scorecard.evidence[element];
 }

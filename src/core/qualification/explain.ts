@@ -35,7 +35,13 @@ function levelsBefore(
   return parts.join("");
 }
 
-/** The plain-language explanation of a verdict: what to do, at which level, and why. */
+/**
+ * The plain-language explanation of a verdict: what to do, at which level, and why.
+ *
+ * @example
+ * explainVerdict({ framework, outcome: "nurture", failedLevel: "opportunity", reasons, score, coverage });
+ * // "Nurture under BANT: not now, at the opportunity level — Timeline: ..."
+ */
 export function explainVerdict(v: ExplainInput): string {
   const name = v.framework.name;
   const scoreText = `${v.score.met} of ${v.score.total} ${name} criteria met`;

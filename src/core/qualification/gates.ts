@@ -94,7 +94,12 @@ function evidenceGate(scorecard: Scorecard, element: ElementId): CriterionResult
   };
 }
 
-/** The level gates that apply to a scorecard under a framework (elements the framework reads are left to it). */
+/**
+ * The level gates that apply to a scorecard under a framework (elements the framework reads are left to it).
+ *
+ * @example
+ * levelGates(card, FRAMEWORKS.meddic, { industries: ["software"] }).map((g) => g.criterion); // ["icp.industry", ...]
+ */
 export function levelGates(scorecard: Scorecard, framework: Framework, icp?: IcpProfile): CriterionResult[] {
   const read = new Set(framework.criteria.flatMap((c) => c.elements));
   const gates: CriterionResult[] = [];

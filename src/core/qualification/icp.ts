@@ -65,7 +65,12 @@ export type IcpResult = {
   readonly checks: readonly IcpCheck[];
 };
 
-/** Validates an ICP profile file, with JSON paths for each problem. */
+/**
+ * Validates an ICP profile file, with JSON paths for each problem.
+ *
+ * @example
+ * parseIcpProfile({ employees: { min: 500, max: 10 } }); // err([{ path: "employees", message: "min must not exceed max" }])
+ */
 export function parseIcpProfile(json: unknown): Result<IcpProfile, Issue[]> {
   const parsed = icpProfileSchema.safeParse(json);
   return parsed.success ? ok(parsed.data) : err(issuesFromZod(parsed.error));

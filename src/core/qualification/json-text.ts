@@ -21,7 +21,12 @@ export function parseJsonText(text: string): Result<unknown, Issue> {
   }
 }
 
-/** The 1-based line and column of a character offset. */
+/**
+ * The 1-based line and column of a character offset.
+ *
+ * @example
+ * lineColumn("a\nbc", 3); // { line: 2, column: 2 }
+ */
 export function lineColumn(text: string, offset: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;

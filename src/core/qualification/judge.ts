@@ -36,6 +36,9 @@ export type Judgement = {
  * Evaluates the levels in order — organization, opportunity, stakeholder — and stops at the first
  * one with a failure (disqualify; at the stakeholder level only the contact is disqualified) or a
  * "not now" (nurture). Advances only when every required criterion of every level is met.
+ *
+ * @example
+ * judge(card, FRAMEWORKS.bant, { now: "2026-03-02" }).outcome; // "keep-qualifying" for an empty card
  */
 export function judge(scorecard: Scorecard, framework: Framework, options: JudgeOptions = {}): Judgement {
   const criteria = [

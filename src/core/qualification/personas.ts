@@ -92,7 +92,12 @@ export const PERSONAS = {
   },
 } as const satisfies Record<BuyingRole, Persona>;
 
-/** The persona of a role, or undefined when the role is not known. */
+/**
+ * The persona of a role, or undefined when the role is not known.
+ *
+ * @example
+ * personaFor("user")?.speaksTo.includes("budget"); // false: ask someone else about money
+ */
 export function personaFor(role: BuyingRole | null | undefined): Persona | undefined {
   return role && (BUYING_ROLES as readonly string[]).includes(role) ? PERSONAS[role] : undefined;
 }

@@ -49,7 +49,12 @@ export type QualifyOptions = NextQuestionsOptions & {
   readonly questions?: number;
 };
 
-/** A framework object as given, or a built-in one by id; throws WINNOW_ERR_FRAMEWORK_NOT_FOUND. */
+/**
+ * A framework object as given, or a built-in one by id; throws WINNOW_ERR_FRAMEWORK_NOT_FOUND.
+ *
+ * @example
+ * resolveFramework("MEDDIC").id; // "meddic"
+ */
 export function resolveFramework(frameworkOrId: Framework | string): Framework {
   if (typeof frameworkOrId !== "string") return frameworkOrId;
   const found = getFramework(frameworkOrId);

@@ -20,7 +20,12 @@ export const QUESTION_LIBRARY: Readonly<Record<QuestionLang, readonly Question[]
   en: freezeAll([...EN_OPPORTUNITY, ...EN_STAKEHOLDER]),
 });
 
-/** True when `lang` is a language the library ships in. */
+/**
+ * True when `lang` is a language the library ships in.
+ *
+ * @example
+ * isQuestionLang("es"); // false until Spanish is added
+ */
 export function isQuestionLang(lang: string): lang is QuestionLang {
   return (QUESTION_LANGS as readonly string[]).includes(lang);
 }
