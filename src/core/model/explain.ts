@@ -71,7 +71,7 @@ export function explain(model: TrainedModel, table: Table): Explanation {
 }
 
 /** One reason behind a prediction: the feature, the row's value, and its push on the log-odds. */
-export type Reason = {
+export type ModelReason = {
   readonly feature: string;
   readonly value: string;
   readonly contribution: number;
@@ -100,9 +100,9 @@ export function cellText(table: Table, feature: string, row: number): string {
  * topReasons(explain(model, table), table, 0, 3);
  * // [{ feature: "poutcome", value: "success", contribution: 1.2, direction: "raises" }, ...]
  */
-export function topReasons(e: Explanation, table: Table, row: number, k = 3): Reason[] {
+export function topReasons(e: Explanation, table: Table, row: number, k = 3): ModelReason[] {
   const nf = e.features.length;
-  const out: Reason[] = [];
+  const out: ModelReason[] = [];
   for (let j = 0; j < nf; j++) {
     const v = e.contrib[row * nf + j]!;
     if (v === 0) continue;
