@@ -43,6 +43,7 @@ export function toLeadRow(raw: unknown): LeadRow {
     probability: num(item["probability"]) ?? num(score["probability"]),
     slaDueAt: str(lead["slaDueAt"]),
     stageEnteredAt: String(lead["stageEnteredAt"] ?? ""),
+    version: num(lead["version"]) ?? 1,
     createdAt: String(lead["createdAt"] ?? ""),
     reason: str(lead["reason"]),
   };
@@ -58,7 +59,7 @@ export async function listLeads(
     stage: filters.stage,
     grade: filters.grade,
     source: filters.source,
-    owner: filters.owner,
+    ownerId: filters.owner,
     q: filters.q,
     sort: "priority",
     limit,
@@ -79,11 +80,16 @@ function toScore(raw: unknown): ScoreView | null {
     Array.isArray(explanation) ? explanation : obj(explanation)["lines"],
   ).map((l) => {
     const line = obj(l);
+    const points = num(line["points"]) ?? 0;
     return {
-      rule: String(line["rule"] ?? line["ruleId"] ?? line["id"] ?? ""),
-      kind: String(line["kind"] ?? line["part"] ?? ""),
-      points: num(line["points"]) ?? 0,
-      detail: String(line["detail"] ?? line["reason"] ?? line["text"] ?? ""),
+      rule: String(line["ruleId"] ?? line["rule"] ?? line["id"] ?? ""),
+      side: String(line["side"] ?? ""),
+      kind: String(line["kind"] ?? ""),
+      group: str(line["group"]),
+      points,
+      decayedTo: num(line["decayedTo"]) ?? points,
+      capped: line["capped"] === true,
+      events: num(line["events"]),
     };
   });
   return {
@@ -103,7 +109,6 @@ export async function getLead(api: Api, id: string): Promise<LeadView> {
   return {
     lead: {
       ...toLeadRow(raw),
-      version: num(lead["version"]) ?? 1,
       entryPath: String(lead["entryPath"] ?? "standard"),
       reEntry: lead["reEntry"] ?? null,
     },
@@ -131,12 +136,13 @@ export const REJECT_REASONS = [
   { id: "no_fit", label: "No fit (need does not match what we sell)" },
 ] as const;
 
-export async function transition(
+/** Moves a lead to another stage (accept = sal, reject = recycled with a reason, advance = sql). */
+export async function moveLead(
   api: Api,
   id: string,
-  body: { action: string; reason?: string; expectedVersion?: number },
+  body: { to: string; reason?: string; expectedVersion?: number },
 ): Promise<unknown> {
-  return api.post(`/v1/leads/${encodeURIComponent(id)}/transitions`, body);
+  return api.post(`/v1/leads/${encodeURIComponent(id)}/moves`, body);
 }
 
 export async function logAttempt(
@@ -147,8 +153,13 @@ export async function logAttempt(
   return api.post(`/v1/leads/${encodeURIComponent(id)}/activities`, body);
 }
 
-export async function assign(api: Api, id: string, ownerId: string): Promise<unknown> {
-  return api.patch(`/v1/leads/${encodeURIComponent(id)}`, { ownerId });
+export async function assign(
+  api: Api,
+  id: string,
+  ownerId: string | null,
+  expectedVersion: number,
+): Promise<unknown> {
+  return api.patch(`/v1/leads/${encodeURIComponent(id)}`, { ownerId, expectedVersion });
 }
 
 export async function saveScorecard(

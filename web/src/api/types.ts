@@ -18,6 +18,7 @@ export type LeadRow = {
   readonly stageEnteredAt: string;
   readonly createdAt: string;
   readonly reason: string | null;
+  readonly version: number;
 };
 
 export type LeadPage = {
@@ -59,11 +60,16 @@ export type EventItem = {
   readonly properties: Readonly<Record<string, unknown>>;
 };
 
+/** One rule's part in a score: points earned, what decay left of them, whether a cap cut them. */
 export type ExplanationLine = {
   readonly rule: string;
+  readonly side: string;
   readonly kind: string;
+  readonly group: string | null;
   readonly points: number;
-  readonly detail: string;
+  readonly decayedTo: number;
+  readonly capped: boolean;
+  readonly events: number | null;
 };
 
 export type ScoreView = {
