@@ -178,6 +178,25 @@ describe("winnow qualify", () => {
     expect(r.stderr).toContain("WINNOW_ERR_INVALID_JSON");
     expect(r.stderr).toContain("line 3, column 13");
   });
+  it("an invalid custom framework or ICP file: exit 3 with the path, line and column", async () => {
+    const fw = write(
+      "bad-fw.json",
+      '{\n  "id": "mine",\n  "name": "Mine",\n  "criteria": [\n    { "id": "a", "name": "A", "elements": ["pain"], "level": "opportunity" }\n  ]\n}\n',
+    );
+    const r = await winnow(["qualify", CEO, "--framework", fw], {}, ROOT);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain("WINNOW_ERR_INVALID_FRAMEWORK");
+    expect(r.stderr).toContain("line 5, column 44 (criteria.0.elements.0)");
+    const icp = write("bad-icp.json", JSON.stringify({ employees: { min: "fifty" } }));
+    const r2 = await winnow(["qualify", CEO, "--icp", icp], {}, ROOT);
+    expect(r2.code).toBe(3);
+    expect(r2.stderr).toContain("(employees.min)");
+  });
+  it("usage errors: exit 2", async () => {
+    expect((await winnow(["qualify", CEO, "--framework", ","], {}, ROOT)).code).toBe(2);
+    expect((await winnow(["qualify", CEO, "--questions", "many"], {}, ROOT)).code).toBe(2);
+    expect((await winnow(["qualify", CEO, "--now", "someday"], {}, ROOT)).code).toBe(2);
+  });
   it("a missing file: exit 4", async () => {
     const r = await winnow(["qualify", "no/such/file.json"], {}, ROOT);
     expect(r.code).toBe(4);

@@ -154,6 +154,10 @@ export const command: CommandDef = defineCommand({
       .split(",")
       .map((s) => s.trim())
       .filter(Boolean);
+    if (specs.length === 0)
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: "--framework needs at least one framework id or file",
+      });
     const frameworks: Framework[] = [];
     for (const spec of specs) frameworks.push(await loadFramework(spec));
     const verdicts = frameworks.map((f) =>
