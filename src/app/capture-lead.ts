@@ -18,6 +18,8 @@ export type CaptureLeadInput = {
   readonly ownerId?: string | null;
   readonly stage?: Stage;
   readonly createdAt: Instant;
+  /** Who captured it (the API key's name, an import...), for the lead's history. */
+  readonly actor: string;
 };
 
 export type CapturedLead = {
@@ -29,7 +31,8 @@ export type CapturedLead = {
 
 /**
  * Captures an inbound lead in one transaction: finds the account by domain and the contact by email
- * (or creates them), then opens a lead. Nothing is written when any step fails.
+ * (or creates them), then opens a lead with its first history entry. Nothing is written when any
+ * step fails.
  */
 export async function captureLead(storage: Storage, input: CaptureLeadInput): Promise<CapturedLead> {
   return storage.transaction(async (tx) => {
@@ -59,6 +62,15 @@ export async function captureLead(storage: Storage, input: CaptureLeadInput): Pr
       ownerId: input.ownerId ?? null,
       stage: input.stage ?? "new",
       createdAt: input.createdAt,
+    });
+    await tx.history.append({
+      leadId: lead.id,
+      kind: "stage",
+      actor: input.actor,
+      at: input.createdAt,
+      reason: "created",
+      before: null,
+      after: { stage: lead.stage },
     });
     return { lead, contact, account, created: { account: accountCreated, contact: contactCreated } };
   });

@@ -14,11 +14,14 @@ import { errorHandler, problemOf, sendProblem } from "./problem.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { activityRoutes } from "./routes/activities.ts";
 import { eventRoutes } from "./routes/events.ts";
+import { frameworkRoutes } from "./routes/frameworks.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { leadRoutes } from "./routes/leads.ts";
 import { reportRoutes } from "./routes/reports.ts";
+import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
+import { transitionRoutes } from "./routes/transitions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import type { ServerConfig } from "./server-config.ts";
 import { createWebhookDispatcher, DEFAULT_RETRY } from "./webhooks/dispatcher.ts";
@@ -116,6 +119,9 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         activityRoutes,
         reportRoutes,
         scoringModelRoutes,
+        frameworkRoutes,
+        scorecardRoutes,
+        transitionRoutes,
       ]) {
         await api.register(routes, { ctx });
       }

@@ -1,3 +1,4 @@
+import type { LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
 import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
@@ -16,6 +17,8 @@ export type ApiDeps = {
   readonly now?: () => Date;
   readonly ids?: () => string;
   readonly webhookRetry?: RetryPolicy;
+  /** Lifecycle rules (SLA hours, reasons, entry stages); the built-in defaults when absent. */
+  readonly lifecycle?: LifecycleConfig;
   /** Runs after events are stored (rescoring, threshold webhooks); set by the composition root. */
   readonly afterIngest?: (events: readonly EventInput[], outcomes: readonly IngestOutcome[]) => Promise<void>;
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { captureLead } from "../../app/capture-lead.ts";
+import { updateLead } from "../../app/records.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { ENTRY_PATHS, STAGES } from "../../core/lifecycle/stages.ts";
 import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
@@ -154,6 +155,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
           entryPath: body.entryPath ?? "standard",
           ownerId,
           createdAt: body.createdAt ?? ctx.now().toISOString(),
+          actor: p.name,
         });
         return { status: 201, body: captured };
       }),
@@ -208,20 +210,12 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
           message: "A rep cannot hand a lead to someone else; ask a manager",
         });
       }
-      const before = await storage.leads.get(request.params.id);
-      const lead = await storage.leads.update(request.params.id, expectedVersion, patch);
-      if (before && patch.ownerId !== undefined && before.ownerId !== lead.ownerId) {
-        await storage.history.append({
-          leadId: lead.id,
-          kind: "owner",
-          actor: p.name,
-          at: ctx.now().toISOString(),
-          reason: null,
-          before: { ownerId: before.ownerId },
-          after: { ownerId: lead.ownerId },
-        });
-      }
-      return lead;
+      // One transaction: the edit and its owner-change history entry, or neither.
+      return updateLead(storage, request.params.id, expectedVersion, {
+        ...patch,
+        actor: p.name,
+        now: ctx.now().toISOString(),
+      });
     },
   );
 };
