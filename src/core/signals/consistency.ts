@@ -43,6 +43,7 @@ function budgetClaims(ev: readonly SignalEvidence[]) {
     amounts: ev.filter((e) => e.rule === "budget.amount" && e.value?.type === "money"),
     decides: ev.filter((e) => e.rule === "authority.self-decides"),
     notSelf: ev.filter((e) => e.rule === "authority.not-self"),
+    otherDecides: ev.filter((e) => e.rule === "economic-buyer.named"),
   };
 }
 
@@ -142,7 +143,7 @@ export function inconsistencies(
         );
     }
     const authorityPairs: [SignalEvidence | undefined, SignalEvidence | undefined][] = [
-      [then.decides[0], now.notSelf[0]],
+      [then.decides[0], now.notSelf[0] ?? now.otherDecides[0]],
       [then.notSelf[0], now.decides[0]],
     ];
     for (const [a, b] of authorityPairs)

@@ -10,7 +10,7 @@ export type SignalsThresholds = {
   readonly unrealistic: readonly { readonly factor: number; readonly days: number }[];
   /** Any change this big is unrealistic whatever the period. */
   readonly unrealisticAnyPeriod: number;
-  /** Specific details needed (with at least two kinds) for the specificity sign. */
+  /** Specific details (numbers, amounts, dates, durations) needed for the specificity sign. */
   readonly minSpecifics: number;
   /** Words at most in a short answer. */
   readonly shortAnswerWords: number;
@@ -118,7 +118,7 @@ export function specificity(
   if (plan) push("specificity.plan", plan.span, {}, []);
   const kinds = new Set(unique.filter((s) => s.kind !== "plan").map((s) => s.kind));
   const details = unique.filter((s) => s.kind !== "plan");
-  if (details.length >= t.minSpecifics + 1 || (details.length >= t.minSpecifics && kinds.size >= 2)) {
+  if (details.length >= t.minSpecifics) {
     const [first, ...rest] = details;
     if (first)
       push(

@@ -15,7 +15,7 @@ const EVALUATING = new RegExp(
   "g",
 );
 const GENERIC =
-  /\b(competitors?|other (?:vendors|suppliers|providers|options|tools|solutions|bidders)|incumbent|existing (?:supplier|vendor|provider|contract|system)|current (?:supplier|vendor|provider|system|tool|solution|platform|software)|preferred (?:supplier|vendor)|in-?house (?:tool|system|solution|build)|built (?:our|it|their) own|home-?grown|spreadsheets?|Excel|Google Sheets|pen and paper|paper forms|whiteboards?|do nothing|status quo|(?:several|multiple|two|three|a few) (?:other )?(?:quotes|vendors|suppliers|bids)|(?:two|three|four|several|a couple of) other)\b/gi;
+  /\b(competitors?|other (?:vendors|suppliers|providers|options|tools|solutions|bidders)|incumbent|existing (?:supplier|vendor|provider|contract|system)|(?:current|existing|old|previous|former|legacy|last) (?:[a-z]+ )?(?:supplier|vendor|provider|system|tool|solution|platform|software|dialer|dialler|CRM|app|package)s?|preferred (?:supplier|vendor)|in-?house (?:tool|system|solution|build)|built (?:our|it|their) own|home-?grown|spreadsheets?|Excel|Google Sheets|pen and paper|paper forms|whiteboards?|do nothing|status quo|(?:several|multiple|two|three|a few) (?:other )?(?:quotes|vendors|suppliers|bids)|(?:two|three|four|several|a couple of) other)\b/gi;
 
 /** Current solutions, rivals being evaluated, and generic alternatives (spreadsheets, in-house). */
 export function readCompetition(ctx: EnContext): void {
@@ -62,7 +62,7 @@ const STRONG_CUE = /require|must|criteria|has to/i;
 const NOT_CRITERIA =
   /^(?:to |a word|some time|time|more time|the |us |me |you |them )|\b(talk|speak|check|ask|think|run|loop|involve|discuss)\b/i;
 const CRITERIA =
-  /\b(deal[- ]?breakers?|non-negotiable|must integrate with|ha(?:s|ve) to integrate with|needs? to integrate with|integrat(?:e|es|ion) with [A-Z]\w+|must be (?:GDPR|HIPAA|ISO|SOC|compliant|on-?prem\w*|cloud|hosted|in the EU)|(?:GDPR|HIPAA|ISO 27001|SOC ?2)[- ]compliant|(?:evaluation |selection |decision )?criteria|what matters (?:most )?(?:to us )?is|(?:judg|scor|weigh)(?:ed|ing) (?:on|by)|most important (?:thing|factor|criterion) (?:is|will be)|(?:price|cost|ease of use|support|security|integration) (?:is|will be) (?:the )?(?:deciding|main|key) factor)\b/gi;
+  /\b(deal[- ]?breakers?|non-negotiable|must integrate with|ha(?:s|ve) to integrate with|needs? to integrate with|integrat(?:e|es|ion) with [A-Z]\w+|must be (?:GDPR|HIPAA|ISO|SOC|compliant|on-?prem\w*|cloud|hosted|in the EU)|(?:GDPR|HIPAA|ISO 27001|SOC ?2)[- ]compliant|(?:evaluation |selection |decision )?criteria|what matters (?:most )?(?:to (?:us|them|him|her|the \w+) )?is|(?:judg|scor|weigh)(?:ed|ing) (?:on|by)|most important (?:thing|factor|criterion) (?:is|will be)|(?:price|cost|ease of use|support|security|integration) (?:is|will be) (?:the )?(?:deciding|main|key) factor)\b/gi;
 
 function items(list: TextSpan): string[] {
   return list.text

@@ -3,6 +3,12 @@ import { type DateFact, hits, overlaps } from "../findings.ts";
 import type { SignalDateRole, TextSpan } from "../types.ts";
 import { addEvidence, clip, type EnContext } from "./context.ts";
 
+const BARE_DURATION =
+  /^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve|\d+|a couple of|a few|(?:the )?next|this|the)\s+(?:days?|weeks?|months?|years?)$/i;
+/** "approved for this financial year", "budget for Q3": the period a budget covers, not a deadline. */
+const BUDGET_PERIOD =
+  /\b(budget\w*|approved|allocated|set aside|earmarked|funds?|spend)\b[^.;]{0,30}\bfor\s+$/i;
+
 const QUARTER_WORD: Readonly<Record<string, number>> = { first: 1, second: 2, third: 3, fourth: 4 };
 
 /** Periods chrono does not read as deadlines: quarters, "end of the year", "year-end". */
@@ -128,9 +134,18 @@ export function readDates(ctx: EnContext): void {
       if (found.some((f) => overlaps(f.span, span))) continue;
       const c = r.start;
       const datey =
-        c.isCertain("month") || c.isCertain("weekday") || (r.tags?.().has("result/relativeDate") ?? false);
+        c.isCertain("month") ||
+        c.isCertain("weekday") ||
+        (r.tags?.().has("result/relativeDate") ?? false) ||
+        /\b(?:next|this) year\b/i.test(r.text);
       if (!datey || /^\d{1,2}\/7$/.test(r.text) || /\b(hours?|minutes?|seconds?)\b/i.test(r.text)) continue;
       if (/^(now|today|tonight)$/i.test(r.text)) continue;
+      // "£12,000 a month", "for two years", "over the next year": durations and rates, not dates
+      const before = s.span.text.slice(Math.max(0, r.index - 14), r.index);
+      if (/^for\b/i.test(r.text)) continue;
+      if (BARE_DURATION.test(r.text) && !/\b(in|within|inside|after)\s+$/i.test(before)) continue;
+      if (/\b(over|for|per|every|each|during)\s+(?:the\s+)?(?:next\s+|last\s+|past\s+)?$/i.test(before))
+        continue;
       found.push({ span, date: iso(c.date()) });
     }
     found.sort((a, b) => a.span.start - b.span.start);
@@ -138,7 +153,9 @@ export function readDates(ctx: EnContext): void {
       const from = i > 0 ? (found[i - 1]?.span.end ?? s.span.start) : s.span.start;
       const to = found[i + 1]?.span.start ?? s.span.end;
       const window: TextSpan = { start: from, end: to, text: ctx.text.slice(from, to) };
-      const role: SignalDateRole = f.date < refIso ? "past" : roleFor(ctx, window, f.span);
+      const lead = ctx.text.slice(Math.max(s.span.start, f.span.start - 50), f.span.start);
+      const role: SignalDateRole =
+        f.date < refIso ? "past" : BUDGET_PERIOD.test(lead) ? "other" : roleFor(ctx, window, f.span);
       const fact: DateFact = { span: f.span, date: f.date, role };
       ctx.out.facts.dates.push(fact);
       if (role !== "past") ctx.out.facts.specifics.push({ span: f.span, kind: "date" });

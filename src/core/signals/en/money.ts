@@ -48,6 +48,17 @@ const TOOL_WORDS =
   /\b(licen[cs]es?|subscription|vendor|tool|system|software|platform|per seat|per user|per agent|contract)\b/i;
 const ALLOCATED = /\b(budget(?:ed)?|allocated|approved|set aside|earmarked|ring-?fenced|signed off)\b/i;
 
+const BUDGET_QUESTION = /\b(budget\w*|spend|afford|invest|set aside|price range|how much)\b/i;
+
+/** The buyer turn answers a rep question about budget ("What budget do you have?" "About 25k."). */
+function askedAboutBudget(ctx: EnContext, turn: number): boolean {
+  const prev = ctx.doc.turns[turn - 1];
+  const own = ctx.doc.turns[turn];
+  return Boolean(
+    prev && own && prev.role === "rep" && own.role === "buyer" && BUDGET_QUESTION.test(prev.span.text),
+  );
+}
+
 type Money = { span: TextSpan; amount: number; currency: string };
 
 function readMoney(ctx: EnContext, sentence: TextSpan, bareAllowed: boolean): Money[] {
@@ -100,11 +111,12 @@ function nearestCue(ctx: EnContext, sentence: TextSpan, money: TextSpan): CueKin
  */
 export function readMoneyRules(ctx: EnContext): void {
   for (const s of ctx.claims) {
-    const bare = /\b(budget|spend|afford|set aside|allocated|invest)/i.test(s.span.text);
+    const asked = askedAboutBudget(ctx, s.turn);
+    const bare = asked || /\b(budget|spend|afford|set aside|allocated|invest)/i.test(s.span.text);
     for (const m of readMoney(ctx, s.span, bare)) {
       ctx.out.facts.specifics.push({ span: m.span, kind: "money" });
       const value = { type: "money", amount: m.amount, currency: m.currency } as const;
-      let kind = nearestCue(ctx, s.span, m.span);
+      let kind = nearestCue(ctx, s.span, m.span) ?? (asked ? "budget" : undefined);
       if (kind === "cost" && TOOL_WORDS.test(s.span.text) && !/\blos(e|es|ing|t)\b/i.test(s.span.text))
         kind = "spend";
       if (kind === "budget") {

@@ -1,33 +1,45 @@
 import { hits, overlaps } from "../findings.ts";
+import type { TextSpan } from "../types.ts";
 import { addEvidence, addGoodSign, clip, type EnContext } from "./context.ts";
 
 const PROBLEM =
-  /\b(problems?|issues?|struggl\w*|pain(?:ful)?|headaches?|nightmare|frustrat\w*|bottlenecks?|backlogs?|complain\w*|can(?:'t|not) keep up|unable to|fail(?:s|ing|ed)? to|too (?:slow|many|much|long|expensive|manual|complicated)|los(?:e|es|ing|t) (?:customers|clients|deals|leads|money|calls|patients|sales|track|staff|agents|time|revenue|business)|miss(?:es|ing|ed)? (?:calls|call-?backs|deadlines|leads|SLAs?|targets|appointments|orders)|manual(?:ly)?|spreadsheets?|errors|mistakes|downtime|outages?|crash(?:es|ing|ed)?|breaks? down|(?:doesn't|does not|won't|can't) scale|outgrown|falling behind|overwhelmed|churn(?:ing)?|dropp(?:ed|ing) calls|wait(?:ing)? times?|delays?|broken|clunky|no visibility|no way to|hard to|difficult to|takes (?:us )?(?:forever|ages|hours|days|weeks)|out of date|double[- ]booked|chas(?:e|ing) (?:up|invoices|payments))\b/gi;
+  /\b(problems?|issues?(?! (?:a|an|the|our|their)\b)|struggl\w*|pain(?:ful)?|headaches?|nightmare|frustrat\w*|bottlenecks?|backlogs?|complain\w*|can(?:'t|not) keep up|unable to|fail(?:s|ing|ed)? to|too (?:slow|many|much|long|expensive|manual|complicated)|los(?:e|es|ing|t) (?:customers|clients|deals|leads|money|calls|patients|sales|track|staff|agents|time|revenue|business)|miss(?:es|ing|ed)? (?:calls|call-?backs|deadlines|leads|SLAs?|targets|appointments|orders|deliveries|shipments|payments)|missed [a-z-]+s\b|fail(?:ed|ing|ures?) (?:deliver|payment|call|order|install|shipment|login|job)\w*|no-shows|turnover|attrition|chao(?:s|tic)|breaks (?:every|all the time|constantly|whenever|each)|manual(?:ly)?|spreadsheets?|errors|mistakes|downtime|outages?|crash(?:es|ing|ed)?|breaks? down|(?:doesn't|does not|won't|can't) scale|outgrown|falling behind|overwhelmed|churn(?:ing)?|dropp(?:ed|ing) calls|wait(?:ing)? times?|delays?|broken|clunky|no visibility|no way to|hard to|difficult to|takes (?:us |me |them |him |her )?(?:forever|ages|hours|days|weeks|a full day|all day|too long)|(?:a )?better way (?:to|of)|out of date|double[- ]booked|chas(?:e|ing) (?:up|invoices|payments))\b/gi;
 const NO_PROBLEM =
   /\b(no (?:real |big |major )?(?:problems?|issues?|complaints|pain)|not (?:a|an|really a) (?:problem|issue)|(?:works?|working|runs?) (?:fine|well|great)|(?:happy|satisfied|content) with (?:the |our |what)|nothing (?:wrong|broken)|(?:we're|we are|everything's|everything is) (?:fine|ok|okay) (?:as is|for now|with))\b/gi;
 const NEED_STATEMENT =
-  /\b(we need (?:a |an |something |better |more |to (?:replace|fix|reduce|cut|stop|improve|get|find|handle|cope|support|scale|automate|track|move|modernise|modernize|upgrade))|(?:we(?:'re| are)|they(?:'re| are)) looking for (?:a |an |something |ways? to |software|a system|a tool|a platform|a solution|a supplier|a vendor)|we have to (?:replace|fix|reduce|cut|stop|improve|find|get)|(?:has|have|needs?) to be replaced|need(?:s)? (?:sorting|fixing|replacing))\b/gi;
+  /\b((?:we|they|he|she|I) needs? (?:a |an |something |better |more |to (?:replace|fix|reduce|cut|stop|improve|get|find|handle|cope|support|scale|automate|track|move|modernise|modernize|upgrade))|(?:we(?:'re| are)|they(?:'re| are)) looking for (?:a |an |something |ways? to |software|a system|a tool|a platform|a solution|a supplier|a vendor)|we have to (?:replace|fix|reduce|cut|stop|improve|find|get)|(?:has|have|needs?) to be replaced|need(?:s)? (?:sorting|fixing|replacing))\b/gi;
 const WANT =
   /\b(would be nice|nice to have|just (?:curious|wondering|want to see|browsing)|curious (?:about|to see|how)|better (?:email )?templates|(?:interested|keen) (?:in|to) (?:see|seeing|learn|learning|hear|hearing)|saw your (?:ad|post|webinar|video)|heard (?:good things|about you))\b/gi;
 
+const YEAR = /^(?:19|20)\d\d\s?$/;
+/** A goal with a number or a date in it shows the contact knows it, not just the slogan. */
+const SPECIFIC_GOAL =
+  /\d|\b(?:double|triple|halve|next year|this year|Q[1-4]|January|February|March|April|May|June|July|August|September|October|November|December|Germany|[A-Z][a-z]+ market)\b/;
+
+function inMoney(ctx: EnContext, span: TextSpan): boolean {
+  return ctx.out.facts.specifics.some(
+    (x) => x.kind === "money" && x.span.start < span.end && span.start < x.span.end,
+  );
+}
+
 const KPI =
-  /\b(conversion(?: rate)?|churn(?: rate)?|retention|handle time|AHT|response times?|resolution times?|abandon(?:ment)? rate|no-show rate|utili[sz]ation|occupancy|NPS|CSAT|first[- ]call resolution|win rate|error rate|uptime|service level|SLA|hold times?|wait(?:ing)? times?)\b/gi;
+  /\b(conversion(?: rate)?|churn(?: rate)?|retention|handle time|AHT|response times?|resolution times?|abandon(?:ment)? rate|no-shows?(?: rate)?|turnover|attrition|handling time|utili[sz]ation|occupancy|NPS|CSAT|first[- ]call resolution|win rate|error rate|uptime|service level|SLA|hold times?|wait(?:ing)? times?)\b/gi;
 const NUMBERISH =
   /\b\d+(?:[.,]\d+)?\s?(?:%|percent|k\b|hours?|minutes?|days?|weeks?)?|\b(?:half|a third|a quarter|twice|one in (?:\w+))\b/gi;
 
 const GOAL =
-  /\b(our (?:main |big(?:gest)? |key |top |primary |number one |strategic )?(?:goals?|objectives?|targets?|priorit(?:y|ies)|strategy|focus|mission|ambition)(?: (?:this|for|next|is|are|in))|(?:we(?:'re| are)|the company is|the business is) (?:aiming|trying|working|planning|pushing) to|the board (?:wants|expects|has asked|has set)|(?:we|the company) (?:want|need|aim|plan) to (?:grow|expand|reach|hit|double|reduce|cut|open|enter|launch)|(?:by|before) (?:the )?end of (?:the |this |next )?year we|target(?:s|ed)? (?:of|is)|our biggest challenge(?: this year)?(?: is)?|the challenge for us (?:this year )?is)\b/gi;
+  /\b((?:our|their) (?:main |big(?:gest)? |key |top |primary |number one |strategic )?(?:goals?|objectives?|targets?|strategy|focus|mission|ambition)(?: (?:this|for|next|is|are|in))|(?:we(?:'re| are)|the company is|the business is) (?:aiming|trying|working|planning|pushing) to|the board (?:wants|expects|has asked|has set)|(?:we|they|the company|the business) (?:want|need|aim|plan)s? to (?:grow|expand|reach|hit|double|reduce|cut|open|enter|launch|improve|increase)|(?:by|before) (?:the )?end of (?:the |this |next )?year we|target(?:s|ed)? (?:of|is)|our biggest challenge(?: this year)?(?: is)?|the challenge for us (?:this year )?is)\b/gi;
 const PLAN =
-  /\b(we(?:'re| are)? (?:planning|going) to|we plan to|we intend to|(?:we(?:'re| are)|the company is) (?:opening|launching|expanding|moving|merging|hiring|rolling out)|roadmap|next year we(?:'ll| will)|(?:this|next) (?:quarter|year) we(?:'ll| will)|the plan is)\b/gi;
+  /\b(we(?:'re| are)? (?:planning|going) to|we plan to|we intend to|(?:we(?:'re| are)|the company is) (?:opening|launching|expanding|moving|merging|hiring|rolling out)|roadmap|next year we(?:'ll| will)|(?:this|next) (?:quarter|year) we(?:'ll| will)|the plan is|(?:our|their) plan(?:s)? (?:is|are|for)|(?:our|their) plan(?=:)|expand(?:ing)? into|mov(?:e|ing) into|(?:we|they)(?:'re| are) hiring)\b/gi;
 const NEGATIVE =
-  /\b(if (?:we|this|that|nothing) (?:don't|do not|doesn't|does not|can't|cannot|isn't|is not|changes?)\b[^.;]*?\b(?:lose|miss|fail|fined?|penalt\w*|risk|close|shut|churn|leave|quit|go under)\w*|otherwise (?:we(?:'ll| will)|they(?:'ll| will))|we risk|at risk of|or (?:else )?we(?:'ll| will) lose|the risk is)\b/gi;
+  /\b(if (?:we|they|this|that|it|nothing|the [a-z]+(?: [a-z]+)?) (?:don't|do not|doesn't|does not|can't|cannot|isn't|is not|aren't|are not|changes?)\b[^.;]*?\b(?:lose|miss|fail|fined?|penalt\w*|risk|close|shut|churn|leave|quit|go under)\w*|otherwise (?:we(?:'ll| will)|they(?:'ll| will))|we risk|at risk of|or (?:else )?we(?:'ll| will) lose|the risk is|(?:we|they) (?:could|might|would|will|may) (?:lose|be fined|be penali[sz]ed|miss out)|(?:will|would|could) be fined)\b/gi;
 const POSITIVE =
   /\b(would (?:save|free up|let us|allow us|cut|reduce|help us|mean we|give us)|could save|we'd save|we would save|would pay for itself|(?:save|saving) us (?:about |around )?\S+)\b/gi;
 const PRIORITY =
   /\b(top priority|number one priority|(?:high|highest|low|main) priority|not a priority|back burner|priority (?:one|1|number one)|first on the list|not on (?:our|the) radar)\b/gi;
 
 const EXCUSE =
-  /\b(we(?:'ve| have)? (?:been meaning to|kept putting (?:it|this) off|put (?:it|this) off|postponed (?:it|this)?|shelved (?:it|this)?|parked (?:it|this)?|delayed (?:it|this)?|never got (?:round|around) to)|(?:was|got|were|has been|had been) (?:put )?on hold|(?:was|got) deprioriti[sz]ed|(?:didn't|did not|haven't|have not) (?:have|had) (?:the )?(?:time|budget|bandwidth|people|resources|headcount|money)(?: (?:to|for|last|until))?|(?:tried|looked at|trialled|started) (?:this|it|one|a [\w-]+(?: [\w-]+)?) (?:before|last year|in \d{4}|a while ago|once)?,? but|the last (?:project|attempt|rollout|vendor|implementation) (?:stalled|failed|fell through|went nowhere)|(?:because|since) of the (?:merger|move|migration|pandemic|reorg|restructure|acquisition|audit)|no one (?:owned|had time for|took ownership of) (?:it|this)|(?:we were|we've been|we have been) too busy|(?:haven't|have not|never) (?:had|found) (?:the )?time|we should have (?:done|fixed|sorted|dealt with) (?:this|it)|kept (?:getting )?(?:pushed|bumped) (?:back|down))/gi;
+  /\b((?:we|they|I|he|she)(?:'ve| have| has)? (?:been meaning to|kept putting (?:it|this) off|put (?:it|this) off|postponed (?:it|this)?|shelved (?:it|this)?|parked (?:it|this)?|delayed (?:it|this)?|never got (?:round|around) to)|(?:was|got|were|has been|had been) (?:put )?on hold|(?:was|got) deprioriti[sz]ed|(?:didn't|did not|haven't|have not) (?:have|had) (?:the )?(?:time|budget|bandwidth|people|resources|headcount|money)(?: (?:to|for|last|until))?|(?:tried|looked at|trialled|started) (?:this|it|one|a [\w-]+(?: [\w-]+)?) (?:before|last year|in \d{4}|a while ago|once)?,? but|the last (?:project|attempt|rollout|vendor|implementation) (?:stalled|failed|fell through|went nowhere)|(?:because|since) of the (?:merger|move|migration|pandemic|reorg|restructure|acquisition|audit)|(?:no one|nobody) (?:owned|had time for|took ownership of) (?:it|this)|(?:we were|we've been|we have been) too busy|(?:haven't|have not|never) (?:had|found) (?:the )?time|we should have (?:done|fixed|sorted|dealt with) (?:this|it)|kept (?:getting )?(?:pushed|bumped) (?:back|down))/gi;
 
 /** Needs and pain, what they cost, goals, plans, consequences, priorities, and excuses for waiting. */
 export function readNeeds(ctx: EnContext): void {
@@ -63,7 +75,7 @@ export function readNeeds(ctx: EnContext): void {
         qualifier,
       });
       for (const n of hits(ctx.text, s.span, NUMBERISH)) {
-        if (!/\d|half|third|quarter|twice|one in/i.test(n.span.text)) continue;
+        if (YEAR.test(n.span.text) || inMoney(ctx, n.span)) continue;
         addEvidence(ctx, {
           rule: "metrics.problem-size",
           element: "metrics",
@@ -90,6 +102,21 @@ export function readNeeds(ctx: EnContext): void {
         });
       }
     }
+    if (hits(ctx.text, s.span, GOAL).length + hits(ctx.text, s.span, POSITIVE).length > 0) {
+      for (const n of hits(ctx.text, s.span, NUMBERISH)) {
+        if (
+          !/\d|half|third|quarter|twice/i.test(n.span.text) &&
+          !/\b(?:two|three|four|five|six|seven|eight|nine|ten)\b/i.test(n.span.text)
+        )
+          continue;
+        addEvidence(ctx, {
+          rule: "metrics.target",
+          element: "metrics",
+          span: n.span,
+          summary: `A number for the goal or the gain: "${clip(t)}"`,
+        });
+      }
+    }
     for (const h of hits(ctx.text, s.span, GOAL)) {
       addEvidence(ctx, {
         rule: "goals.statement",
@@ -97,13 +124,14 @@ export function readNeeds(ctx: EnContext): void {
         span: s.span,
         summary: `Goal: "${clip(t)}"`,
       });
-      addGoodSign(
-        ctx,
-        "knowledge.goals",
-        "knowledge",
-        h.span,
-        `Knows the company's goals or challenges: "${clip(t)}"`,
-      );
+      if (/challenge/i.test(h.span.text) || SPECIFIC_GOAL.test(t))
+        addGoodSign(
+          ctx,
+          "knowledge.goals",
+          "knowledge",
+          h.span,
+          `Knows the company's goals or challenges: "${clip(t)}"`,
+        );
     }
     for (const h of hits(ctx.text, s.span, PLAN))
       addEvidence(ctx, {
@@ -145,12 +173,6 @@ export function readNeeds(ctx: EnContext): void {
         h.span,
         `An excuse for not acting sooner confirms the pain: "${clip(t)}"`,
       );
-      addEvidence(ctx, {
-        rule: "need.excuse",
-        element: "need",
-        span: s.span,
-        summary: `Long-standing problem: "${clip(t)}"`,
-      });
     }
   }
 }

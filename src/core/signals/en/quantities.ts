@@ -6,10 +6,10 @@ import { NUMBER, NUMBER_STRICT, parseNumber } from "./numbers.ts";
 
 /** People and seats who would use the product. */
 const USER_UNITS =
-  "agents|seats|users|licen[cs]es|reps|sales ?reps|salespeople|sellers|nurses|doctors|clinicians|engineers|developers|technicians|drivers|operators|advisors|advisers|team members|recruiters|consultants|associates|workstations|desks|logins|dispatchers|carers|teachers|staff members";
+  "people|agents|seats|users|licen[cs]es|reps|sales ?reps|salespeople|sellers|nurses|doctors|clinicians|engineers|developers|technicians|drivers|operators|advisors|advisers|team members|recruiters|consultants|associates|workstations|desks|logins|dispatchers|carers|teachers|staff members";
 /** Head count and sites: the size of the company. */
 const COMPANY_UNITS =
-  "employees|staff|people|workers|headcount|FTEs?|offices|sites|locations|branches|stores|shops|clinics|hospitals|plants|factories|warehouses|countries|restaurants|hotels|schools|campuses|depots|centres|centers";
+  "employees|staff|workers|headcount|FTEs?|offices|sites|locations|branches|stores|shops|clinics|hospitals|plants|factories|warehouses|countries|restaurants|hotels|schools|campuses|depots|centres|centers";
 /** Things to buy. */
 const GOODS_UNITS =
   "pumps|devices|units|machines|laptops|vehicles|trucks|vans|printers|phones|handsets|terminals|beds|scanners|sensors|monitors|cameras|servers|routers|tablets|kiosks";
@@ -47,6 +47,8 @@ const GROWTH = [
   ),
 ];
 
+/** "from 7 to 5 minutes", "from 60% to 75%": a measured change. */
+const RANGE = new RegExp(String.raw`\bfrom (?:${NUMBER_STRICT})(?: ?%)? to (?:${NUMBER_STRICT})\b`, "gi");
 const PERCENT = /\b(\d+(?:\.\d+)?) ?(?:%|percent\b|per cent\b)/gi;
 const DURATION = new RegExp(
   String.raw`\b(${NUMBER}) (?:full |whole |working )?(hours?|minutes?|days?|weeks?|months?)\b(?: (?:a|per|each|every) (?:day|week|month|agent|person|call|ticket|order|case|year))?`,
@@ -103,6 +105,8 @@ export function readQuantities(ctx: EnContext): void {
     }
     for (const h of hits(ctx.text, s.span, PERCENT))
       ctx.out.facts.specifics.push({ span: h.span, kind: "percent" });
+    for (const h of hits(ctx.text, s.span, RANGE))
+      ctx.out.facts.specifics.push({ span: h.span, kind: "quantity" });
     for (const h of hits(ctx.text, s.span, DURATION)) {
       if (
         /\b(ago|since|for the last|for the past)\b/i.test(
