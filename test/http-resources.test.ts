@@ -64,6 +64,18 @@ describe.each(ENGINES)("REST resources (%s)", (engine) => {
     ).toEqual(["body.contact.email", "body.entryPath"]);
   });
 
+  it("tells any key who it is (GET /v1/me)", async () => {
+    const me = (await get("/v1/me", t.keys.ingest)).json();
+    expect(me).toMatchObject({
+      name: "ingest",
+      role: "ingest",
+      subject: null,
+      permissions: ["events:write", "leads:write"],
+    });
+    expect((await get("/v1/me", t.keys.alice)).json()).toMatchObject({ role: "rep", subject: "alice" });
+    expect((await t.app.inject({ url: "/v1/me" })).statusCode).toBe(401);
+  });
+
   it("keeps ingest keys write-only", async () => {
     for (const url of [
       "/v1/leads",
@@ -119,7 +131,9 @@ describe.each(ENGINES)("REST resources (%s)", (engine) => {
     expect(new Set(pages).size).toBe(pages.length);
     const webinar = (await get("/v1/leads?source=webinar&ownerId=bob", t.keys.manager)).json().data;
     expect(webinar).toHaveLength(2);
+    const repeated = (await get("/v1/leads?ownerId=none&stage=new&stage=mql", t.keys.manager)).json().data;
     const unassigned = (await get("/v1/leads?ownerId=none&stage=new,mql", t.keys.manager)).json().data;
+    expect(repeated).toEqual(unassigned);
     expect(unassigned.map((i: { lead: { id: string } }) => i.lead.id)).toContain(leadOf["l4"]);
     expect(unassigned.every((i: { lead: { ownerId: string | null } }) => i.lead.ownerId === null)).toBe(true);
     const search = (await get("/v1/leads?q=p3%40", t.keys.manager)).json().data;

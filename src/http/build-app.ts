@@ -18,6 +18,7 @@ import { frameworkRoutes } from "./routes/frameworks.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { leadRoutes } from "./routes/leads.ts";
+import { meRoutes } from "./routes/me.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
@@ -111,6 +112,7 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
   await app.register(
     async (api) => {
       for (const routes of [
+        meRoutes,
         keyRoutes,
         webhookRoutes,
         accountRoutes,

@@ -10,8 +10,11 @@ declare module "fastify" {
     principal: Principal | null;
   }
   interface FastifyContextConfig {
-    /** What the route requires; `public` routes need no key. Routes without it are admin-only. */
-    permission?: Permission | "public";
+    /**
+     * What the route requires: `public` needs no key, `any-key` any valid key; routes without it are
+     * admin-only.
+     */
+    permission?: Permission | "public" | "any-key";
   }
 }
 
@@ -59,7 +62,7 @@ export function registerAuth(
     if (!principal)
       throw new WinnowError("WINNOW_ERR_UNAUTHORIZED", { message: "The API key is unknown or revoked" });
     request.principal = principal;
-    if (!can(principal.role, permission)) {
+    if (permission !== "any-key" && !can(principal.role, permission)) {
       throw new WinnowError("WINNOW_ERR_FORBIDDEN", {
         message: `A ${principal.role} key may not do this (needs ${permission})`,
         details: { role: principal.role, needs: permission },

@@ -20,19 +20,20 @@ import {
   LeadSchema,
 } from "../schemas/records.ts";
 
+/** `stage=mql,sal` or `stage=mql&stage=sal` (both read the same). */
 const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   z
-    .string()
+    .union([z.string(), z.array(z.string())])
     .transform((s) =>
-      s
-        .split(",")
+      (Array.isArray(s) ? s : [s])
+        .flatMap((x) => x.split(","))
         .map((x) => x.trim())
         .filter(Boolean),
     )
     .pipe(z.array(z.enum(values)));
 
 const ListQuery = z.object({
-  stage: csv(STAGES).optional().describe("Comma-separated stages, e.g. mql,sal"),
+  stage: csv(STAGES).optional().describe("Stages, comma-separated or repeated: mql,sal"),
   ownerId: z.string().min(1).optional().describe("`none` for unassigned leads"),
   source: z.string().min(1).optional(),
   entryPath: z.enum(ENTRY_PATHS).optional(),

@@ -63,55 +63,59 @@ export const transitionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     },
   );
 
-  app.post(
-    "/leads/:id/transitions",
-    {
-      config: { permission: "records:write" },
-      schema: {
-        tags,
-        summary: "Move a lead to another stage (refused moves answer 409/422 with the rule that refused)",
-        params: IdParams,
-        body: MoveBody,
-        response: {
-          200: z.object({ lead: LeadSchema, from: z.enum(STAGES), breach: SlaBreachSchema.nullable() }),
-          404: ProblemSchema,
-          409: ProblemSchema,
-          422: ProblemSchema,
-          ...AUTH_ERRORS,
+  for (const url of ["/leads/:id/transitions", "/leads/:id/moves"]) {
+    app.post(
+      url,
+      {
+        config: { permission: "records:write" },
+        schema: {
+          // `/moves` is an alias kept for clients that say "move"; the document lists one.
+          hide: url.endsWith("/moves"),
+          tags,
+          summary: "Move a lead to another stage (refused moves answer 409/422 with the rule that refused)",
+          params: IdParams,
+          body: MoveBody,
+          response: {
+            200: z.object({ lead: LeadSchema, from: z.enum(STAGES), breach: SlaBreachSchema.nullable() }),
+            404: ProblemSchema,
+            409: ProblemSchema,
+            422: ProblemSchema,
+            ...AUTH_ERRORS,
+          },
         },
       },
-    },
-    async (request, reply) =>
-      idempotent(ctx, request, reply, async () => {
-        await visibleLead(storage, request, request.params.id);
-        const b = request.body;
-        const actor = principalOf(request).name;
-        const at = ctx.now().toISOString();
-        const result = await moveLead(
-          storage,
-          {
-            leadId: request.params.id,
-            to: b.to,
-            reason: b.reason ?? null,
-            ...(b.reEntry ? { reEntry: b.reEntry } : {}),
-            ...(b.expectedVersion !== undefined ? { expectedVersion: b.expectedVersion } : {}),
+      async (request, reply) =>
+        idempotent(ctx, request, reply, async () => {
+          await visibleLead(storage, request, request.params.id);
+          const b = request.body;
+          const actor = principalOf(request).name;
+          const at = ctx.now().toISOString();
+          const result = await moveLead(
+            storage,
+            {
+              leadId: request.params.id,
+              to: b.to,
+              reason: b.reason ?? null,
+              ...(b.reEntry ? { reEntry: b.reEntry } : {}),
+              ...(b.expectedVersion !== undefined ? { expectedVersion: b.expectedVersion } : {}),
+              actor,
+              now: at,
+            },
+            config,
+          );
+          const { lead, from, breach } = result;
+          await ctx.webhooks.emit("lead.stage_changed", {
+            leadId: lead.id,
+            from,
+            to: lead.stage,
+            reason: lead.reason,
+            ownerId: lead.ownerId,
             actor,
-            now: at,
-          },
-          config,
-        );
-        const { lead, from, breach } = result;
-        await ctx.webhooks.emit("lead.stage_changed", {
-          leadId: lead.id,
-          from,
-          to: lead.stage,
-          reason: lead.reason,
-          ownerId: lead.ownerId,
-          actor,
-          at,
-        });
-        if (breach) await ctx.webhooks.emit("lead.sla_breached", breach);
-        return { status: 200, body: result };
-      }),
-  );
+            at,
+          });
+          if (breach) await ctx.webhooks.emit("lead.sla_breached", breach);
+          return { status: 200, body: result };
+        }),
+    );
+  }
 };

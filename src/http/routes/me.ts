@@ -1,0 +1,33 @@
+import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { principalOf } from "../auth/authenticate.ts";
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "../auth/roles.ts";
+import { AUTH_ERRORS } from "../schemas/common.ts";
+
+/** Who the key belongs to and what it may do (for clients deciding what to show). */
+export const meRoutes: FastifyPluginAsyncZod = async (app) => {
+  app.get(
+    "/me",
+    {
+      config: { permission: "any-key" },
+      schema: {
+        tags: ["keys"],
+        summary: "The calling key: name, role, owner id, permissions",
+        response: {
+          200: z.object({
+            keyId: z.string(),
+            name: z.string(),
+            role: z.enum(ROLES),
+            subject: z.string().nullable(),
+            permissions: z.array(z.enum(PERMISSIONS)),
+          }),
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      return { ...p, permissions: [...ROLE_PERMISSIONS[p.role]] };
+    },
+  );
+};
