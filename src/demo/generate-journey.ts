@@ -119,7 +119,7 @@ export function generateJourney(rng: Rng, p: JourneyPlan): Journey {
   }
   if (!move("opportunity", t)) return { stages, activities, deal: null, ownerId };
   const closeMs = t + (20 + rng.next() * 100) * DAY;
-  const won = rng.chance(sigmoid(-4.3 + 3.2 * p.fit + 2.2 * p.intent + 0.6 * rng.normal()));
+  const won = rng.chance(sigmoid(-5.4 + 4.6 * p.fit + 2.8 * p.intent + 0.5 * rng.normal()));
   const closed = closeMs <= p.endMs;
   const deal: Deal = {
     id: `${p.leadId}-d`,

@@ -117,6 +117,8 @@ export function generateLead(o: DemoOptions, index: number): LeadBundle {
     productOrConversion: entryPath !== "standard",
     junk,
   });
+  const opportunity = journey.stages.find((s) => s.stage === "opportunity");
+  if (opportunity) evaluationEvents(rng, leadId, Date.parse(opportunity.at), endMs, intent, events);
   const last = journey.stages[journey.stages.length - 1]!;
   const lead: Lead = {
     id: leadId,
@@ -222,4 +224,35 @@ function makeContact(
     unsubscribed: rng.chance(0.05),
     attributes: { department: dept },
   };
+}
+
+/** Buyers who evaluate seriously come back to pricing, security and implementation material. */
+function evaluationEvents(
+  rng: Rng,
+  leadId: string,
+  fromMs: number,
+  endMs: number,
+  intent: number,
+  events: BehaviourEvent[],
+): void {
+  const n = Math.floor(5 * intent * intent + rng.next() * 2);
+  if (n === 0) return;
+  for (let k = 0; k < n; k++) {
+    const at = fromMs - rng.next() * 10 * DAY + rng.next() * 30 * DAY;
+    if (at > endMs) continue;
+    const late = rng.chance(0.5);
+    events.push({
+      id: `${leadId}-v${k}`,
+      leadId,
+      type: late ? "asset_download" : "pricing_page_view",
+      occurredAt: new Date(Math.round(at)).toISOString(),
+      properties: late
+        ? {
+            asset: rng.pick(["security-whitepaper", "implementation-guide", "roi-calculator"]),
+            stage: "late",
+          }
+        : {},
+    });
+  }
+  events.sort((a, b) => (a.occurredAt < b.occurredAt ? -1 : a.occurredAt > b.occurredAt ? 1 : 0));
 }

@@ -1,10 +1,201 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { defineCommand } from "citty";
-import { WinnowError } from "../../core/errors.ts";
+import { type Issue, WinnowError } from "../../core/errors.ts";
+import {
+  compileModel,
+  type ExplanationEntry,
+  parseScoringModel,
+  type ScoreInput,
+  type ScoringModel,
+  scoreInputsSchema,
+  thresholdMet,
+} from "../../core/scoring/index.ts";
+import { DEMO_DEFAULTS, type DemoOptions, generateLeads } from "../../demo/generate.ts";
+import { EXIT } from "../exit-codes.ts";
+import { io, printJson, println } from "../io.ts";
 
-/** Placeholder until this command is built; registered so that `winnow --help` lists it. */
+/** Reads a file named on the command line (relative to the CLI's working directory). */
+export async function readInputFile(path: string): Promise<string> {
+  try {
+    return await readFile(resolve(io().cwd, path), "utf8");
+  } catch (cause) {
+    throw new WinnowError("WINNOW_ERR_FILE_NOT_FOUND", { message: `Cannot read ${path}`, cause });
+  }
+}
+
+/** Reads and validates a scoring model file (.json as JSON, anything else as YAML). */
+export async function loadModelFile(
+  path: string,
+): Promise<{ ok: true; model: ScoringModel } | { ok: false; issues: Issue[] }> {
+  const text = await readInputFile(path);
+  const r = parseScoringModel(text, /\.json$/i.test(path) ? "json" : "yaml");
+  return r.ok ? { ok: true, model: r.value } : { ok: false, issues: r.error };
+}
+
+/** Like loadModelFile, but an invalid model is an error (exit 3) listing each issue with its line. */
+export async function requireModel(path: string): Promise<ScoringModel> {
+  const r = await loadModelFile(path);
+  if (!r.ok)
+    throw new WinnowError("WINNOW_ERR_SCORING_MODEL_INVALID", {
+      message: `${path} is not a valid scoring model`,
+      issues: r.issues,
+    });
+  return r.model;
+}
+
+export function parseCount(value: string | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new WinnowError("WINNOW_ERR_USAGE", {
+      message: `--${name} must be a whole number, got "${value}"`,
+    });
+  return n;
+}
+
+/** The day the last demo lead is created: demo scores are taken then, while engagement is fresh. */
+export const demoLastDay = (o: DemoOptions) =>
+  new Date(Date.parse(o.start) + o.days * 86_400_000).toISOString();
+
+const describeModel = (m: ScoringModel) =>
+  `${m.id} v${m.version} (${m.status}${m.default ? ", default" : ""}): ${m.fit.rules.length} fit, ${m.engagement.rules.length} engagement, ${m.negative.rules.length} negative rules, ${m.thresholds.length} thresholds`;
+
+async function validate(path: string, json: boolean): Promise<number> {
+  const r = await loadModelFile(path);
+  if (json) {
+    printJson(
+      r.ok
+        ? { valid: true, model: { id: r.model.id, version: r.model.version, status: r.model.status } }
+        : { valid: false, issues: r.issues },
+    );
+    return r.ok ? EXIT.ok : EXIT.invalidInput;
+  }
+  if (!r.ok)
+    throw new WinnowError("WINNOW_ERR_SCORING_MODEL_INVALID", {
+      message: `${path} is not a valid scoring model`,
+      issues: r.issues,
+    });
+  println(`valid: ${describeModel(r.model)}`);
+  return EXIT.ok;
+}
+
+async function loadInputs(file: string): Promise<ScoreInput[]> {
+  const text = await readInputFile(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new WinnowError("WINNOW_ERR_INVALID_JSON", { message: `${file} is not valid JSON`, cause });
+  }
+  const parsed = scoreInputsSchema.safeParse(value);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .slice(0, 50)
+      .map((i) => ({ path: i.path.map(String).join("."), message: i.message }));
+    throw new WinnowError("WINNOW_ERR_SCORING_INPUT_INVALID", {
+      message: `${file} is not a list of lead bundles`,
+      issues,
+    });
+  }
+  return parsed.data;
+}
+
+const signed = (n: number) => (n > 0 ? `+${n}` : String(n));
+function explainLine(e: ExplanationEntry): string {
+  const decay =
+    e.side === "engagement" && e.decayedTo !== e.points ? ` (${e.points} decayed to ${e.decayedTo})` : "";
+  const cap = e.capped ? ", capped" : "";
+  const events = e.events === undefined ? "" : `, ${e.events} event${e.events === 1 ? "" : "s"}`;
+  return `    ${signed(e.counted).padStart(4)}  ${e.ruleId} [${e.kind}${e.group ? `/${e.group}` : ""}${events}${cap}]${decay}`;
+}
+
 export const command = defineCommand({
-  meta: { name: "score", description: "(not built yet)" },
-  run() {
-    throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", { message: "winnow score is not built yet" });
+  meta: {
+    name: "score",
+    description:
+      "Validate a scoring model, or score leads with it.\n  winnow score validate <model.yaml>\n  winnow score leads <model.yaml> --demo [--leads N]\n  winnow score leads <model.yaml> <leads.json> [--at ISO]",
+  },
+  args: {
+    action: { type: "positional", required: true, description: "validate | leads" },
+    model: { type: "positional", required: true, description: "Scoring model file (.yaml, .yml or .json)" },
+    input: {
+      type: "positional",
+      required: false,
+      description: "JSON file: a list of { account, contact, lead, events } (score leads)",
+    },
+    demo: { type: "boolean", description: "Score generated demo leads instead of a file" },
+    leads: { type: "string", description: "How many demo leads (default 20)" },
+    seed: { type: "string", description: "Seed of the demo generator (default 42)" },
+    at: {
+      type: "string",
+      description: "Score as of this instant (default: now; for --demo, the end of the demo history)",
+    },
+    explain: {
+      type: "string",
+      description: "Explanation lines per lead in text output (default 5; 0 for none)",
+    },
+    json: { type: "boolean", description: "Print JSON" },
+  },
+  async run({ args }) {
+    if (args.action === "validate") return validate(args.model, Boolean(args.json));
+    if (args.action !== "leads")
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: `unknown action "${args.action}": use validate or leads`,
+      });
+    const model = await requireModel(args.model);
+    const demoOptions = {
+      ...DEMO_DEFAULTS,
+      leads: parseCount(args.leads, "leads", 20),
+      seed: parseCount(args.seed, "seed", DEMO_DEFAULTS.seed),
+    };
+    let inputs: Iterable<ScoreInput>;
+    if (args.demo) inputs = generateLeads(demoOptions);
+    else if (args.input) inputs = await loadInputs(args.input);
+    else
+      throw new WinnowError("WINNOW_ERR_USAGE", { message: "give a JSON file of lead bundles, or --demo" });
+    const atText = args.at ?? (args.demo ? demoLastDay(demoOptions) : new Date().toISOString());
+    const at = Date.parse(atText);
+    if (Number.isNaN(at))
+      throw new WinnowError("WINNOW_ERR_USAGE", { message: `--at is not an ISO instant: "${atText}"` });
+    const scorer = compileModel(model);
+    const rows = [];
+    for (const input of inputs) {
+      const r = scorer.score(input, at);
+      rows.push({
+        leadId: input.lead?.id ?? null,
+        fit: r.fit,
+        engagement: r.engagement,
+        total: r.total,
+        grade: r.grade,
+        thresholdsMet: model.thresholds
+          .filter((t) => t.atLeast !== undefined && thresholdMet(t, r))
+          .map((t) => t.id),
+        explanation: r.explanation,
+      });
+    }
+    if (args.json) {
+      printJson({
+        model: { id: model.id, version: model.version },
+        at: new Date(at).toISOString(),
+        leads: rows,
+      });
+      return EXIT.ok;
+    }
+    const limit = parseCount(args.explain, "explain", 5);
+    println(`${describeModel(model)}\nscored as of ${new Date(at).toISOString()}\n`);
+    println(`${"lead".padEnd(14)} grade   fit  eng  total  thresholds`);
+    for (const row of rows) {
+      println(
+        `${String(row.leadId).padEnd(14)} ${row.grade.padEnd(5)} ${String(row.fit).padStart(5)} ${String(row.engagement).padStart(4)} ${String(row.total).padStart(6)}  ${row.thresholdsMet.join(", ") || "-"}`,
+      );
+      const top = [...row.explanation]
+        .sort((a, b) => Math.abs(b.counted) - Math.abs(a.counted))
+        .slice(0, limit);
+      for (const e of top) println(explainLine(e));
+      if (row.explanation.length > top.length && limit > 0)
+        println(`    (${row.explanation.length - top.length} more rules; --json for all)`);
+    }
+    return EXIT.ok;
   },
 });

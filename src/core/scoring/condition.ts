@@ -84,7 +84,7 @@ function checkCondition(value: unknown, path: (string | number)[], ctx: z.Refine
       path,
       message:
         ops.length === 0
-          ? `needs one operator: ${CONDITION_OPERATORS.join(", ")}`
+          ? `needs one operator: ${CONDITION_OPERATORS.join(", ")}${unknownKeys(value)}`
           : `has several operators (${ops.join(", ")}); combine them with all/any`,
     });
     return;
@@ -133,4 +133,9 @@ function checkCondition(value: unknown, path: (string | number)[], ctx: z.Refine
       }
     }
   }
+}
+
+function unknownKeys(value: object): string {
+  const unknown = Object.keys(value).filter((k) => k !== "field");
+  return unknown.length ? ` (unknown: ${unknown.join(", ")})` : "";
 }

@@ -9,6 +9,7 @@ export * from "./condition.ts";
 export * from "./decay.ts";
 export * from "./grade.ts";
 export * from "./incremental.ts";
+export * from "./input-schema.ts";
 export * from "./model-schema.ts";
 export * from "./parse-model.ts";
 export * from "./prepare.ts";
