@@ -213,7 +213,8 @@ function makeContact(
   return {
     id,
     accountId: account.id,
-    email: `${local}@${domain}`,
+    // The contact number keeps e-mails unique (the database requires it), as real addresses are.
+    email: `${local}${id.slice(4)}@${domain}`,
     firstName: first,
     lastName: last,
     title: kind === "student" ? "Student" : titleFor(seniority, dept),
