@@ -14,6 +14,8 @@ export type ModelFile = {
   readonly learner: TrainedModel["learner"];
   readonly trainedAt: string;
   readonly features: readonly Pick<FeatureSchema, "name" | "kind">[];
+  /** Cell strings read as missing when scoring new rows. */
+  readonly missing?: readonly string[];
   readonly training: { readonly rows: number; readonly won: number; readonly lost: number };
   readonly heldOut?: HeldOutMetrics & { readonly rows: number };
   readonly model: TrainedModel;
