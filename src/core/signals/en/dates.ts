@@ -9,6 +9,10 @@ const BARE_DURATION =
 const BUDGET_PERIOD =
   /\b(budget\w*|approved|allocated|set aside|earmarked|funds?|spend)\b[^.;]{0,30}\bfor\s+$/i;
 
+/** "rising to 60 within a year": the period of a growth plan, not a buying deadline. */
+const GROWTH_PERIOD =
+  /\b(?:to|reach|reaching|hit|hitting)\s+(?:\d[\d,]*|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|a hundred|one hundred)(?:-[a-z]+)?)(?:\s+[a-z-]+){0,2}\s+$/i;
+
 const QUARTER_WORD: Readonly<Record<string, number>> = { first: 1, second: 2, third: 3, fourth: 4 };
 
 /** Periods chrono does not read as deadlines: quarters, "end of the year", "year-end". */
@@ -129,8 +133,10 @@ export function readDates(ctx: EnContext): void {
       { instant: ref, timezone: 0 },
       { forwardDate: !past },
     )) {
-      const start = s.span.start + r.index;
-      const span: TextSpan = { start, end: start + r.text.length, text: r.text };
+      // quote the date itself: "on 18 June" -> "18 June"
+      const lead = /^(?:on|the)\s+/i.exec(r.text)?.[0].length ?? 0;
+      const start = s.span.start + r.index + lead;
+      const span: TextSpan = { start, end: start + r.text.length - lead, text: r.text.slice(lead) };
       if (found.some((f) => overlaps(f.span, span))) continue;
       const c = r.start;
       const datey =
@@ -155,7 +161,11 @@ export function readDates(ctx: EnContext): void {
       const window: TextSpan = { start: from, end: to, text: ctx.text.slice(from, to) };
       const lead = ctx.text.slice(Math.max(s.span.start, f.span.start - 50), f.span.start);
       const role: SignalDateRole =
-        f.date < refIso ? "past" : BUDGET_PERIOD.test(lead) ? "other" : roleFor(ctx, window, f.span);
+        f.date < refIso
+          ? "past"
+          : BUDGET_PERIOD.test(lead) || GROWTH_PERIOD.test(lead)
+            ? "other"
+            : roleFor(ctx, window, f.span);
       const fact: DateFact = { span: f.span, date: f.date, role };
       ctx.out.facts.dates.push(fact);
       if (role !== "past") ctx.out.facts.specifics.push({ span: f.span, kind: "date" });

@@ -48,7 +48,7 @@ const GROWTH = [
 ];
 
 /** "from 7 to 5 minutes", "from 60% to 75%": a measured change. */
-const RANGE = new RegExp(String.raw`\bfrom (?:${NUMBER_STRICT})(?: ?%)? to (?:${NUMBER_STRICT})\b`, "gi");
+const RANGE = new RegExp(String.raw`\bfrom (${NUMBER_STRICT})(?: ?%)? to (${NUMBER_STRICT})\b`, "gi");
 const PERCENT = /\b(\d+(?:\.\d+)?) ?(?:%|percent\b|per cent\b)/gi;
 const DURATION = new RegExp(
   String.raw`\b(${NUMBER}) (?:full |whole |working )?(hours?|minutes?|days?|weeks?|months?)\b(?: (?:a|per|each|every) (?:day|week|month|agent|person|call|ticket|order|case|year))?`,
@@ -106,7 +106,7 @@ export function readQuantities(ctx: EnContext): void {
     for (const h of hits(ctx.text, s.span, PERCENT))
       ctx.out.facts.specifics.push({ span: h.span, kind: "percent" });
     for (const h of hits(ctx.text, s.span, RANGE))
-      ctx.out.facts.specifics.push({ span: h.span, kind: "quantity" });
+      for (const g of h.groups) if (g) ctx.out.facts.specifics.push({ span: g, kind: "quantity" });
     for (const h of hits(ctx.text, s.span, DURATION)) {
       if (
         /\b(ago|since|for the last|for the past)\b/i.test(
