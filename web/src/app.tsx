@@ -1,15 +1,19 @@
-import { useMemo, useState } from "react";
+import { lazy, Suspense, useMemo, useState } from "react";
 import { createApi } from "./api/client.ts";
 import { ApiContext } from "./api/context.ts";
 import { match, navigate, useLocation } from "./router.ts";
-import { Dashboard } from "./screens/dashboard.tsx";
 import { Discovery } from "./screens/discovery.tsx";
 import { Inbox } from "./screens/inbox.tsx";
 import { LeadPage } from "./screens/lead-page.tsx";
-import { ScoringConsole } from "./screens/scoring.tsx";
 import { Settings } from "./screens/settings.tsx";
 import { SignIn } from "./screens/sign-in.tsx";
 import { clearSession, loadSession, SCREENS_BY_ROLE, type Session } from "./session.ts";
+
+// The chart-heavy screens load on first visit, so the inbox opens fast.
+const Dashboard = lazy(() => import("./screens/dashboard.tsx").then((m) => ({ default: m.Dashboard })));
+const ScoringConsole = lazy(() =>
+  import("./screens/scoring.tsx").then((m) => ({ default: m.ScoringConsole })),
+);
 
 const NAV = [
   { id: "inbox", label: "Inbox", href: "/" },
@@ -94,7 +98,9 @@ export function App() {
         </button>
       </header>
       <main id="main" tabIndex={-1}>
-        <Routes path={location.path} />
+        <Suspense fallback={<p className="loading">Loading…</p>}>
+          <Routes path={location.path} />
+        </Suspense>
       </main>
     </ApiContext.Provider>
   );

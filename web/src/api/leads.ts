@@ -168,5 +168,5 @@ export async function saveScorecard(
   body: { framework: string; evidence: Readonly<Record<string, unknown>>; expectedVersion: number },
 ): Promise<{ version: number }> {
   const out = await api.put<Json>(`/v1/leads/${encodeURIComponent(id)}/scorecard`, body);
-  return { version: num(out["version"]) ?? body.expectedVersion + 1 };
+  return { version: num(obj(out["scorecard"])["version"]) ?? body.expectedVersion + 1 };
 }

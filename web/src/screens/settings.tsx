@@ -1,3 +1,4 @@
+import { FrameworksPanel, LifecyclePanel } from "./settings-frameworks.tsx";
 import { KeysPanel } from "./settings-keys.tsx";
 import { WebhooksPanel } from "./settings-webhooks.tsx";
 
@@ -8,6 +9,10 @@ export function Settings() {
       <h1>Settings</h1>
       <KeysPanel />
       <WebhooksPanel />
+      <div className="grid" style={{ marginTop: "1rem" }}>
+        <LifecyclePanel />
+        <FrameworksPanel />
+      </div>
     </div>
   );
 }

@@ -1,0 +1,93 @@
+import { useState } from "react";
+import { DEFAULT_LIFECYCLE_CONFIG } from "../../../src/core/lifecycle/config.ts";
+import { REJECTION_REASONS } from "../../../src/core/lifecycle/reasons.ts";
+import { useApi } from "../api/context.ts";
+import { ErrorNotice, Loading } from "../components/notice.tsx";
+import { useAsync } from "../components/use-async.ts";
+
+type FrameworkSummary = { id: string; name: string; summary: string; custom: boolean };
+type CriterionQuestions = {
+  criterion: string;
+  name: string;
+  level: string;
+  required: boolean;
+  questions: { id: string; text: string }[];
+};
+
+/** The frameworks the server knows, with their criteria (level, required) and discovery questions. */
+export function FrameworksPanel() {
+  const { api } = useApi();
+  const list = useAsync(() => api.get<{ data: FrameworkSummary[] }>("/v1/frameworks"), [api]);
+  const [id, setId] = useState("meddic");
+  const questions = useAsync(
+    () => api.get<{ data: CriterionQuestions[] }>(`/v1/frameworks/${encodeURIComponent(id)}/questions`),
+    [api, id],
+  );
+  const frameworks = list.state.data?.data ?? [];
+  const current = frameworks.find((f) => f.id === id);
+  return (
+    <section className="panel" aria-labelledby="frameworks-title">
+      <h2 id="frameworks-title">Frameworks and questions</h2>
+      {list.state.status === "error" ? <ErrorNotice error={list.state.error} onRetry={list.reload} /> : null}
+      <label>
+        Framework
+        <select value={id} onChange={(e) => setId(e.target.value)}>
+          {frameworks.map((f) => (
+            <option key={f.id} value={f.id}>
+              {f.name}
+              {f.custom ? " (custom)" : ""}
+            </option>
+          ))}
+        </select>
+      </label>
+      {current ? <p className="muted">{current.summary}</p> : null}
+      {questions.state.status === "error" ? <ErrorNotice error={questions.state.error} /> : null}
+      {!questions.state.data ? <Loading what="questions" /> : null}
+      {questions.state.data?.data.map((c) => (
+        <div key={c.criterion}>
+          <h3>
+            {c.name} <span className="badge">{c.level}</span>{" "}
+            {c.required ? <span className="badge">required</span> : null}
+          </h3>
+          <ul>
+            {c.questions.slice(0, 3).map((q) => (
+              <li key={q.id}>{q.text}</li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <p className="help">
+        Teams add their own frameworks and questions as files (see docs/qualification.md and
+        examples/custom-framework.json); editing them here is planned.
+      </p>
+    </section>
+  );
+}
+
+/** The lifecycle rules this Winnow ships with: SLAs and rejection reasons. */
+export function LifecyclePanel() {
+  const c = DEFAULT_LIFECYCLE_CONFIG;
+  return (
+    <section className="panel" aria-labelledby="lifecycle-title">
+      <h2 id="lifecycle-title">SLAs and ICP</h2>
+      <dl className="facts">
+        <dt>Accept or reject an MQL within</dt>
+        <dd>{c.sla.acceptWithinWorkingHours ?? "no limit"} working hours</dd>
+        <dt>Unreachable needs</dt>
+        <dd>
+          {c.sla.unreachable.attempts} attempts over {c.sla.unreachable.overDays} days
+        </dd>
+        <dt>Rejection reasons</dt>
+        <dd>{[...REJECTION_REASONS, ...c.customReasons].join(", ")}</dd>
+        <dt>SQL needs</dt>
+        <dd>{c.sqlNeedsAdvanceVerdict ? "a discovery verdict of advance" : "no verdict"}</dd>
+        <dt>Recycled leads return after</dt>
+        <dd>{c.recycle.reEntryAfterDays} days</dd>
+      </dl>
+      <p className="help">
+        These are the defaults shipped with Winnow. The server reads its lifecycle and ICP configuration at
+        start (an ICP looks like examples/icp.json); editing them from this page is planned.
+      </p>
+    </section>
+  );
+}
