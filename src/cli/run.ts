@@ -25,7 +25,7 @@ export async function runCli(argv: readonly string[], cliIo: CliIo): Promise<num
     cliIo.stderr(`winnow: unknown command "${name}"\n\n${topUsage()}`);
     return EXIT.usage;
   }
-  const cmd: CommandDef = await entry.load();
+  const cmd = (await entry.load()) as CommandDef;
   if (rest.includes("--help") || rest.includes("-h")) {
     cliIo.stdout(`${await renderUsage(cmd)}\n`);
     return EXIT.ok;

@@ -1,6 +1,5 @@
-import type { CommandDef } from "citty";
-
-type Loader = () => Promise<CommandDef>;
+// Commands declare their own argument types; the dispatcher only needs "some citty command".
+type Loader = () => Promise<object>;
 
 /**
  * Every `winnow` sub-command, loaded lazily so that `winnow frameworks` does not pay for the HTTP
