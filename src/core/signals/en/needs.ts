@@ -3,7 +3,7 @@ import type { TextSpan } from "../types.ts";
 import { addEvidence, addGoodSign, clip, type EnContext } from "./context.ts";
 
 const PROBLEM =
-  /\b(problems?|issues?(?! (?:a|an|the|our|their)\b)|struggl\w*|pain(?:ful)?|headaches?|nightmare|frustrat\w*|bottlenecks?|backlogs?|complain\w*|can(?:'t|not) keep up|unable to|fail(?:s|ing|ed)? to|too (?:slow|many|much|long|expensive|manual|complicated)|los(?:e|es|ing|t) (?:customers|clients|deals|leads|money|calls|patients|sales|track|staff|agents|time|revenue|business)|miss(?:es|ing|ed)? (?:calls|call-?backs|deadlines|leads|SLAs?|targets|appointments|orders|deliveries|shipments|payments)|missed [a-z-]+s\b|fail(?:ed|ing|ures?) (?:deliver|payment|call|order|install|shipment|login|job)\w*|no-shows|turnover|attrition|chao(?:s|tic)|breaks (?:every|all the time|constantly|whenever|each)|manual(?:ly)?|spreadsheets?|errors|mistakes|downtime|outages?|crash(?:es|ing|ed)?|breaks? down|(?:doesn't|does not|won't|can't) scale|outgrown|falling behind|overwhelmed|churn(?:ing)?|dropp(?:ed|ing) calls|wait(?:ing)? times?|delays?|broken|clunky|no visibility|no way to|hard to|difficult to|takes (?:us |me |them |him |her )?(?:forever|ages|hours|days|weeks|a full day|all day|too long)|(?:a )?better way (?:to|of)|out of date|double[- ]booked|chas(?:e|ing) (?:up|invoices|payments))\b/gi;
+  /\b(problems?|issues?(?! (?:a|an|the|our|their)\b)|struggl\w*|pain(?:ful)?|headaches?|nightmare|frustrat\w*|bottlenecks?|backlogs?|complain\w*|can(?:'t|not) keep up|unable to|fail(?:s|ing|ed)? to|too (?:slow|many|much|long|expensive|manual|complicated)|los(?:e|es|ing|t) (?:about |around |roughly |over |up to |nearly )?(?:\d|half|a third|a quarter|hours|days)|los(?:e|es|ing|t) (?:customers|clients|deals|leads|money|calls|patients|sales|track|staff|agents|time|revenue|business)|miss(?:es|ing|ed)? (?:calls|call-?backs|deadlines|leads|SLAs?|targets|appointments|orders|deliveries|shipments|payments)|missed [a-z-]+s\b|fail(?:ed|ing|ures?) (?:deliver|payment|call|order|install|shipment|login|job)\w*|no-shows|turnover|attrition|chao(?:s|tic)|breaks (?:every|all the time|constantly|whenever|each)|manual(?:ly)?|spreadsheets?|errors|mistakes|downtime|outages?|crash(?:es|ing|ed)?|breaks? down|(?:doesn't|does not|won't|can't) scale|outgrown|falling behind|overwhelmed|churn(?:ing)?|dropp(?:ed|ing) calls|wait(?:ing)? times?|delays?|broken|clunky|no visibility|no way to|hard to|difficult to|takes (?:us |me |them |him |her )?(?:forever|ages|hours|days|weeks|a full day|all day|too long)|(?:a )?better way (?:to|of)|out of date|double[- ]booked|chas(?:e|ing) (?:up|invoices|payments))\b/gi;
 const NO_PROBLEM =
   /\b(no (?:real |big |major )?(?:problems?|issues?|complaints|pain)|not (?:a|an|really a) (?:problem|issue)|(?:works?|working|runs?) (?:fine|well|great)|(?:happy|satisfied|content) with (?:the |our |what)|nothing (?:wrong|broken)|(?:we're|we are|everything's|everything is) (?:fine|ok|okay) (?:as is|for now|with))\b/gi;
 const NEED_STATEMENT =
@@ -62,7 +62,7 @@ export function readNeeds(ctx: EnContext): void {
       firstProblem &&
       !/\b(need to (?:check|think|talk|speak|ask|run|discuss|confirm|see))\b/i.test(firstProblem.span.text)
     ) {
-      const qualifier = /\b(los[et]|cost|money|revenue|fine|penalt|\$|€|£)/i.test(t)
+      const qualifier = /\b(cost|money|revenue|fined?|fines|penalt\w*|refunds?)\b|[$€£]/i.test(t)
         ? "financial"
         : /\b(complain|support|tickets?|customers?|patients?|wait)/i.test(t)
           ? "support"
