@@ -1,6 +1,7 @@
 import type { Database, Repositories, SqlClient, Storage } from "./ports.ts";
 import { accountRepository } from "./repositories/accounts.ts";
 import { activityRepository } from "./repositories/activities.ts";
+import { bulkRepository } from "./repositories/bulk.ts";
 import { contactRepository } from "./repositories/contacts.ts";
 import { dealRepository } from "./repositories/deals.ts";
 import { eventRepository } from "./repositories/events.ts";
@@ -26,6 +27,7 @@ export function repositories(sql: SqlClient): Repositories & { readonly sql: Sql
     scoringModels: scoringModelRepository(sql),
     leadScores: leadScoreRepository(sql),
     queries: queryRepository(sql),
+    bulk: bulkRepository(sql),
   };
 }
 

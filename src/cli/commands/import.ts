@@ -1,10 +1,164 @@
-import { defineCommand } from "citty";
-import { WinnowError } from "../../core/errors.ts";
+import { createReadStream, readFileSync, statSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { type CommandDef, defineCommand } from "citty";
+import cliProgress from "cli-progress";
+import {
+  IMPORT_TARGETS,
+  type ImportReport,
+  type ImportTarget,
+  importCsv,
+  type MappingSpec,
+  PRESET_NAMES,
+  type PresetName,
+  parseMappingSpec,
+} from "../../app/import/index.ts";
+import { readConfig } from "../../config.ts";
+import { formatIssues, WinnowError } from "../../core/errors.ts";
+import { openStorage } from "../../storage/open.ts";
+import { EXIT } from "../exit-codes.ts";
+import { eprintln, io, printJson, println } from "../io.ts";
 
-/** Placeholder until this command is built; registered so that `winnow --help` lists it. */
+function pathOf(file: string): string {
+  return isAbsolute(file) ? file : resolve(io().cwd, file);
+}
+
+function readMapping(value: string | undefined): MappingSpec | undefined {
+  if (!value) return undefined;
+  if ((PRESET_NAMES as readonly string[]).includes(value)) return { preset: value as PresetName };
+  let text: string;
+  try {
+    text = readFileSync(pathOf(value), "utf8");
+  } catch (error) {
+    throw new WinnowError("WINNOW_ERR_FILE_NOT_FOUND", {
+      message: `Cannot read the mapping file ${value}`,
+      cause: error,
+    });
+  }
+  try {
+    return parseMappingSpec(JSON.parse(text));
+  } catch (error) {
+    if (error instanceof SyntaxError) {
+      throw new WinnowError("WINNOW_ERR_INVALID_JSON", {
+        message: `The mapping file ${value} is not valid JSON: ${error.message}`,
+      });
+    }
+    throw error;
+  }
+}
+
+/** A stream cli-progress can draw on, writing through the CLI's io (stderr). */
+function stderrTerminal() {
+  return {
+    isTTY: true,
+    columns: 80,
+    write: (text: string) => (io().stderr(text), true),
+    on: () => undefined,
+    removeListener: () => undefined,
+  };
+}
+
+function printReport(r: ImportReport): void {
+  const mapped = r.columns.filter((c) => c.field).map((c) => `${c.header} -> ${c.field}`);
+  const ignored = r.columns.filter((c) => !c.field).map((c) => c.header);
+  println(
+    `${r.dryRun ? "Dry run: " : ""}${r.rows} rows of ${r.target} (${r.preset} columns), ${r.valid} valid, ${r.rejected} rejected`,
+  );
+  println(`  columns: ${mapped.join(", ")}`);
+  if (ignored.length > 0) println(`  ignored columns: ${ignored.join(", ")}`);
+  for (const [kind, c] of Object.entries(r.counts)) {
+    println(
+      `  ${kind}: ${c.created} created, ${c.updated} updated${c.skipped ? `, ${c.skipped} already there` : ""}`,
+    );
+  }
+  if (r.merged > 0) println(`  ${r.merged} rows merged into an earlier row with the same email/domain`);
+  if (r.issues.length > 0) {
+    println(`Rejected rows${r.issuesTruncated ? " (first ones)" : ""}:`);
+    println(formatIssues(r.issues));
+  }
+  println(r.written ? "Imported." : r.dryRun ? "Nothing was written (dry run)." : "Nothing was written.");
+}
+
+// citty infers narrow arg types that do not widen to CommandDef; the registry only needs the shape.
 export const command = defineCommand({
-  meta: { name: "import", description: "(not built yet)" },
-  run() {
-    throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", { message: "winnow import is not built yet" });
+  meta: {
+    name: "import",
+    description: "Import a CSV of leads, accounts, contacts, deals or events (all or nothing)",
   },
-});
+  args: {
+    file: {
+      type: "positional",
+      required: true,
+      description: "CSV file (HubSpot and Salesforce exports are recognised)",
+    },
+    as: { type: "string", required: true, description: `What the rows are: ${IMPORT_TARGETS.join(" | ")}` },
+    mapping: {
+      type: "string",
+      description: "Column mapping: a JSON file, or a preset name (winnow, hubspot, salesforce)",
+    },
+    "dry-run": { type: "boolean", description: "Check everything and report, write nothing" },
+    "skip-invalid": { type: "boolean", description: "Import the valid rows and report the rejected ones" },
+    db: {
+      type: "string",
+      description: "Database: a folder, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
+    },
+    json: { type: "boolean", description: "Print the report as JSON" },
+  },
+  async run({ args }) {
+    if (!(IMPORT_TARGETS as readonly string[]).includes(args.as)) {
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: `--as must be one of ${IMPORT_TARGETS.join(", ")}`,
+      });
+    }
+    const path = pathOf(args.file);
+    let size: number;
+    try {
+      size = statSync(path).size;
+    } catch (error) {
+      throw new WinnowError("WINNOW_ERR_FILE_NOT_FOUND", {
+        message: `Cannot read ${args.file}`,
+        cause: error,
+      });
+    }
+    const mapping = readMapping(args.mapping);
+    const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
+    const storage = await openStorage(config.database);
+    const bar = io().isTty
+      ? new cliProgress.SingleBar(
+          {
+            stream: stderrTerminal() as unknown as NodeJS.WritableStream,
+            format: "importing [{bar}] {percentage}% | {rows} rows",
+            hideCursor: false,
+          },
+          cliProgress.Presets.shades_classic,
+        )
+      : null;
+    bar?.start(size, 0, { rows: 0 });
+    try {
+      const report = await importCsv(storage, createReadStream(path), {
+        as: args.as as ImportTarget,
+        ...(mapping ? { mapping } : {}),
+        dryRun: Boolean(args["dry-run"]),
+        skipInvalid: Boolean(args["skip-invalid"]),
+        now: new Date().toISOString(),
+        actor: io().env["USER"] ? `import:${io().env["USER"]}` : "import",
+        onProgress: ({ rows, bytes }) => bar?.update(bytes, { rows }),
+      });
+      bar?.update(size);
+      bar?.stop();
+      if (args.json) printJson(report);
+      else printReport(report);
+      return EXIT.ok;
+    } catch (error) {
+      bar?.stop();
+      if (error instanceof WinnowError && error.code === "WINNOW_ERR_IMPORT_INVALID_ROWS" && args.json) {
+        printJson({ error: error.code, message: error.message, ...error.details, issues: error.issues });
+        return EXIT.invalidInput;
+      }
+      if (error instanceof WinnowError && error.code === "WINNOW_ERR_IMPORT_INVALID_ROWS")
+        eprintln("Nothing was written.");
+      throw error;
+    } finally {
+      await storage.close();
+    }
+  },
+}) as unknown as CommandDef;

@@ -1,0 +1,240 @@
+import { parse } from "csv-parse";
+import { type Issue, isWinnowError, WinnowError } from "../../core/errors.ts";
+import type { Instant } from "../../core/records.ts";
+import type { Storage } from "../../storage/ports.ts";
+import { coerce } from "./coerce.ts";
+import { type ImportTarget, TARGET_FIELDS } from "./fields.ts";
+import { type MappingSpec, type ResolvedMapping, resolveMapping } from "./mapping.ts";
+import type { PresetName } from "./presets.ts";
+import { type Counts, type ValidRow, writeBatch } from "./rows.ts";
+
+export type ImportOptions = {
+  readonly as: ImportTarget;
+  readonly mapping?: MappingSpec;
+  /** Validate and run the whole import, then roll it back: the report says what would happen. */
+  readonly dryRun?: boolean;
+  /** Import the valid rows and report the others, instead of writing nothing. */
+  readonly skipInvalid?: boolean;
+  readonly now: Instant;
+  readonly actor: string;
+  readonly batchSize?: number;
+  /** At most this many rejected rows are kept in the report (the count is always exact). */
+  readonly maxIssues?: number;
+  readonly onProgress?: (progress: { readonly rows: number; readonly bytes: number }) => void;
+};
+
+export type ImportReport = {
+  readonly target: ImportTarget;
+  readonly preset: PresetName;
+  readonly columns: readonly { readonly header: string; readonly field: string | null }[];
+  readonly rows: number;
+  readonly valid: number;
+  readonly rejected: number;
+  /** Rows merged into an earlier row of the file with the same email/domain. */
+  readonly merged: number;
+  readonly counts: Readonly<Record<string, Counts>>;
+  readonly issues: readonly Issue[];
+  readonly issuesTruncated: boolean;
+  readonly dryRun: boolean;
+  /** True when the rows were committed. */
+  readonly written: boolean;
+};
+
+class DryRunRollback extends Error {}
+
+type Parsed = {
+  readonly record: string[];
+  readonly info: { readonly lines: number; readonly bytes: number };
+};
+
+/** Line on which a record starts: csv-parse reports where it ends; quoted fields may span lines. */
+function startLine(p: Parsed): number {
+  let inner = 0;
+  for (const cell of p.record)
+    for (let i = cell.indexOf("\n"); i !== -1; i = cell.indexOf("\n", i + 1)) inner += 1;
+  return p.info.lines - inner;
+}
+
+function rowOf(
+  p: Parsed,
+  line: number,
+  mapping: ResolvedMapping,
+  target: ImportTarget,
+): { row?: ValidRow; issues: Issue[] } {
+  const fields = TARGET_FIELDS[target];
+  if (p.record.length !== mapping.columns.length) {
+    return {
+      issues: [
+        { path: "", line, message: `expected ${mapping.columns.length} columns, found ${p.record.length}` },
+      ],
+    };
+  }
+  const issues: Issue[] = [];
+  const values: Record<string, unknown> = {};
+  const attributes: Record<string, string> = {};
+  for (const col of mapping.columns) {
+    const raw = p.record[col.index] ?? "";
+    if (col.attribute) {
+      if (raw.trim() !== "") attributes[col.attribute] = raw.trim();
+      continue;
+    }
+    const spec = col.field ? fields[col.field] : undefined;
+    if (!col.field || !spec) continue;
+    const c = coerce(raw, spec.type, mapping.values[col.field]);
+    if (!c.ok) issues.push({ path: col.header, line, column: col.index + 1, message: c.message });
+    else if (c.value === null && spec.required)
+      issues.push({ path: col.header, line, column: col.index + 1, message: `${col.field} is required` });
+    else values[col.field] = c.value;
+  }
+  if (target === "events" && !values["lead_id"] && !values["email"] && issues.length === 0) {
+    issues.push({ path: "lead_id", line, message: "either lead_id or email is needed to find the lead" });
+  }
+  if (
+    target === "accounts" &&
+    !values["name"] &&
+    !values["company"] &&
+    !values["domain"] &&
+    issues.length === 0
+  ) {
+    issues.push({ path: "name", line, message: "an account needs a name or a domain" });
+  }
+  return issues.length > 0 ? { issues } : { row: { line, values, attributes }, issues };
+}
+
+/**
+ * Imports a CSV stream into storage, all or nothing: rows are validated (line, column, reason for
+ * each rejected one) and written in batches inside one transaction, which is rolled back when any
+ * row is invalid (unless `skipInvalid`) or on a dry run. Memory stays flat: only one batch and a
+ * bounded list of issues are held.
+ */
+export async function importCsv(
+  storage: Storage,
+  source: NodeJS.ReadableStream,
+  options: ImportOptions,
+): Promise<ImportReport> {
+  const batchSize = options.batchSize ?? 2000;
+  const maxIssues = options.maxIssues ?? 1000;
+  const parser = source.pipe(
+    parse({ info: true, bom: true, skip_empty_lines: true, relax_column_count: true }),
+  );
+  // Errors reach us through the iterator below; this listener only keeps them from also being "unhandled".
+  parser.on("error", () => undefined);
+  const records = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+  let mapping: ResolvedMapping | null = null;
+  const issues: Issue[] = [];
+  let rejected = 0;
+  let rows = 0;
+  let merged = 0;
+  let dropped = 0;
+  const counts: Record<string, Counts> = {};
+  const note = (found: readonly Issue[]) => {
+    rejected += 1;
+    for (const i of found) {
+      if (issues.length < maxIssues) issues.push(i);
+      else dropped += 1;
+    }
+  };
+
+  const run = async (): Promise<void> => {
+    await storage.transaction(async (tx) => {
+      let batch: ValidRow[] = [];
+      let bytes = 0;
+      const flush = async () => {
+        if (batch.length === 0) return;
+        // After the first bad row an all-or-nothing import only validates: nothing more will be kept.
+        if (rejected === 0 || options.skipInvalid) {
+          const out = await writeBatch(tx, options.as, batch, { now: options.now, actor: options.actor });
+          merged += out.merged;
+          for (const [k, c] of Object.entries(out.counts)) {
+            const prev = counts[k] ?? { created: 0, updated: 0, skipped: 0 };
+            counts[k] = {
+              created: prev.created + c.created,
+              updated: prev.updated + c.updated,
+              skipped: prev.skipped + c.skipped,
+            };
+          }
+          for (const p of out.problems) {
+            const col = mapping?.columns.find((c) => c.field === p.field);
+            note([
+              {
+                path: col?.header ?? p.field,
+                line: p.line,
+                ...(col ? { column: col.index + 1 } : {}),
+                message: p.message,
+              },
+            ]);
+          }
+        }
+        batch = [];
+        options.onProgress?.({ rows, bytes });
+      };
+      for (;;) {
+        let next: IteratorResult<Parsed>;
+        try {
+          next = await records.next();
+        } catch (error) {
+          const e = error as { message?: string; lines?: number; code?: string };
+          throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
+            message: `The file is not readable CSV: ${e.message ?? String(error)}`,
+            issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
+            cause: error,
+          });
+        }
+        if (next.done) break;
+        const p = next.value;
+        bytes = p.info.bytes;
+        if (!mapping) {
+          const resolved = resolveMapping(options.as, p.record, options.mapping);
+          if (!resolved.ok) throw new WinnowError("WINNOW_ERR_IMPORT_MAPPING", { issues: resolved.error });
+          mapping = resolved.value;
+          continue;
+        }
+        rows += 1;
+        const r = rowOf(p, startLine(p), mapping, options.as);
+        if (r.row) batch.push(r.row);
+        else note(r.issues);
+        if (batch.length >= batchSize) await flush();
+      }
+      await flush();
+      if (!mapping)
+        throw new WinnowError("WINNOW_ERR_IMPORT_CSV", { message: "The file is empty: no header row" });
+      if (rejected > 0 && !options.skipInvalid) {
+        throw new WinnowError("WINNOW_ERR_IMPORT_INVALID_ROWS", {
+          message: `${rejected} of ${rows} rows are not valid; nothing was imported (fix them, or use --skip-invalid)`,
+          issues,
+          details: { rows, rejected, issuesTruncated: dropped > 0 },
+        });
+      }
+      if (options.dryRun) throw new DryRunRollback();
+    });
+  };
+
+  let written = true;
+  try {
+    await run();
+  } catch (error) {
+    if (!(error instanceof DryRunRollback)) {
+      if (!isWinnowError(error)) parser.destroy();
+      throw error;
+    }
+    written = false;
+  }
+  const m = mapping as ResolvedMapping | null;
+  return {
+    target: options.as,
+    preset: m?.preset ?? "winnow",
+    columns: (m?.columns ?? []).map((c) => ({
+      header: c.header,
+      field: c.field ?? (c.attribute ? `attributes.${c.attribute}` : null),
+    })),
+    rows,
+    valid: rows - rejected,
+    rejected,
+    merged,
+    counts,
+    issues,
+    issuesTruncated: dropped > 0,
+    dryRun: options.dryRun ?? false,
+    written,
+  };
+}

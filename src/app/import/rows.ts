@@ -1,0 +1,228 @@
+import type { Instant } from "../../core/records.ts";
+import type {
+  AccountImportRow,
+  ContactImportRow,
+  DealImportRow,
+  EventImportRow,
+  LeadImportRow,
+  Repositories,
+} from "../../storage/ports.ts";
+import type { ImportTarget } from "./fields.ts";
+
+/** A valid row: coerced field values, custom attributes, and where it came from. */
+export type ValidRow = {
+  readonly line: number;
+  readonly values: Readonly<Record<string, unknown>>;
+  readonly attributes: Readonly<Record<string, string>>;
+};
+
+/** A row the database could not place (its account or lead does not exist). */
+export type RowProblem = { readonly line: number; readonly field: string; readonly message: string };
+
+export type Counts = { created: number; updated: number; skipped: number };
+export type BatchOutcome = {
+  readonly counts: Readonly<Record<string, Counts>>;
+  readonly problems: RowProblem[];
+  readonly merged: number;
+};
+
+// Personal mailboxes say nothing about the employer: no account is derived from them.
+const FREE_MAIL = new Set([
+  "gmail.com",
+  "googlemail.com",
+  "yahoo.com",
+  "hotmail.com",
+  "outlook.com",
+  "live.com",
+  "aol.com",
+  "icloud.com",
+  "me.com",
+  "gmx.com",
+  "gmx.de",
+  "web.de",
+  "proton.me",
+  "protonmail.com",
+  "yandex.ru",
+  "mail.ru",
+  "qq.com",
+  "163.com",
+]);
+
+const s = (v: unknown) => (v === null || v === undefined ? null : (v as string));
+const n = (v: unknown) => (v === null || v === undefined ? null : (v as number));
+
+/** Merges rows sharing a key (email, domain): later non-empty values win. Returns rows and how many were merged. */
+function dedupe<T extends object>(
+  rows: readonly T[],
+  key: (r: T) => string | null,
+): { rows: T[]; merged: number } {
+  const byKey = new Map<string, T>();
+  const out: T[] = [];
+  let merged = 0;
+  for (const r of rows) {
+    const k = key(r);
+    if (k === null) {
+      out.push(r);
+      continue;
+    }
+    const prev = byKey.get(k);
+    if (!prev) {
+      byKey.set(k, r);
+      continue;
+    }
+    merged += 1;
+    const next = { ...prev } as Record<string, unknown>;
+    for (const [f, v] of Object.entries(r))
+      if (v !== null && v !== undefined) next[f] = f === "attributes" ? { ...(next[f] as object), ...v } : v;
+    byKey.set(k, next as T);
+  }
+  return { rows: [...byKey.values(), ...out], merged };
+}
+
+function accountOf(
+  v: Readonly<Record<string, unknown>>,
+  attributes: Record<string, string>,
+  domain: string | null,
+): AccountImportRow {
+  return {
+    name: s(v["name"]) ?? s(v["company"]),
+    domain,
+    industry: s(v["industry"]),
+    employees: n(v["employees"]),
+    annualRevenue: n(v["annual_revenue"]),
+    country: s(v["country"]),
+    region: s(v["region"]),
+    attributes,
+  };
+}
+
+function contactOf(
+  v: Readonly<Record<string, unknown>>,
+  attributes: Record<string, string>,
+  accountDomain: string | null,
+): ContactImportRow {
+  return {
+    email: v["email"] as string,
+    firstName: s(v["first_name"]),
+    lastName: s(v["last_name"]),
+    title: s(v["title"]),
+    seniority: s(v["seniority"]) as ContactImportRow["seniority"],
+    buyingRole: s(v["buying_role"]) as ContactImportRow["buyingRole"],
+    phone: s(v["phone"]),
+    accountDomain,
+    attributes,
+  };
+}
+
+const add = (a: Counts, b: { created: number; updated: number; skipped: number }): Counts => ({
+  created: a.created + b.created,
+  updated: a.updated + b.updated,
+  skipped: a.skipped + b.skipped,
+});
+const zero = (): Counts => ({ created: 0, updated: 0, skipped: 0 });
+
+/** Writes one batch of valid rows of `target` through the bulk port. */
+export async function writeBatch(
+  repos: Repositories,
+  target: ImportTarget,
+  batch: readonly ValidRow[],
+  ctx: { readonly now: Instant; readonly actor: string },
+): Promise<BatchOutcome> {
+  if (target === "accounts") {
+    const d = dedupe(
+      batch.map((r) => accountOf(r.values, { ...r.attributes }, s(r.values["domain"]))),
+      (a) => a.domain,
+    );
+    return {
+      counts: { accounts: add(zero(), await repos.bulk.upsertAccounts(d.rows)) },
+      problems: [],
+      merged: d.merged,
+    };
+  }
+  if (target === "contacts") {
+    const d = dedupe(
+      batch.map((r) => contactOf(r.values, { ...r.attributes }, s(r.values["account_domain"]))),
+      (c) => c.email,
+    );
+    return {
+      counts: { contacts: add(zero(), await repos.bulk.upsertContacts(d.rows)) },
+      problems: [],
+      merged: d.merged,
+    };
+  }
+  if (target === "leads") {
+    const withDomain = batch.map((r) => {
+      const email = r.values["email"] as string;
+      const fromEmail = email.slice(email.indexOf("@") + 1);
+      return { r, domain: s(r.values["domain"]) ?? (FREE_MAIL.has(fromEmail) ? null : fromEmail) };
+    });
+    const accounts = dedupe(
+      withDomain.filter((x) => x.domain).map((x) => accountOf(x.r.values, {}, x.domain)),
+      (a) => a.domain,
+    );
+    const contacts = dedupe(
+      withDomain.map((x) => contactOf(x.r.values, { ...x.r.attributes }, x.domain)),
+      (c) => c.email,
+    );
+    const leads = dedupe(
+      batch.map(
+        (r): LeadImportRow => ({
+          email: r.values["email"] as string,
+          source: s(r.values["source"]),
+          entryPath: s(r.values["entry_path"]) as LeadImportRow["entryPath"],
+          ownerId: s(r.values["owner_id"]),
+          stage: s(r.values["stage"]) as LeadImportRow["stage"],
+          createdAt: s(r.values["created_at"]) ?? ctx.now,
+        }),
+      ),
+      (l) => l.email,
+    );
+    const a = await repos.bulk.upsertAccounts(accounts.rows);
+    const c = await repos.bulk.upsertContacts(contacts.rows);
+    const l = await repos.bulk.createLeads(leads.rows, ctx.actor);
+    return {
+      counts: { accounts: add(zero(), a), contacts: add(zero(), c), leads: add(zero(), l) },
+      problems: [],
+      merged: contacts.merged,
+    };
+  }
+  if (target === "deals") {
+    const rows = batch.map(
+      (r): DealImportRow => ({
+        name: r.values["name"] as string,
+        amount: n(r.values["amount"]),
+        currency: s(r.values["currency"]),
+        status: s(r.values["status"]) as DealImportRow["status"],
+        createdAt: s(r.values["created_at"]) ?? ctx.now,
+        closeDate: s(r.values["close_date"]),
+        reason: s(r.values["reason"]),
+        accountDomain: s(r.values["account_domain"]),
+        contactEmail: s(r.values["contact_email"]),
+      }),
+    );
+    const result = await repos.bulk.insertDeals(rows);
+    const problems = result.missing.map((m) => ({
+      line: batch[m.index]?.line ?? 0,
+      field: m.field === "accountDomain" ? "account_domain" : "contact_email",
+      message: m.message,
+    }));
+    return { counts: { deals: add(zero(), result) }, problems, merged: 0 };
+  }
+  const rows = batch.map(
+    (r): EventImportRow => ({
+      key: s(r.values["key"]),
+      leadId: s(r.values["lead_id"]),
+      email: s(r.values["email"]),
+      type: r.values["type"] as string,
+      occurredAt: r.values["occurred_at"] as string,
+      properties: { ...((r.values["properties"] as Record<string, string> | null) ?? {}), ...r.attributes },
+    }),
+  );
+  const result = await repos.bulk.insertEvents(rows);
+  const problems = result.missing.map((m) => ({
+    line: batch[m.index]?.line ?? 0,
+    field: m.field === "leadId" ? "lead_id" : "email",
+    message: m.message,
+  }));
+  return { counts: { events: add(zero(), result) }, problems, merged: 0 };
+}

@@ -1,0 +1,227 @@
+import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
+import { EXPORT_QUERIES } from "./bulk-export.ts";
+
+// Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
+// batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
+
+const UPSERT_ACCOUNTS = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(name text, domain text, industry text, employees int,
+    annual_revenue float8, country text, region text, attributes jsonb)
+)
+INSERT INTO accounts AS a (name, domain, industry, employees, annual_revenue, country, region, attributes)
+SELECT coalesce(name, domain), domain, industry, employees, annual_revenue, country, region, coalesce(attributes, '{}'::jsonb)
+FROM input
+ON CONFLICT (domain) DO UPDATE SET
+  name = CASE WHEN excluded.name = excluded.domain THEN a.name ELSE excluded.name END,
+  industry = coalesce(excluded.industry, a.industry),
+  employees = coalesce(excluded.employees, a.employees),
+  annual_revenue = coalesce(excluded.annual_revenue, a.annual_revenue),
+  country = coalesce(excluded.country, a.country),
+  region = coalesce(excluded.region, a.region),
+  attributes = a.attributes || excluded.attributes,
+  version = a.version + 1,
+  updated_at = now()
+RETURNING (xmax = 0) AS inserted`;
+
+const UPSERT_CONTACTS = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(email text, first_name text, last_name text, title text,
+    seniority text, buying_role text, phone text, account_domain text, attributes jsonb)
+)
+INSERT INTO contacts AS c (email, first_name, last_name, title, seniority, buying_role, phone, account_id, attributes)
+SELECT i.email, i.first_name, i.last_name, i.title, i.seniority, i.buying_role, i.phone, a.id, coalesce(i.attributes, '{}'::jsonb)
+FROM input i LEFT JOIN accounts a ON a.domain = i.account_domain
+ON CONFLICT (email) DO UPDATE SET
+  first_name = coalesce(excluded.first_name, c.first_name),
+  last_name = coalesce(excluded.last_name, c.last_name),
+  title = coalesce(excluded.title, c.title),
+  seniority = coalesce(excluded.seniority, c.seniority),
+  buying_role = coalesce(excluded.buying_role, c.buying_role),
+  phone = coalesce(excluded.phone, c.phone),
+  account_id = coalesce(excluded.account_id, c.account_id),
+  attributes = c.attributes || excluded.attributes,
+  version = c.version + 1,
+  updated_at = now()
+RETURNING (xmax = 0) AS inserted`;
+
+const CREATE_LEADS = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(email text, source text, entry_path text, owner_id text, stage text, created_at timestamptz)
+), ins AS (
+  INSERT INTO leads (contact_id, account_id, source, entry_path, owner_id, stage, stage_entered_at, created_at)
+  SELECT c.id, c.account_id, i.source, coalesce(i.entry_path, 'standard'), i.owner_id, coalesce(i.stage, 'new'), i.created_at, i.created_at
+  FROM input i JOIN contacts c ON c.email = i.email
+  WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = c.id)
+  RETURNING id, stage, created_at
+), hist AS (
+  INSERT INTO lead_history (lead_id, kind, actor, at, reason, before, after)
+  SELECT id, 'stage', $2, created_at, 'imported', NULL, jsonb_build_object('stage', stage) FROM ins
+)
+SELECT count(*)::int AS n FROM ins`;
+
+const RESOLVE_DEALS = `
+SELECT x.i, a.id AS account_id, l.id AS lead_id
+FROM jsonb_to_recordset($1::jsonb) AS x(i int, account_domain text, contact_email text)
+LEFT JOIN accounts a ON a.domain = x.account_domain
+LEFT JOIN LATERAL (
+  SELECT l.id FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE c.email = x.contact_email ORDER BY l.created_at DESC, l.id LIMIT 1
+) l ON true
+ORDER BY x.i`;
+
+const INSERT_DEALS = `
+INSERT INTO deals (account_id, lead_id, name, amount, currency, status, created_at, close_date, reason)
+SELECT account_id, lead_id, name, amount, coalesce(currency, 'USD'), coalesce(status, 'open'), created_at, close_date, reason
+FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, lead_id text, name text, amount float8, currency text, status text,
+  created_at timestamptz, close_date timestamptz, reason text)`;
+
+const RESOLVE_EVENT_LEADS = `
+SELECT x.i, coalesce(byid.id, byemail.id) AS lead_id
+FROM jsonb_to_recordset($1::jsonb) AS x(i int, lead_id text, email text)
+LEFT JOIN leads byid ON byid.id = x.lead_id
+LEFT JOIN LATERAL (
+  SELECT l.id FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE x.lead_id IS NULL AND c.email = x.email
+  ORDER BY l.created_at DESC, l.id LIMIT 1
+) byemail ON true
+ORDER BY x.i`;
+
+const INSERT_EVENTS = `
+INSERT INTO events (lead_id, type, occurred_at, properties, idempotency_key)
+SELECT lead_id, type, occurred_at, coalesce(properties, '{}'::jsonb), key
+FROM jsonb_to_recordset($1::jsonb) AS x(lead_id text, type text, occurred_at timestamptz, properties jsonb, key text)
+ON CONFLICT (idempotency_key) DO NOTHING`;
+
+function counted(rows: { inserted: boolean }[], total: number): BulkResult {
+  const created = rows.filter((r) => r.inserted).length;
+  return { created, updated: rows.length - created, skipped: total - rows.length, missing: [] };
+}
+
+export function bulkRepository(sql: SqlClient): BulkRepository {
+  return {
+    async upsertAccounts(rows) {
+      if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
+      const payload = rows.map((r) => ({
+        name: r.name,
+        domain: r.domain,
+        industry: r.industry,
+        employees: r.employees,
+        annual_revenue: r.annualRevenue,
+        country: r.country,
+        region: r.region,
+        attributes: r.attributes,
+      }));
+      const r = await sql.query<{ inserted: boolean }>(UPSERT_ACCOUNTS, [JSON.stringify(payload)]);
+      return counted(r.rows, rows.length);
+    },
+    async upsertContacts(rows) {
+      if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
+      const payload = rows.map((r) => ({
+        email: r.email,
+        first_name: r.firstName,
+        last_name: r.lastName,
+        title: r.title,
+        seniority: r.seniority,
+        buying_role: r.buyingRole,
+        phone: r.phone,
+        account_domain: r.accountDomain,
+        attributes: r.attributes,
+      }));
+      const r = await sql.query<{ inserted: boolean }>(UPSERT_CONTACTS, [JSON.stringify(payload)]);
+      return counted(r.rows, rows.length);
+    },
+    async createLeads(rows, actor) {
+      if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
+      const payload = rows.map((r) => ({
+        email: r.email,
+        source: r.source,
+        entry_path: r.entryPath,
+        owner_id: r.ownerId,
+        stage: r.stage,
+        created_at: r.createdAt,
+      }));
+      const r = await sql.query<{ n: number }>(CREATE_LEADS, [JSON.stringify(payload), actor]);
+      const created = r.rows[0]?.n ?? 0;
+      return { created, updated: 0, skipped: rows.length - created, missing: [] };
+    },
+    async insertDeals(rows) {
+      if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
+      const refs = rows.map((r, i) => ({
+        i,
+        account_domain: r.accountDomain,
+        contact_email: r.contactEmail,
+      }));
+      const resolved = await sql.query<{ i: number; account_id: string | null; lead_id: string | null }>(
+        RESOLVE_DEALS,
+        [JSON.stringify(refs)],
+      );
+      const missing: { index: number; field: string; message: string }[] = [];
+      const payload: Record<string, unknown>[] = [];
+      for (const ref of resolved.rows) {
+        const row = rows[ref.i];
+        if (!row) continue;
+        if (row.accountDomain && !ref.account_id)
+          missing.push({
+            index: ref.i,
+            field: "accountDomain",
+            message: `no account with domain ${row.accountDomain}`,
+          });
+        else if (row.contactEmail && !ref.lead_id)
+          missing.push({
+            index: ref.i,
+            field: "contactEmail",
+            message: `no lead for contact ${row.contactEmail}`,
+          });
+        else {
+          payload.push({
+            account_id: ref.account_id,
+            lead_id: ref.lead_id,
+            name: row.name,
+            amount: row.amount,
+            currency: row.currency,
+            status: row.status,
+            created_at: row.createdAt,
+            close_date: row.closeDate,
+            reason: row.reason,
+          });
+        }
+      }
+      if (payload.length > 0) await sql.query(INSERT_DEALS, [JSON.stringify(payload)]);
+      return { created: payload.length, updated: 0, skipped: 0, missing };
+    },
+    async insertEvents(rows) {
+      if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
+      const refs = rows.map((r, i) => ({ i, lead_id: r.leadId, email: r.email }));
+      const resolved = await sql.query<{ i: number; lead_id: string | null }>(RESOLVE_EVENT_LEADS, [
+        JSON.stringify(refs),
+      ]);
+      const missing: { index: number; field: string; message: string }[] = [];
+      const payload: Record<string, unknown>[] = [];
+      for (const ref of resolved.rows) {
+        const row = rows[ref.i];
+        if (!row) continue;
+        if (!ref.lead_id) {
+          missing.push(
+            row.leadId
+              ? { index: ref.i, field: "leadId", message: `no lead ${row.leadId}` }
+              : { index: ref.i, field: "email", message: `no lead for contact ${row.email}` },
+          );
+          continue;
+        }
+        payload.push({
+          lead_id: ref.lead_id,
+          type: row.type,
+          occurred_at: row.occurredAt,
+          properties: row.properties,
+          key: row.key,
+        });
+      }
+      const r =
+        payload.length > 0 ? await sql.query(INSERT_EVENTS, [JSON.stringify(payload)]) : { rowCount: 0 };
+      return { created: r.rowCount, updated: 0, skipped: payload.length - r.rowCount, missing };
+    },
+    async exportPage(kind, afterId, limit) {
+      const r = await sql.query(EXPORT_QUERIES[kind], [afterId ?? "", limit]);
+      return r.rows;
+    },
+  };
+}

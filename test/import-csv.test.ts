@@ -1,0 +1,192 @@
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { exportCsv, safeCell } from "../src/app/export-csv.ts";
+import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { isWinnowError, type WinnowError } from "../src/core/errors.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { ENGINES, freshStorage } from "./helpers/db.ts";
+
+const NOW = "2026-03-02T09:00:00.000Z";
+const csv = (text: string) => Readable.from([text]);
+const opts = (extra: Partial<ImportOptions> & Pick<ImportOptions, "as">): ImportOptions => ({
+  now: NOW,
+  actor: "test",
+  ...extra,
+});
+
+async function failure(run: () => Promise<unknown>): Promise<WinnowError> {
+  try {
+    await run();
+  } catch (error) {
+    if (isWinnowError(error)) return error;
+    throw error;
+  }
+  throw new Error("expected a failure");
+}
+
+describe.each(ENGINES)("CSV import and export on %s", (engine) => {
+  let s: Storage;
+  beforeAll(async () => {
+    s = await freshStorage(engine);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it("imports a HubSpot contacts export: preset columns, coercion, accounts from domains", async () => {
+    const file = [
+      "Record ID,First Name,Last Name,Email,Job Title,Company Name,Company Domain Name,Number of Employees,Annual Revenue,Lifecycle Stage,Create Date,Original Source",
+      '1,Ada,Lovelace,Ada@Analytical.io,CTO,Analytical,https://www.analytical.io/,51-200,"$1,200,000",marketingqualifiedlead,2024-01-15 10:23,ORGANIC_SEARCH',
+      "2,Bob,Smith,bob@gmail.com,Intern,,,,,lead,1705312980000,PAID_SEARCH",
+      "3,Cy,Ng,cy@analytical.io,VP Sales,Analytical,analytical.io,,,salesqualifiedlead,,REFERRALS",
+    ].join("\n");
+    const r = await importCsv(s, csv(file), opts({ as: "leads" }));
+    expect(r.preset).toBe("hubspot");
+    expect([r.rows, r.valid, r.rejected, r.written]).toEqual([3, 3, 0, true]);
+    expect(r.counts).toEqual({
+      accounts: { created: 1, updated: 0, skipped: 0 },
+      contacts: { created: 3, updated: 0, skipped: 0 },
+      leads: { created: 3, updated: 0, skipped: 0 },
+    });
+    const account = await s.accounts.findByDomain("analytical.io");
+    expect(account).toMatchObject({ name: "Analytical", employees: 51, annualRevenue: 1_200_000 });
+    const ada = await s.contacts.findByEmail("ada@analytical.io");
+    expect(ada?.accountId).toBe(account?.id);
+    expect((await s.contacts.findByEmail("bob@gmail.com"))?.accountId).toBeNull(); // no account from a free mailbox
+    const leads = await s.queries.listLeads({ search: "analytical", sort: "createdAt", direction: "asc" });
+    expect(leads.items.map((i) => [i.email, i.lead.stage, i.lead.createdAt])).toEqual([
+      ["ada@analytical.io", "mql", "2024-01-15T10:23:00.000Z"],
+      ["cy@analytical.io", "sql", NOW],
+    ]);
+  });
+
+  it("reports every rejected row with line, column and reason, and writes nothing", async () => {
+    const file = [
+      "email,first_name,employees,stage,created_at",
+      "ok@fine.example,Ok,10,mql,2026-01-01",
+      "not-an-email,Bad,ten,mql,2026-01-01",
+      'multi@line.example,"two',
+      'lines",5,stage-x,2026-02-30',
+      "short@row.example,Short",
+    ].join("\n");
+    const e = await failure(() => importCsv(s, csv(file), opts({ as: "leads" })));
+    expect(e.code).toBe("WINNOW_ERR_IMPORT_INVALID_ROWS");
+    expect(e.issues).toEqual([
+      { path: "email", line: 3, column: 1, message: '"not-an-email" is not an email address' },
+      { path: "employees", line: 3, column: 3, message: '"ten" is not a number' },
+      {
+        path: "stage",
+        line: 4,
+        column: 4,
+        message: expect.stringContaining('"stage-x" is not one of new, mql'),
+      },
+      {
+        path: "created_at",
+        line: 4,
+        column: 5,
+        message: expect.stringContaining('"2026-02-30" is not a date'),
+      },
+      { path: "", line: 6, message: "expected 5 columns, found 2" },
+    ]);
+    expect(await s.contacts.findByEmail("ok@fine.example")).toBeNull();
+  });
+
+  it("imports the valid rows with --skip-invalid, and a dry run writes nothing", async () => {
+    const file = "email,first_name\nkeep@skip.example,Keep\nbroken,Nope\n";
+    const dry = await importCsv(s, csv(file), opts({ as: "contacts", skipInvalid: true, dryRun: true }));
+    expect([dry.valid, dry.rejected, dry.written, dry.counts["contacts"]?.created]).toEqual([1, 1, false, 1]);
+    expect(await s.contacts.findByEmail("keep@skip.example")).toBeNull();
+    const real = await importCsv(s, csv(file), opts({ as: "contacts", skipInvalid: true }));
+    expect([real.written, real.issues[0]?.line]).toEqual([true, 3]);
+    expect((await s.contacts.findByEmail("keep@skip.example"))?.firstName).toBe("Keep");
+  });
+
+  it("de-duplicates by email and domain inside a file and against the database", async () => {
+    const file = [
+      "domain,name,industry",
+      "dedupe.example,Dedupe,",
+      "DEDUPE.example,,software",
+      "other.example,Other,",
+    ].join("\n");
+    const r = await importCsv(s, csv(file), opts({ as: "accounts" }));
+    expect([r.merged, r.counts["accounts"]?.created]).toEqual([1, 2]);
+    expect(await s.accounts.findByDomain("dedupe.example")).toMatchObject({
+      name: "Dedupe",
+      industry: "software",
+    });
+    const again = await importCsv(s, csv("domain,employees\ndedupe.example,40\n"), opts({ as: "accounts" }));
+    expect(again.counts["accounts"]).toEqual({ created: 0, updated: 1, skipped: 0 });
+    expect(await s.accounts.findByDomain("dedupe.example")).toMatchObject({ name: "Dedupe", employees: 40 });
+  });
+
+  it("maps Salesforce opportunity headers and rejects deals whose account is unknown", async () => {
+    const file = [
+      "Opportunity Name,Amount,StageName,CloseDate,Account Website",
+      "Big deal,25000,Closed Won,3/15/2026,analytical.io",
+      "Lost deal,1000,Closed Lost,3/16/2026,analytical.io",
+      "Open deal,500,Negotiation/Review,,nobody.example",
+    ].join("\n");
+    const e = await failure(() => importCsv(s, csv(file), opts({ as: "deals" })));
+    expect(e.issues).toEqual([
+      { path: "Account Website", line: 4, column: 5, message: "no account with domain nobody.example" },
+    ]);
+    const r = await importCsv(s, csv(file), opts({ as: "deals", skipInvalid: true }));
+    expect([r.preset, r.counts["deals"]?.created, r.rejected]).toEqual(["salesforce", 2, 1]);
+  });
+
+  it("imports events idempotently by key, finding leads by email", async () => {
+    const file = [
+      "email,type,occurred_at,key,attributes.path",
+      "ada@analytical.io,page_view,2026-03-01T10:00:00Z,ev-1,/pricing",
+    ].join("\n");
+    const mapping = { columns: { "attributes.path": "attributes.path" } };
+    const first = await importCsv(s, csv(file), opts({ as: "events", mapping }));
+    const second = await importCsv(s, csv(file), opts({ as: "events", mapping }));
+    expect([
+      first.counts["events"]?.created,
+      second.counts["events"]?.created,
+      second.counts["events"]?.skipped,
+    ]).toEqual([1, 0, 1]);
+    const lead = (await s.queries.listLeads({ search: "ada@" })).items[0]?.lead;
+    const events = await s.events.listForLead(lead?.id as string);
+    expect(events.map((ev) => [ev.type, ev.properties])).toEqual([["page_view", { path: "/pricing" }]]);
+  });
+
+  it("refuses a mapping that names a missing column or unknown field, and unreadable CSV", async () => {
+    const m = await failure(() =>
+      importCsv(
+        s,
+        csv("mail\nx@y.example\n"),
+        opts({ as: "contacts", mapping: { columns: { Email: "emial" } } }),
+      ),
+    );
+    expect(m.code).toBe("WINNOW_ERR_IMPORT_MAPPING");
+    expect(m.issues.map((i) => i.path)).toEqual(["columns.Email", "columns.Email", "email"]);
+    const bad = await failure(() =>
+      importCsv(s, csv('email\n"unclosed@quote.example\n'), opts({ as: "contacts" })),
+    );
+    expect([bad.code, bad.issues[0]?.line]).toEqual(["WINNOW_ERR_IMPORT_CSV", 2]);
+  });
+
+  it("exports CSV that a spreadsheet cannot run as formulas", async () => {
+    await s.accounts.create({
+      name: '=HYPERLINK("http://evil.example","click")',
+      domain: "formula.example",
+      industry: "+cmd|' /C calc'!A0",
+    });
+    await s.accounts.create({ name: "@SUM(1)", domain: "at.example", industry: "\tTab" });
+    let out = "";
+    const n = await exportCsv(s, "accounts", (chunk) => {
+      out += chunk;
+    });
+    expect(n).toBeGreaterThanOrEqual(2);
+    expect(out).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(out).toContain("'+cmd|");
+    expect(out).toContain("'@SUM(1)");
+    expect(out).toContain("'\tTab");
+    expect(out.split("\n")[0]).toBe(
+      "id,name,domain,industry,employees,annual_revenue,country,region,attributes,created_at",
+    );
+    expect([safeCell(-3), safeCell("-3"), safeCell("a=b")]).toEqual([-3, "'-3", "a=b"]);
+  });
+});
