@@ -57,9 +57,12 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
   app.setErrorHandler(errorHandler);
   // JSON only: a text/plain body is refused with 415 instead of reaching validation as a string.
   app.removeContentTypeParser("text/plain");
-  // Routes of the documentation page are public (they describe the API, they expose no data).
+  // Outside /v1 everything is public: the documentation page and the browser app's static files
+  // (they describe the API and hold no data). Every /v1 route names its permission, admin if not.
   app.addHook("onRoute", (route) => {
-    if (route.url.startsWith("/docs")) route.config = { ...route.config, permission: "public" };
+    const config = route.config as { permission?: string } | undefined;
+    if (!route.url.startsWith(`${API_PREFIX}/`) && config?.permission === undefined)
+      route.config = { ...route.config, permission: "public" };
   });
 
   const now = deps.now ?? (() => new Date());

@@ -1,10 +1,68 @@
 import { defineCommand } from "citty";
+import { databaseConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
+import { serverConfigFrom } from "../../http/server-env.ts";
+import { shutdownSignal } from "../../http/shutdown-signal.ts";
+import { startServer } from "../../http/start-server.ts";
+import { EXIT } from "../exit-codes.ts";
+import { eprintln, io, println } from "../io.ts";
 
-/** Placeholder until this command is built; registered so that `winnow --help` lists it. */
+/** `winnow serve`: the HTTP API (and the web app when built) until Ctrl-C. */
 export const command = defineCommand({
-  meta: { name: "serve", description: "(not built yet)" },
-  run() {
-    throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", { message: "winnow serve is not built yet" });
+  meta: { name: "serve", description: "Start the HTTP API (and the web app at / when web/dist is built)" },
+  args: {
+    port: { type: "string", description: "Port to listen on (default 3000, or PORT)" },
+    host: {
+      type: "string",
+      description: "Address to bind (default 127.0.0.1; 0.0.0.0 exposes it to the network)",
+    },
+    db: {
+      type: "string",
+      description: "Database: a folder (default ./.winnow), memory://, or postgres://... (else DATABASE_URL)",
+    },
+    demo: { type: "boolean", description: "Seed the demo workspace into an empty database first" },
+    "demo-leads": { type: "string", description: "How many demo leads to generate (default 2000)" },
+    log: { type: "boolean", description: "Log every request (JSON lines on stdout)" },
+  },
+  async run({ args }) {
+    const { env, cwd } = io();
+    const server = serverConfigFrom({ host: args.host, port: args.port, log: args.log }, env, cwd);
+    const database = databaseConfig({ env, cwd, db: args.db });
+    const leads = args["demo-leads"];
+    if (leads !== undefined && !/^\d+$/.test(leads))
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: `--demo-leads must be a whole number, not "${leads}"`,
+      });
+    const where = database.engine === "postgres" ? "PostgreSQL (DATABASE_URL)" : database.dataDir;
+    eprintln(`winnow: opening ${where}`);
+    let last = -1;
+    const running = await startServer({
+      server,
+      database,
+      demo: args.demo ? { ...(leads ? { leads: Number(leads) } : {}) } : false,
+      onSeedProgress: (done, total) => {
+        const pct = Math.floor((done / total) * 10);
+        if (pct !== last) eprintln(`winnow: seeding the demo workspace… ${done}/${total} leads`);
+        last = pct;
+      },
+    });
+    const d = running.demo;
+    if (d?.seeded)
+      eprintln(
+        `winnow: demo workspace ready: ${d.accounts} accounts, ${d.leads} leads, ${d.events} events, ${d.deals} deals, ${d.scorecards} scorecards (as of ${d.asOf.slice(0, 10)})`,
+      );
+    println(`Winnow is listening on ${running.url}`);
+    println(`  API docs:  ${running.url}/docs   (OpenAPI: ${running.url}/openapi.json)`);
+    if (running.adminKey) {
+      println(`  Admin API key (shown only now, stored hashed): ${running.adminKey}`);
+      println(`  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/v1/leads?limit=5`);
+    } else {
+      println("  API keys already exist; make another with: npx winnow keys create --name me --role admin");
+    }
+    println("Press Ctrl-C to stop.");
+    const signal = await shutdownSignal();
+    eprintln(`winnow: ${signal}: finishing requests in flight and closing`);
+    await running.close();
+    return EXIT.ok;
   },
 });

@@ -1,0 +1,87 @@
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
+import { sweepSlaBreaches } from "../app/move-lead.ts";
+import { DEFAULT_LIFECYCLE_CONFIG } from "../core/lifecycle/config.ts";
+import type { DemoOptions } from "../demo/generate.ts";
+import { type DatabaseConfig, openStorage } from "../storage/open.ts";
+import type { Storage } from "../storage/ports.ts";
+import { createApiKey } from "./auth/create-key.ts";
+import { buildApp } from "./build-app.ts";
+import { apiDeps } from "./deps.ts";
+import type { ServerConfig } from "./server-config.ts";
+
+export type StartOptions = {
+  readonly server: ServerConfig;
+  readonly database: DatabaseConfig;
+  /** Seed the demo workspace into an empty database (options shrink it for tests). */
+  readonly demo: false | Partial<DemoOptions>;
+  readonly onSeedProgress?: (done: number, total: number) => void;
+  /** How often due webhook retries and SLA breaches are looked for. */
+  readonly webhookPollMs?: number;
+  readonly slaSweepMs?: number;
+};
+
+export type RunningServer = {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  readonly storage: Storage;
+  /** Set when this start created the first admin key (shown once, stored hashed). */
+  readonly adminKey: string | null;
+  readonly demo: DemoSeedReport | null;
+  /** Stops taking requests, lets those in flight finish, stops background work, closes the database. */
+  readonly close: () => Promise<void>;
+};
+
+/**
+ * Opens (and migrates) the database, seeds the demo when asked, makes the first admin key when the
+ * database has none, and starts listening. Background work: webhook retries and the SLA sweep (new
+ * breaches go to `lead.sla_breached` subscribers).
+ */
+export async function startServer(o: StartOptions): Promise<RunningServer> {
+  const storage = await openStorage(o.database);
+  try {
+    const demo = o.demo === false ? null : await seedDemoWorkspace(storage, o.demo, o.onSeedProgress);
+    const deps = apiDeps(storage);
+    let adminKey: string | null = null;
+    if ((await deps.keys.list()).length === 0) {
+      adminKey = (
+        await createApiKey(
+          deps.keys,
+          { name: "first admin", role: "admin", subject: null },
+          new Date(),
+          randomUUID,
+        )
+      ).key;
+    }
+    const app = await buildApp(o.server, deps);
+    await app.listen({ host: o.server.host, port: o.server.port });
+    const address = app.server.address();
+    const port = typeof address === "object" && address ? address.port : o.server.port;
+    const host = o.server.host.includes(":") ? `[${o.server.host}]` : o.server.host;
+    app.winnow.webhooks.start(o.webhookPollMs ?? 5000);
+    const sweep = setInterval(() => {
+      sweepSlaBreaches(storage, new Date().toISOString(), DEFAULT_LIFECYCLE_CONFIG)
+        .then(async (breaches) => {
+          for (const b of breaches) await app.winnow.webhooks.emit("lead.sla_breached", b);
+        })
+        .catch((e) => app.log.error({ err: e }, "SLA sweep failed"));
+    }, o.slaSweepMs ?? 60_000);
+    sweep.unref();
+    return {
+      url: `http://${host}:${port}`,
+      app,
+      storage,
+      adminKey,
+      demo,
+      close: async () => {
+        clearInterval(sweep);
+        await app.close();
+        await storage.close();
+      },
+    };
+  } catch (error) {
+    await storage.close().catch(() => undefined);
+    throw error;
+  }
+}
