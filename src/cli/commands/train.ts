@@ -210,9 +210,14 @@ export const command: CommandDef = defineCommand({
     if (args.icp && report.icp) {
       println(`ICP (base win rate ${(report.icp.baseRate * 100).toFixed(1)}%):`);
       for (const r of report.icp.rules.slice(0, 10)) {
-        const v = Array.isArray(r.value) ? `${r.value[0]}..${r.value[1]}` : (r.value ?? "(missing)");
+        const v =
+          r.operator === "missing"
+            ? "is missing"
+            : r.operator === "between"
+              ? `in ${r.value[0]}..${r.value[1]}`
+              : `= ${r.value}`;
         println(
-          `  ${r.attribute} ${r.operator} ${v}: ${r.points > 0 ? "+" : ""}${r.points} points (win rate ${(r.evidence.winRate * 100).toFixed(1)}%, ${r.evidence.rows} rows)`,
+          `  ${r.attribute} ${v}: ${r.points > 0 ? "+" : ""}${r.points} points (win rate ${(r.evidence.winRate * 100).toFixed(1)}%, ${r.evidence.rows} rows)`,
         );
       }
     }

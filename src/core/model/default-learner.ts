@@ -3,15 +3,15 @@ import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin } from "./gbdt.ts
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
 import { logLoss, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
-import { countPositive, type Table, takeLabels, takeRows } from "./table.ts";
+import { type Table, takeLabels, takeRows } from "./table.ts";
 
 /** A member learner of the default blend and its weight on the log-odds scale. */
 export type BlendMember = { readonly weight: number; readonly model: LogisticModel | GbdtModel };
 
 /**
- * The model a user gets without options: logistic regression and boosted trees blended on the
- * log-odds scale with a weight chosen on a validation split of the training data, then Platt-
- * calibrated on that same held-out split.
+ * The model a user gets without options. On a stratified 20% split of the training rows it picks
+ * the number of trees (early stopping), the blend weight of logistic regression and trees on the
+ * log-odds scale, and a Platt calibration; then both members are refit on all training rows.
  */
 export type DefaultModel = {
   readonly learner: "winnow-default";
@@ -25,7 +25,21 @@ export type DefaultOptions = {
   readonly seed?: number;
   readonly gbdt?: GbdtOptions;
   readonly validationFraction?: number;
+  /** Refit the chosen members on all training rows (default true). */
+  readonly refit?: boolean;
 };
+
+/**
+ * Tree settings of the default: smaller trees, a lower learning rate and row/feature sampling,
+ * with the number of trees set by early stopping. Chosen once for all datasets.
+ */
+export const DEFAULT_TREES = {
+  learningRate: 0.05,
+  maxIter: 400,
+  maxLeaves: 15,
+  subsample: 0.8,
+  colsample: 0.8,
+} as const satisfies GbdtOptions;
 
 const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
@@ -36,8 +50,7 @@ function blend(lr: Float64Array, gb: Float64Array, w: number): Float64Array {
 }
 
 /**
- * Fits the default learner from training rows only: a stratified validation split (20%) is held
- * out; the trees early-stop on it, the blend weight and the calibration are chosen on it.
+ * Fits the default learner from training rows only (nothing per dataset is tuned by hand).
  *
  * @example
  * const model = fitDefault(table, label);
@@ -50,7 +63,13 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
   const validLabel = takeLabels(label, split.valid);
   const trainTable = takeRows(table, split.train);
   const trainLabel = takeLabels(label, split.train);
-  const gbdt = fitGbdt(table, label, { seed, ...options.gbdt, earlyStopping: true, validRows: split.valid });
+  const gbdt = fitGbdt(table, label, {
+    ...DEFAULT_TREES,
+    seed,
+    ...options.gbdt,
+    earlyStopping: true,
+    validRows: split.valid,
+  });
   const lr = fitLogistic(trainTable, trainLabel);
   const mLr = logisticMargin(lr, validTable);
   const mGb = gbdtMargin(gbdt, validTable);
@@ -68,12 +87,25 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
       bestCal = cal;
     }
   }
-  void countPositive;
+  // Refit on every training row with what the split chose (tree count scaled for the extra rows);
+  // a member with weight 0 is not refit.
+  const refit = options.refit ?? true;
+  const finalLr = refit && bestW < 1 ? fitLogistic(table, label) : lr;
+  const finalGb =
+    refit && bestW > 0
+      ? fitGbdt(table, label, {
+          ...DEFAULT_TREES,
+          seed,
+          ...options.gbdt,
+          earlyStopping: false,
+          maxIter: Math.max(1, Math.round(gbdt.iterations * (1 + (options.validationFraction ?? 0.2)))),
+        })
+      : gbdt;
   return {
     learner: "winnow-default",
     members: [
-      { weight: 1 - bestW, model: lr },
-      { weight: bestW, model: gbdt },
+      { weight: 1 - bestW, model: finalLr },
+      { weight: bestW, model: finalGb },
     ],
     calibration: bestCal,
     choice: { treeWeight: bestW, validLogLoss: bestLoss, validRows: split.valid.length },

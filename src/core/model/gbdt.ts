@@ -119,6 +119,7 @@ export function fitGbdt(
   const hess = new Float64Array(n);
   const ws: GrowWorkspace = growWorkspace(binned, o.maxLeaves);
   const rows = new Int32Array(trainRows.length);
+  const unsampled = new Int32Array(trainRows.length);
   const rand = seededRandom(o.seed);
   const nf = binning.length;
   const allFeatures = Int32Array.from({ length: nf }, (_, i) => i);
@@ -134,8 +135,12 @@ export function fitGbdt(
       hess[i] = Math.max(pr * (1 - pr), 1e-16);
     }
     let count = 0;
+    let skipped = 0;
     if (o.subsample < 1) {
-      for (const i of trainRows) if (rand() < o.subsample) rows[count++] = i;
+      for (const i of trainRows) {
+        if (rand() < o.subsample) rows[count++] = i;
+        else unsampled[skipped++] = i;
+      }
     } else {
       rows.set(trainRows);
       count = trainRows.length;
@@ -147,10 +152,11 @@ export function fitGbdt(
     }
     const grown = growTree(binned, ws, features, grad, hess, rows, count, p);
     trees.push(grown.tree);
-    if (o.subsample < 1) {
-      for (const i of trainRows) margin[i]! += grown.tree.value[leafOf(grown.tree, binned, i)]!;
-    } else {
-      for (const r of grown.leafRanges) for (let k = r.start; k < r.end; k++) margin[rows[k]!]! += r.value;
+    // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
+    for (const r of grown.leafRanges) for (let k = r.start; k < r.end; k++) margin[rows[k]!]! += r.value;
+    for (let k = 0; k < skipped; k++) {
+      const i = unsampled[k]!;
+      margin[i]! += grown.tree.value[leafOf(grown.tree, binned, i)]!;
     }
     let validLoss: number | null = null;
     if (hasValid) {
