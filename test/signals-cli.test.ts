@@ -62,5 +62,12 @@ describe("winnow signals", () => {
     );
     expect(prev.code).toBe(2);
     expect(prev.stderr).toContain("--previous[0]");
+    const llm = await winnow(
+      ["signals", "lead.txt", "--date", "2026-05-20", "--llm"],
+      { WINNOW_LLM_BASE_URL: "", WINNOW_LLM_MODEL: "" },
+      dir,
+    );
+    expect(llm.code).toBe(2);
+    expect(llm.stderr).toContain("WINNOW_LLM_BASE_URL");
   });
 });

@@ -5,13 +5,15 @@ import { z } from "zod";
 import { type Issue, WinnowError } from "../../core/errors.ts";
 import { ELEMENT_INFO } from "../../core/qualification/elements.ts";
 import {
+  mergeSuggestions,
   type PreviousNote,
   readSignals,
   type SignalsResult,
   suggestEvidence,
   type TextSpan,
 } from "../../core/signals/index.ts";
-import { io, printJson, println } from "../io.ts";
+import { openAiCompatibleProvider } from "../../signals-llm/openai-provider.ts";
+import { eprintln, io, printJson, println } from "../io.ts";
 
 const Day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
 
@@ -82,7 +84,8 @@ function printHuman(file: string, text: string, r: SignalsResult): void {
   for (const e of r.evidence) {
     const mark = e.polarity === "negative" ? " [against]" : "";
     const q = e.qualifier ? ` (${e.qualifier})` : "";
-    println(`  ${ELEMENT_INFO[e.element].name}${mark}: ${e.summary}${q}`);
+    const tag = e.suggested ? " [suggested]" : "";
+    println(`  ${ELEMENT_INFO[e.element].name}${mark}${tag}: ${e.summary}${q}`);
     println(`      ${quote(text, e.span)}  rule ${e.rule}`);
   }
   for (const [title, items] of [
@@ -93,7 +96,7 @@ function printHuman(file: string, text: string, r: SignalsResult): void {
     println(`${title} (${items.length})`);
     if (items.length === 0) println("  none found");
     for (const s of items) {
-      println(`  ${s.signal.replace(/_/g, " ")}: ${s.summary}`);
+      println(`  ${s.signal.replace(/_/g, " ")}${s.suggested ? " [suggested]" : ""}: ${s.summary}`);
       println(`      ${quote(text, s.span)}  rule ${s.rule}`);
       for (const e of s.earlier ?? [])
         println(`      earlier note ${e.note + 1} (${e.date}): "${e.span.text}"`);
@@ -105,6 +108,28 @@ function printHuman(file: string, text: string, r: SignalsResult): void {
     println(`  ${i + 1}. ${q.text}`);
     println(`      because ${q.because}`);
   });
+}
+
+/** Adds a language model's suggestions, configured by environment variables. */
+async function withProvider(text: string, base: SignalsResult): Promise<SignalsResult> {
+  const env = io().env;
+  const baseUrl = env["WINNOW_LLM_BASE_URL"];
+  const model = env["WINNOW_LLM_MODEL"];
+  if (!baseUrl || !model)
+    throw new WinnowError("WINNOW_ERR_USAGE", {
+      message: "--llm needs WINNOW_LLM_BASE_URL and WINNOW_LLM_MODEL in the environment",
+      issues: [
+        ...(baseUrl ? [] : [{ path: "WINNOW_LLM_BASE_URL", message: "not set" }]),
+        ...(model ? [] : [{ path: "WINNOW_LLM_MODEL", message: "not set" }]),
+      ],
+    });
+  const apiKey = env["WINNOW_LLM_API_KEY"];
+  const provider = openAiCompatibleProvider({ baseUrl, model, ...(apiKey ? { apiKey } : {}) });
+  const raw = await provider.suggest({ text, date: base.date, lang: base.lang, base });
+  const { result, dropped } = mergeSuggestions(text, base, raw, provider.name);
+  if (dropped.length > 0)
+    eprintln(`winnow signals: dropped ${dropped.length} model suggestion(s) that did not check out`);
+  return result;
 }
 
 /** `winnow signals <file.txt> [--date YYYY-MM-DD] [--json]`: read a note, transcript or lead text. */
@@ -126,13 +151,20 @@ export const command = defineCommand({
     },
     lang: { type: "string", description: "Language pack (default en)", default: "en" },
     json: { type: "boolean", description: "Print the full result and evidence suggestions as JSON" },
+    llm: {
+      type: "boolean",
+      description:
+        "Also ask an OpenAI-compatible endpoint (WINNOW_LLM_BASE_URL, WINNOW_LLM_MODEL, WINNOW_LLM_API_KEY); its items are marked suggested",
+    },
   },
-  run({ args }) {
+  async run({ args }) {
     const date = args.date === undefined ? today() : checkDate(String(args.date), "--date");
     const file = String(args.file);
     const text = readText(file);
     const previous = readPrevious(args.previous === undefined ? undefined : String(args.previous));
-    const result = readSignals(text, { date, lang: String(args.lang ?? "en"), previous });
+    const lang = String(args.lang ?? "en");
+    let result = readSignals(text, { date, lang, previous });
+    if (args.llm) result = await withProvider(text, result);
     if (args.json) printJson({ file, ...result, suggestions: suggestEvidence(result) });
     else printHuman(file, text, result);
     return 0;
