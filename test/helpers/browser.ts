@@ -1,8 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
-import { readFile } from "node:fs/promises";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { extname, join, normalize, resolve } from "node:path";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import { join, resolve } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 
 /**
@@ -53,47 +51,4 @@ export async function openPage(browser: Browser): Promise<{ page: Page; errors: 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
-}
-
-const TYPES: Readonly<Record<string, string>> = {
-  ".html": "text/html; charset=utf-8",
-  ".js": "text/javascript; charset=utf-8",
-  ".css": "text/css; charset=utf-8",
-  ".svg": "image/svg+xml",
-  ".png": "image/png",
-  ".ico": "image/x-icon",
-  ".json": "application/json",
-};
-
-/**
- * Serves a built web app on an app built without `webDist`: public asset routes and index.html for
- * every other non-API GET (client-side routes). Used until the server serves web/dist without a key.
- */
-export function serveWebDist(app: FastifyInstance, dir: string): void {
-  const send = async (file: string, reply: FastifyReply) => {
-    const body = await readFile(file);
-    return reply.type(TYPES[extname(file)] ?? "application/octet-stream").send(body);
-  };
-  const index = () => join(dir, "index.html");
-  const open = { config: { permission: "public" as const } };
-  app.get("/", open, (_req, reply) => send(index(), reply));
-  app.get("/assets/*", open, async (req, reply) => {
-    const rest = (req.params as Record<string, string>)["*"] ?? "";
-    const file = normalize(join(dir, "assets", rest));
-    if (!file.startsWith(join(dir, "assets")) || !existsSync(file)) return reply.code(404).send();
-    return send(file, reply);
-  });
-  app.get("/*", open, async (req, reply) => {
-    if (req.url.startsWith("/v1/"))
-      return reply
-        .code(404)
-        .type("application/problem+json")
-        .send({
-          code: "WINNOW_ERR_ROUTE_NOT_FOUND",
-          status: 404,
-          title: "No such route",
-          detail: `No route GET ${req.url}`,
-        });
-    return send(index(), reply);
-  });
 }

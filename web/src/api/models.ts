@@ -1,5 +1,5 @@
 import type { BacktestResult } from "../../../src/core/scoring/backtest.ts";
-import type { Api } from "./client.ts";
+import { type Api, ApiError } from "./client.ts";
 
 export type ModelVersion = {
   readonly id: string;
@@ -21,13 +21,22 @@ export async function saveDraft(api: Api, yaml: string): Promise<ModelVersion> {
   return api.post<ModelVersion>("/v1/scoring-models", { yaml });
 }
 
-/** Replays history under a saved model (and the published default, for comparison). */
+/**
+ * Replays stored history under a saved model, compared with the published default:
+ * `POST /v1/scoring-models/:id/backtest { from, to }` answering core's BacktestResult. Null when the
+ * server does not offer the route (the console then says how to backtest from the CLI).
+ */
 export async function runBacktest(
   api: Api,
   id: string,
   period: { from: string; to: string },
-): Promise<BacktestResult> {
-  return api.post<BacktestResult>(`/v1/scoring-models/${encodeURIComponent(id)}/backtest`, period);
+): Promise<BacktestResult | null> {
+  try {
+    return await api.post<BacktestResult>(`/v1/scoring-models/${encodeURIComponent(id)}/backtest`, period);
+  } catch (e) {
+    if (e instanceof ApiError && e.missingRoute) return null;
+    throw e;
+  }
 }
 
 export async function publish(api: Api, id: string, makeDefault: boolean): Promise<ModelVersion> {

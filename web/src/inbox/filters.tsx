@@ -52,7 +52,7 @@ export function Filters({
         </select>
       </label>
       <label>
-        Grade
+        Fit grade
         <select value={filters.grade ?? ""} onChange={(e) => onChange({ ...filters, grade: e.target.value })}>
           <option value="">Any</option>
           {["A", "B", "C", "D"].map((g) => (

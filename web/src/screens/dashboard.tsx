@@ -6,9 +6,11 @@ import { EmptyState, ErrorNotice, Loading } from "../components/notice.tsx";
 import { useAsync } from "../components/use-async.ts";
 
 const PERIODS = [
-  { days: 30, label: "Last 30 days" },
-  { days: 90, label: "Last 90 days" },
-  { days: 365, label: "Last 12 months" },
+  { id: "30", days: 30, label: "Last 30 days" },
+  { id: "90", days: 90, label: "Last 90 days" },
+  { id: "365", days: 365, label: "Last 12 months" },
+  { id: "730", days: 730, label: "Last 2 years" },
+  { id: "all", days: 365 * 30, label: "Everything" },
 ] as const;
 
 const pct = (r: number | null) => (r === null ? "—" : `${Math.round(r * 1000) / 10}%`);
@@ -29,9 +31,13 @@ function Charts({ data }: { data: Data }) {
   const options = useMemo(
     () => ({
       funnel: {
-        grid: { left: 60, right: 50, top: 30, bottom: 30 },
+        grid: { left: 60, right: 50, top: 50, bottom: 30 },
         legend: { top: 0 },
-        xAxis: { type: "category", data: steps.map((s) => s.stage.toUpperCase()) },
+        xAxis: {
+          type: "category",
+          data: steps.map((s) => s.stage.toUpperCase()),
+          axisLabel: { interval: 0 },
+        },
         yAxis: [
           { type: "value", name: "leads" },
           { type: "value", name: "%", max: 100, axisLabel: { formatter: "{value}%" } },
@@ -69,9 +75,13 @@ function Charts({ data }: { data: Data }) {
         ],
       },
       time: {
-        grid: { left: 60, right: 20, top: 30, bottom: 30 },
+        grid: { left: 60, right: 20, top: 50, bottom: 30 },
         legend: { top: 0 },
-        xAxis: { type: "category", data: data.timeInStage.map((t) => t.stage.toUpperCase()) },
+        xAxis: {
+          type: "category",
+          data: data.timeInStage.map((t) => t.stage.toUpperCase()),
+          axisLabel: { interval: 0, fontSize: 10 },
+        },
         yAxis: { type: "value", name: "hours" },
         series: [
           {
@@ -193,8 +203,9 @@ function Charts({ data }: { data: Data }) {
 /** The manager's view of pipeline health over a chosen period; every chart shows its numbers on hover. */
 export function Dashboard() {
   const { api } = useApi();
-  const [days, setDays] = useState<number>(365);
+  const [choice, setChoice] = useState<string>("365");
   const [to] = useState(() => new Date().toISOString());
+  const days = PERIODS.find((p) => p.id === choice)?.days ?? 365;
   const period = useMemo(
     () => ({ from: new Date(Date.parse(to) - days * 86_400_000).toISOString(), to }),
     [days, to],
@@ -206,9 +217,9 @@ export function Dashboard() {
         <h1>Pipeline health</h1>
         <label>
           Period
-          <select value={days} onChange={(e) => setDays(Number(e.target.value))}>
+          <select value={choice} onChange={(e) => setChoice(e.target.value)}>
             {PERIODS.map((p) => (
-              <option key={p.days} value={p.days}>
+              <option key={p.id} value={p.id}>
                 {p.label}
               </option>
             ))}

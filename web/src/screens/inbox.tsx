@@ -53,7 +53,10 @@ export function Inbox() {
 
   // Grade is filtered on the page too, in case the server does not know the filter.
   const rows = useMemo(
-    () => (state.data?.items ?? []).filter((r) => !filters.grade || r.grade === filters.grade),
+    () =>
+      (state.data?.items ?? []).filter(
+        (r) => !filters.grade || (r.grade ?? "").startsWith(filters.grade ?? ""),
+      ),
     [state.data, filters.grade],
   );
 
@@ -213,7 +216,9 @@ export function Inbox() {
                 </td>
                 <td>{r.company ?? "—"}</td>
                 <td>{r.stage}</td>
-                <td>{r.grade ? <span className={`badge grade-${r.grade}`}>{r.grade}</span> : "—"}</td>
+                <td>
+                  {r.grade ? <span className={`badge grade-${r.grade.slice(0, 1)}`}>{r.grade}</span> : "—"}
+                </td>
                 <td className="num">{r.fit ?? "—"}</td>
                 <td className="num">{r.engagement ?? "—"}</td>
                 <td className="num">

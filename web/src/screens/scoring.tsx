@@ -52,6 +52,8 @@ export function ScoringConsole() {
   const [text, setText] = useState<string | null>(null);
   const [draft, setDraft] = useState<ModelVersion | null>(null);
   const [result, setResult] = useState<BacktestResult | null>(null);
+  /** The server cannot backtest: publishing is allowed, with a warning. */
+  const [noBacktest, setNoBacktest] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -91,9 +93,12 @@ export function ScoringConsole() {
   const backtest = () =>
     step("Backtesting", async () => {
       if (!draft) return;
-      setResult(
-        await runBacktest(api, draft.id, { from: `${from}T00:00:00.000Z`, to: `${to}T00:00:00.000Z` }),
-      );
+      const out = await runBacktest(api, draft.id, {
+        from: `${from}T00:00:00.000Z`,
+        to: `${to}T00:00:00.000Z`,
+      });
+      setResult(out);
+      setNoBacktest(out === null);
     });
   const doPublish = () =>
     step("Publishing", async () => {
@@ -134,6 +139,7 @@ export function ScoringConsole() {
                   setText(e.target.value);
                   setDraft(null);
                   setResult(null);
+                  setNoBacktest(false);
                 }}
                 aria-invalid={issues.length > 0}
                 aria-describedby="model-issues"
@@ -175,15 +181,21 @@ export function ScoringConsole() {
                 <button
                   type="button"
                   className="primary"
-                  disabled={!draft || !result || busy !== null}
+                  disabled={!draft || !(result || noBacktest) || busy !== null}
                   onClick={doPublish}
                 >
                   Publish
                 </button>
                 {busy ? <span role="status">{busy}…</span> : null}
               </div>
-              {!result && draft ? (
+              {!result && draft && !noBacktest ? (
                 <p className="help">Publishing is enabled once the draft has been backtested.</p>
+              ) : null}
+              {noBacktest ? (
+                <p className="notice notice-error" role="status">
+                  This server cannot backtest yet. Backtest the same file with{" "}
+                  <code>winnow backtest model.yaml --from … --to …</code> before you publish.
+                </p>
               ) : null}
             </>
           )}

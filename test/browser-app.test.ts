@@ -1,0 +1,260 @@
+import { randomUUID } from "node:crypto";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
+import { createApiKey } from "../src/http/auth/create-key.ts";
+import { openStorage } from "../src/storage/open.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
+import { startTestApi, type TestApi } from "./helpers/http.ts";
+
+const PEOPLE = [
+  ["Ada", "Moreau", "VP Sales", "vp", "economic_buyer"],
+  ["Ben", "Okafor", "Head of Revenue Operations", "director", "champion"],
+  ["Chloe", "Tanaka", "Sales Manager", "manager", "influencer"],
+  ["Dev", "Sharma", "Marketing Director", "director", "champion"],
+  ["Eva", "Lindqvist", "Chief Revenue Officer", "c_level", "economic_buyer"],
+] as const;
+
+/** Today's inbound: five leads from the website for rep-1, four waiting as MQLs and one accepted (SAL). */
+async function inboundLeads(api: TestApi): Promise<void> {
+  const headers = api.as(api.keys.manager);
+  for (const [i, [firstName, lastName, title, seniority, buyingRole]] of PEOPLE.entries()) {
+    const created = await api.app.inject({
+      method: "POST",
+      url: "/v1/leads",
+      headers,
+      payload: {
+        contact: {
+          email: `${firstName.toLowerCase()}@inbound-${i}.example`,
+          firstName,
+          lastName,
+          title,
+          seniority,
+          buyingRole,
+        },
+        account: {
+          name: `Inbound Co ${i}`,
+          domain: `inbound-${i}.example`,
+          industry: "software",
+          employees: 400,
+          country: "US",
+          region: "na",
+        },
+        source: "website_form",
+        ownerId: "rep-1",
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const id = (created.json() as { lead: { id: string } }).lead.id;
+    for (const to of i === 0 ? ["mql", "sal"] : ["mql"]) {
+      const moved = await api.app.inject({
+        method: "POST",
+        url: `/v1/leads/${id}/transitions`,
+        headers,
+        payload: { to },
+      });
+      expect(moved.statusCode, moved.body).toBe(200);
+    }
+  }
+}
+
+/**
+ * The web app end to end: a real server (buildApp on in-memory PGlite with a small demo workspace)
+ * on 127.0.0.1, the built bundle, and Debian's Chromium. The tests run in order on one server, as a
+ * working day would: settings, the inbox, a rejection, a discovery call, a model, the dashboard.
+ */
+describe("web app in a real browser", () => {
+  let web: Awaited<ReturnType<typeof buildWeb>>;
+  let storage: Storage;
+  let api: TestApi;
+  let browser: Browser;
+  let base: string;
+  let repKey: string;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    [web, storage, browser] = await Promise.all([
+      buildWeb(),
+      openStorage({ engine: "pglite", dataDir: "memory://" }),
+      launchBrowser(),
+    ]);
+    await seedDemoWorkspace(storage, { leads: 300, accounts: 80, eventsPerLead: 6 });
+    api = await startTestApi(storage, { webDist: web.dir });
+    repKey = (
+      await createApiKey(
+        api.app.winnow.deps.keys,
+        { name: "Rita", role: "rep", subject: "rep-1" },
+        new Date(),
+        randomUUID,
+      )
+    ).key;
+    await inboundLeads(api);
+    base = await api.app.listen({ host: "127.0.0.1", port: 0 });
+    ({ page, errors } = await openPage(browser));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await storage?.close();
+    web?.remove();
+  });
+
+  async function signIn(key: string, path = "/") {
+    await page.goto(`${base}${path}`);
+    const out = page.getByRole("button", { name: "Sign out" });
+    if (await out.isVisible()) {
+      await out.click();
+      await page.goto(`${base}${path}`);
+    }
+    await page.getByLabel("API key").fill(key);
+    await page.getByRole("button", { name: "Sign in" }).click();
+  }
+
+  it("refuses a wrong key and says what to do", async () => {
+    await signIn("wnw_not-a-real-key");
+    await expect(page.getByRole("alert").textContent()).resolves.toMatch(
+      /unknown or revoked.*Sign in again/i,
+    );
+  });
+
+  it("admin settings: create and revoke a key, subscribe a webhook and read its log", async () => {
+    await signIn(api.keys.admin, "/settings");
+    await page.getByRole("heading", { name: "API keys" }).waitFor();
+    await page.getByLabel("Name").fill("carol");
+    await page.getByLabel("Subject (owner id, for reps)").fill("rep-2");
+    await page.getByRole("button", { name: "Create key" }).click();
+    await expect(page.locator(".notice-ok code").textContent()).resolves.toMatch(/^wnw_/);
+    await page.getByRole("button", { name: "Revoke carol" }).click();
+    await page
+      .getByText(/^revoked /)
+      .first()
+      .waitFor();
+    await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/hook");
+    await page.getByRole("button", { name: "Subscribe" }).click();
+    await expect(page.locator(".notice-ok code").last().textContent()).resolves.toMatch(/^whsec_/);
+    await page.getByRole("button", { name: "Delivery log" }).click();
+    await page.getByText("No deliveries yet").waitFor();
+    await page
+      .getByRole("heading", { name: "Meeting discovery" })
+      .or(page.getByText("Identify pain"))
+      .first()
+      .waitFor();
+    await screenshot(page, "settings");
+  });
+
+  it("a rep sees only their own leads, in priority order, and moves with j/k/enter", async () => {
+    await signIn(repKey, "/?stage=");
+    await page.getByRole("heading", { name: "My leads" }).waitFor();
+    const rows = page.locator("table[aria-label=Leads] tbody tr");
+    await rows.first().waitFor();
+    await expect(page.locator("th", { hasText: "Owner" }).count()).resolves.toBe(0);
+    await screenshot(page, "inbox");
+    await page.keyboard.press("j");
+    await expect(rows.nth(1).getAttribute("class")).resolves.toContain("active");
+    await page.keyboard.press("k");
+    const first = (await rows.first().locator("td a").textContent()) ?? "";
+    await page.keyboard.press("Enter");
+    await page.getByRole("heading", { level: 1 }).filter({ hasText: first }).waitFor();
+    expect(new URL(page.url()).pathname).toMatch(/^\/leads\//);
+  });
+
+  it("a manager rejects an MQL with a reason and sees it recycled with the reason in its history", async () => {
+    await signIn(api.keys.manager, "/?stage=mql");
+    const rows = page.locator("table[aria-label=Leads] tbody tr");
+    await rows.first().waitFor();
+    await rows.first().locator("td a").click();
+    await page.getByRole("heading", { name: "Actions" }).waitFor();
+    await page.getByLabel("Reject reason").selectOption("no_fit");
+    await page.getByRole("button", { name: "Reject", exact: true }).click();
+    await page.getByText("Rejected and recycled to marketing.").waitFor();
+    await page.locator("h1 .badge", { hasText: "recycled" }).waitFor();
+    await page.locator("ol[aria-label='Stage history']").getByText("Reason: no_fit").waitFor();
+    await screenshot(page, "lead");
+  });
+
+  it("bulk-accepts two MQLs from the inbox", async () => {
+    await page.goto(`${base}/?stage=mql`);
+    const rows = page.locator("table[aria-label=Leads] tbody tr");
+    await rows.nth(1).waitFor();
+    await rows.nth(0).locator("input[type=checkbox]").check();
+    await rows.nth(1).locator("input[type=checkbox]").check();
+    await page.getByRole("button", { name: "Accept selected" }).click();
+    await page.getByText("2 lead(s) updated.").waitFor();
+  });
+
+  it("runs a discovery call to an advance verdict, saves it and advances the lead to SQL", async () => {
+    await page.goto(`${base}/?stage=sal`);
+    await page.locator("table[aria-label=Leads] tbody tr").first().locator("td a").click();
+    await page.getByRole("button", { name: "Discovery call" }).click();
+    await page.getByLabel("Framework").selectOption("bant");
+    const outcome = page.getByTestId("outcome");
+    await expect(outcome.textContent()).resolves.not.toBe("Advance");
+    const say = async (element: string, state: string, words: string, qualifier?: string) => {
+      await page.locator(`#ev-${element}-state`).selectOption(state);
+      await page.locator(`#ev-${element}-quote`).fill(words);
+      if (qualifier) await page.locator(`#ev-${element}-qualifier`).selectOption(qualifier);
+    };
+    await say("need", "verified", "Reps lose six hours a week on leads that never buy.", "productivity");
+    await say("budget", "claimed", "We set aside money for sales tooling this year.", "allocated");
+    await say("authority", "claimed", "I own this decision with our VP Sales.");
+    await say("timeline", "claimed", "We want it live before next quarter's planning.");
+    await expect(outcome.textContent()).resolves.toBe("Advance");
+    await screenshot(page, "discovery");
+    // Another lens on the same evidence: MEDDIC still has gaps.
+    await page.getByLabel("Framework").selectOption("meddic");
+    await expect(outcome.textContent()).resolves.not.toBe("Advance");
+    await page.getByLabel("Framework").selectOption("bant");
+    await page.getByRole("button", { name: "Save evidence" }).click();
+    await page.getByText(/^Saved as version \d+\.$/).waitFor();
+    await page.getByRole("button", { name: "Back to lead" }).click();
+    await page.getByRole("button", { name: "Advance to SQL" }).click();
+    await page.locator("h1 .badge", { hasText: "sql" }).waitFor();
+  });
+
+  it("validates a draft model as it is typed, backtests it against the published one, and publishes it", async () => {
+    await signIn(api.keys.admin, "/scoring");
+    const editor = page.getByLabel(/Edit the rules/);
+    await editor.waitFor();
+    const text = await editor.inputValue();
+    expect(text).toContain("thresholds");
+    await editor.fill(text.replace(/^name: .*$/m, "name: 12: [oops"));
+    await page.locator("#model-issues li").first().waitFor();
+    await expect(page.getByRole("button", { name: "Save draft" }).isDisabled()).resolves.toBe(true);
+    await editor.fill(text.replace(/^description: .*$/m, "description: Tighter MQL threshold"));
+    await page.getByText("Valid model.").waitFor();
+    await page.getByRole("button", { name: "Save draft" }).click();
+    await page.getByText(/Draft .* saved/).waitFor();
+    await expect(page.getByRole("button", { name: "Publish", exact: true }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel("From").fill("2025-01-01");
+    await page.getByLabel("To").fill("2026-07-01");
+    await page.getByRole("button", { name: "Backtest against published" }).click();
+    const spec = (await api.app.inject({ url: "/openapi.json" })).json() as {
+      paths: Record<string, unknown>;
+    };
+    if (Object.keys(spec.paths).some((p) => p.endsWith("/backtest"))) {
+      await page.getByRole("heading", { name: /^Backtest / }).waitFor();
+      await page.getByTestId("capacity-advice").waitFor();
+      await page.locator("[aria-label^='Leads per week and expected wins'] svg").waitFor();
+    } else {
+      // A server without the backtest route: the console says how to backtest instead of failing.
+      await page.getByText("This server cannot backtest yet.").waitFor();
+    }
+    await screenshot(page, "scoring");
+    await page.getByRole("button", { name: "Publish", exact: true }).click();
+    await page.getByText(/Published .* now the default model/).waitFor();
+  });
+
+  it("reads the dashboard: funnel, reasons (with the rejection made above), time in stage, breaches", async () => {
+    await page.goto(`${base}/dashboard`);
+    await page.getByLabel("Period").selectOption("all");
+    await page.getByRole("heading", { name: "Funnel and conversion" }).waitFor();
+    await page.locator("[aria-label^='Leads entering each stage'] svg").waitFor();
+    await page.locator("[aria-label^='Leads rejected or disqualified'] svg").waitFor();
+    const mqls = Number(await page.locator(".kpis > div").first().locator(".big").textContent());
+    expect(mqls).toBeGreaterThan(0);
+    await screenshot(page, "dashboard");
+    expect(errors).toEqual([]);
+  });
+});
