@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // One PGlite initdb per run: test databases start from a dumped template (test/helpers/db.ts).
+    globalSetup: ["test/helpers/global-setup.ts"],
   },
 });

@@ -1,7 +1,12 @@
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import pg from "pg";
+import { inject } from "vitest";
+import { migrate } from "../../src/storage/migrate.ts";
 import { openDatabase, openStorage } from "../../src/storage/open.ts";
+import { openPglite } from "../../src/storage/pglite/open-pglite.ts";
 import type { Database, Engine, Storage } from "../../src/storage/ports.ts";
+import { createStorage } from "../../src/storage/storage.ts";
 
 /**
  * The engines the integration suite runs on: PGlite always, PostgreSQL when
@@ -34,9 +39,25 @@ async function createPgDatabase(): Promise<{ url: string; drop: () => Promise<vo
   };
 }
 
+/** An in-memory PGlite, from the templates of global-setup.ts when present (skips initdb). */
+function memoryPglite(template: "empty" | "migrated"): Promise<Database> {
+  const dir = inject("pgliteTemplates");
+  return openPglite("memory://", dir ? { template: join(dir, `${template}.tar.gz`) } : {});
+}
+
+/** Makes `folder` an embedded database that is already migrated (fast: from the template). */
+export async function migratedPgliteFolder(folder: string): Promise<void> {
+  const db = await openPglite(folder, { template: join(inject("pgliteTemplates"), "migrated.tar.gz") });
+  await db.close();
+}
+
 /** A fresh, migrated Storage on `engine`; `close` also drops the server database. */
 export async function freshStorage(engine: Engine): Promise<Storage> {
-  if (engine === "pglite") return openStorage({ engine: "pglite", dataDir: "memory://" });
+  if (engine === "pglite") {
+    const db = await memoryPglite("migrated");
+    await migrate(db);
+    return createStorage(db);
+  }
   const { url, drop } = await createPgDatabase();
   const storage = await openStorage({ engine: "postgres", url });
   return {
@@ -53,7 +74,7 @@ export async function freshDatabase(
   engine: Engine,
 ): Promise<{ db: Database; open: () => Promise<Database>; close: () => Promise<void> }> {
   if (engine === "pglite") {
-    const db = await openDatabase({ engine: "pglite", dataDir: "memory://" });
+    const db = await memoryPglite("empty");
     return { db, open: async () => db, close: () => db.close() };
   }
   const { url, drop } = await createPgDatabase();

@@ -1,0 +1,61 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { winnow } from "./helpers/cli.ts";
+import { migratedPgliteFolder } from "./helpers/db.ts";
+
+// The commands end to end on an embedded database in a temp folder (each command opens it anew,
+// as a user's shell would).
+describe("winnow migrate / import / export", () => {
+  const dir = mkdtempSync(join(tmpdir(), "winnow-cli-"));
+  const db = join(dir, "db");
+  beforeAll(() => migratedPgliteFolder(db));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("imports all or nothing, reports rejected rows with line and column, and exports safe CSV", async () => {
+    writeFileSync(
+      join(dir, "bad.csv"),
+      "email,first_name,employees\nfine@ok.example,Fine,3\nnope,=1+1,many\n",
+    );
+    const bad = await winnow(["import", "bad.csv", "--as", "contacts", "--db", db], {}, dir);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain("[WINNOW_ERR_IMPORT_INVALID_ROWS]");
+    expect(bad.stderr).toContain('line 3, column 1 (email): "nope" is not an email address');
+    expect(bad.stderr).toContain("Nothing was written.");
+
+    writeFileSync(
+      join(dir, "mapping.json"),
+      JSON.stringify({ columns: { Mail: "email", Name: "first_name", Note: null } }),
+    );
+    writeFileSync(join(dir, "good.csv"), 'Mail,Name,Note\nfine@ok.example,"=HYPERLINK(""http://evil"")",x\n');
+    const good = await winnow(
+      ["import", "good.csv", "--as", "contacts", "--mapping", "mapping.json", "--db", db, "--json"],
+      {},
+      dir,
+    );
+    expect(good.code).toBe(0);
+    expect(JSON.parse(good.stdout)).toMatchObject({
+      rows: 1,
+      rejected: 0,
+      written: true,
+      counts: { contacts: { created: 1 } },
+    });
+
+    const out = await winnow(["export", "--as", "contacts", "--out", "contacts.csv", "--db", db], {}, dir);
+    expect(out.code).toBe(0);
+    const text = readFileSync(join(dir, "contacts.csv"), "utf8");
+    expect(text).toContain(`fine@ok.example,"'=HYPERLINK(""http://evil"")"`);
+    expect(text).not.toContain("nope");
+
+    const migrate = await winnow(["migrate", "--db", db], {}, dir);
+    expect([migrate.code, migrate.stdout]).toEqual([0, expect.stringContaining("up to date")]);
+  }, 120_000);
+
+  it("explains usage mistakes", async () => {
+    const r = await winnow(["import", "missing.csv", "--as", "contacts", "--db", db], {}, dir);
+    expect([r.code, r.stderr]).toEqual([4, expect.stringContaining("WINNOW_ERR_FILE_NOT_FOUND")]);
+    const as = await winnow(["export", "--as", "widgets", "--db", db], {}, dir);
+    expect(as.code).toBe(2);
+  });
+});
