@@ -7,7 +7,7 @@ import {
   goesLeft,
   growTree,
   growWorkspace,
-  leafOf,
+  leafWithMasks,
   type Tree,
   type TreeParams,
 } from "./tree.ts";
@@ -69,6 +69,61 @@ function logLossOf(margin: Float64Array, label: Uint8Array, rows: Int32Array): n
   return s / Math.max(1, rows.length);
 }
 
+function sampleRows(
+  trainRows: Int32Array,
+  uniform: Float64Array,
+  shift: number,
+  rate: number,
+  rows: Int32Array,
+  unsampled: Int32Array,
+): number {
+  let count = 0;
+  let skipped = 0;
+  for (let k = 0; k < trainRows.length; k++) {
+    const i = trainRows[k]!;
+    let u = uniform[i]! + shift;
+    if (u >= 1) u -= 1;
+    if (u < rate) rows[count++] = i;
+    else unsampled[skipped++] = i;
+  }
+  return count;
+}
+
+function gradients(
+  rows: Int32Array,
+  count: number,
+  margin: Float64Array,
+  label: Uint8Array,
+  grad: Float64Array,
+  hess: Float64Array,
+): void {
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    const pr = 1 / (1 + Math.exp(-margin[i]!));
+    grad[i] = pr - label[i]!;
+    const h = pr * (1 - pr);
+    hess[i] = h > 1e-16 ? h : 1e-16;
+  }
+}
+
+function addToRows(margin: Float64Array, rows: Int32Array, start: number, end: number, value: number): void {
+  for (let k = start; k < end; k++) margin[rows[k]!]! += value;
+}
+
+function addTreeToRows(
+  margin: Float64Array,
+  tree: Tree,
+  binned: BinnedTable,
+  rows: Int32Array,
+  count: number,
+): void {
+  const masks = categoryMasks(tree);
+  for (let k = 0; k < count; k++) {
+    const i = rows[k]!;
+    margin[i]! += tree.value[leafWithMasks(tree, masks, binned, i)]!;
+  }
+}
+
 /** Progress of one boosting round, for callers that report it. */
 export type GbdtProgress = { readonly iteration: number; readonly validLoss: number | null };
 
@@ -121,6 +176,10 @@ export function fitGbdt(
   const rows = new Int32Array(trainRows.length);
   const unsampled = new Int32Array(trainRows.length);
   const rand = seededRandom(o.seed);
+  // One uniform draw per row; each tree takes the rows whose draw, rotated by a golden-ratio step,
+  // falls below the sampling rate (a fresh, deterministic sample per tree without a draw per row).
+  const uniform = new Float64Array(n);
+  for (let i = 0; i < n; i++) uniform[i] = rand();
   const nf = binning.length;
   const allFeatures = Int32Array.from({ length: nf }, (_, i) => i);
   const trees: Tree[] = [];
@@ -128,23 +187,14 @@ export function fitGbdt(
   let bestIter = 0;
   const hasValid = validRows.length > 0;
   for (let iter = 0; iter < o.maxIter; iter++) {
-    for (const i of trainRows) {
-      const z = margin[i]!;
-      const pr = z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-      grad[i] = pr - (label[i] ? 1 : 0);
-      hess[i] = Math.max(pr * (1 - pr), 1e-16);
-    }
-    let count = 0;
-    let skipped = 0;
-    if (o.subsample < 1) {
-      for (const i of trainRows) {
-        if (rand() < o.subsample) rows[count++] = i;
-        else unsampled[skipped++] = i;
-      }
-    } else {
-      rows.set(trainRows);
-      count = trainRows.length;
-    }
+    const shift = (iter * 0.6180339887498949) % 1;
+    const count =
+      o.subsample < 1
+        ? sampleRows(trainRows, uniform, shift, o.subsample, rows, unsampled)
+        : trainRows.length;
+    const skipped = trainRows.length - count;
+    if (o.subsample >= 1) rows.set(trainRows);
+    gradients(rows, count, margin, label, grad, hess);
     let features = allFeatures;
     if (o.colsample < 1) {
       const pick = Array.from(allFeatures).filter(() => rand() < o.colsample);
@@ -153,14 +203,11 @@ export function fitGbdt(
     const grown = growTree(binned, ws, features, grad, hess, rows, count, p);
     trees.push(grown.tree);
     // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
-    for (const r of grown.leafRanges) for (let k = r.start; k < r.end; k++) margin[rows[k]!]! += r.value;
-    for (let k = 0; k < skipped; k++) {
-      const i = unsampled[k]!;
-      margin[i]! += grown.tree.value[leafOf(grown.tree, binned, i)]!;
-    }
+    for (const r of grown.leafRanges) addToRows(margin, rows, r.start, r.end, r.value);
+    addTreeToRows(margin, grown.tree, binned, unsampled, skipped);
     let validLoss: number | null = null;
     if (hasValid) {
-      for (const i of validRows) margin[i]! += grown.tree.value[leafOf(grown.tree, binned, i)]!;
+      addTreeToRows(margin, grown.tree, binned, validRows, validRows.length);
       validLoss = logLossOf(margin, label, validRows);
       if (validLoss < best - 1e-7) {
         best = validLoss;
@@ -179,7 +226,8 @@ export function fitGbdt(
 export function gbdtMarginBinned(model: GbdtModel, binned: BinnedTable): Float64Array {
   const out = new Float64Array(binned.rows).fill(model.init);
   for (const tree of model.trees) {
-    for (let i = 0; i < binned.rows; i++) out[i]! += tree.value[leafOf(tree, binned, i)]!;
+    const masks = categoryMasks(tree);
+    for (let i = 0; i < binned.rows; i++) out[i]! += tree.value[leafWithMasks(tree, masks, binned, i)]!;
   }
   return out;
 }

@@ -59,6 +59,8 @@ export type GrowWorkspace = {
   readonly totalBins: number;
   readonly pool: Float64Array[];
   readonly tmp: Int32Array;
+  /** Scratch for ordering categories. */
+  readonly keys: Float64Array;
 };
 
 /** Allocates the workspace for a binned table. */
@@ -82,6 +84,7 @@ export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorks
     totalBins,
     pool,
     tmp: new Int32Array(binned.rows),
+    keys: new Float64Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
   };
 }
 
@@ -152,7 +155,7 @@ function bestSplit(
       const cats: number[] = [];
       for (let b = 0; b < nb; b++) if (hist[o + b * 3 + 2]! >= p.minCatSupport) cats.push(b);
       if (cats.length < 2) continue;
-      const keys = new Float64Array(nb);
+      const keys = ws.keys;
       for (const b of cats) keys[b] = hist[o + b * 3]! / (hist[o + b * 3 + 1]! + p.catSmooth);
       cats.sort((a, b) => keys[a]! - keys[b]! || a - b);
       const lc = l2 + p.catL2;
@@ -323,12 +326,6 @@ export function growTree(
     }
     rows.set(tmp.subarray(0, wr), wl);
     const mid = wl;
-    let gl = 0;
-    let hl = 0;
-    for (let k = leaf.start; k < mid; k++) {
-      gl += grad[rows[k]!]!;
-      hl += hess[rows[k]!]!;
-    }
     const nl = mid - leaf.start;
     const nr = leaf.end - mid;
     const leftSmaller = nl <= nr;
@@ -338,6 +335,17 @@ export function growTree(
     else buildHistogram(small, binned, ws, features, grad, hess, rows, mid, leaf.end);
     const len = ws.totalBins * 3;
     for (let k = 0; k < len; k++) parentHist[k]! -= small[k]!;
+    // The smaller child's totals from its histogram (any one feature's bins sum to them).
+    const f0 = ws.offsets[features[0]!]! * 3;
+    const f1 = ws.offsets[features[0]! + 1]! * 3;
+    let gs = 0;
+    let hs = 0;
+    for (let k = f0; k < f1; k += 3) {
+      gs += small[k]!;
+      hs += small[k + 1]!;
+    }
+    const gl = leftSmaller ? gs : leaf.g - gs;
+    const hl = leftSmaller ? hs : leaf.h - hs;
     const lh = leftSmaller ? small : parentHist;
     const rh = leftSmaller ? parentHist : small;
     const node = leaf.node;
@@ -425,9 +433,18 @@ export function goesLeft(
 
 /** The leaf a binned row falls in. */
 export function leafOf(tree: Tree, binned: BinnedTable, row: number): number {
+  return leafWithMasks(tree, categoryMasks(tree), binned, row);
+}
+
+/** The leaf a binned row falls in, with the tree's category masks at hand. */
+export function leafWithMasks(
+  tree: Tree,
+  masks: (Uint8Array | null)[],
+  binned: BinnedTable,
+  row: number,
+): number {
   let node = 0;
   const n = binned.rows;
-  const masks = categoryMasks(tree);
   while (tree.feature[node]! >= 0) {
     const f = tree.feature[node]!;
     const b = binned.bins[f * n + row]!;
