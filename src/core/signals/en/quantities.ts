@@ -18,7 +18,7 @@ const ACTIVITY_UNITS =
   "calls|tickets|leads|orders|complaints|customers|clients|patients|invoices|shipments|deliveries|requests|emails|transactions|bookings|appointments|returns|errors|incidents|claims|applications|visits|no-shows|deals|accounts";
 
 const UNIT_CLASS: readonly (readonly [RegExp, ElementId, string])[] = [
-  [new RegExp(`^(?:${USER_UNITS})$`, "i"), "metrics", "quantity.users"],
+  [new RegExp(`^(?:${USER_UNITS})$`, "i"), "users", "quantity.users"],
   [new RegExp(`^(?:${COMPANY_UNITS})$`, "i"), "company_size", "quantity.company"],
   [new RegExp(`^(?:${GOODS_UNITS})$`, "i"), "metrics", "quantity.goods"],
   [new RegExp(`^(?:${ACTIVITY_UNITS})$`, "i"), "metrics", "quantity.volume"],

@@ -1,0 +1,171 @@
+// npm run bench:import [-- --rows N] — imports a generated CSV of leads on PGlite and, when
+// WINNOW_BENCH_DATABASE_URL or DATABASE_URL is set, on PostgreSQL (in a throw-away database on that
+// server). Prints JSON lines (BENCHMARKS.md §4); the parse-only line is the ceiling measured in the
+// same run, so `vs_parse` reads as a ratio whatever the machine.
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { parse } from "csv-parse";
+import pg from "pg";
+import { importCsv } from "../src/app/import/index.ts";
+import { openStorage } from "../src/storage/open.ts";
+import type { Storage } from "../src/storage/ports.ts";
+
+const { values } = parseArgs({
+  options: { rows: { type: "string", default: "1000000" }, batch: { type: "string", default: "5000" } },
+});
+const ROWS = Number(values.rows);
+const BATCH = Number(values.batch);
+const log = (text: string) => process.stderr.write(`${text}\n`);
+
+/** Deterministic rows: 10 leads per company domain, a spread of titles, stages, sources and dates. */
+async function generate(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  const titles = [
+    "CEO",
+    "VP Sales",
+    "Head of Marketing",
+    "Sales Manager",
+    "Engineer",
+    "Intern",
+    "CFO",
+    "Director of IT",
+  ];
+  const stages = ["new", "new", "new", "mql", "sal", "sql", "recycled"];
+  const sources = ["webinar", "paid_search", "organic", "referral", "event", "outbound"];
+  const industries = ["software", "retail", "manufacturing", "finance", "health"];
+  const write = (line: string) =>
+    out.write(line) ? null : new Promise<void>((ok) => out.once("drain", () => ok()));
+  await write(
+    "email,first_name,last_name,title,company,domain,industry,employees,country,source,stage,created_at\n",
+  );
+  for (let i = 0; i < rows; i++) {
+    const c = Math.floor(i / 10);
+    const day = String(1 + (i % 28)).padStart(2, "0");
+    const line = `lead${i}@company${c}.example,First${i},Last${i},${titles[i % titles.length]},Company ${c},company${c}.example,${industries[c % industries.length]},${10 + (c % 5000)},${["US", "FR", "DE", "GB"][c % 4]},${sources[i % sources.length]},${stages[i % stages.length]},2026-02-${day}T10:00:00Z\n`;
+    const wait = write(line);
+    if (wait) await wait;
+  }
+  await new Promise<void>((ok) => out.end(() => ok()));
+}
+
+/** Runs `fn` while sampling RSS; returns its duration and the peak RSS seen. */
+async function measured<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; seconds: number; peakRssMb: number; startRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const startRssMb = Math.round(peak / 1048576);
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage.rss());
+  }, 50);
+  const start = process.hrtime.bigint();
+  try {
+    const result = await fn();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return { result, seconds, peakRssMb: Math.round(peak / 1048576), startRssMb };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function parseOnly(path: string): Promise<number> {
+  let n = 0;
+  for await (const _ of createReadStream(path).pipe(parse({ bom: true }))) n += 1;
+  return n - 1;
+}
+
+async function importOn(storage: Storage, path: string) {
+  return importCsv(storage, createReadStream(path), {
+    as: "leads",
+    now: "2026-03-01T00:00:00.000Z",
+    actor: "bench",
+    batchSize: BATCH,
+  });
+}
+
+const dir = mkdtempSync(join(tmpdir(), "winnow-bench-import-"));
+const file = join(dir, "leads.csv");
+try {
+  log(`generating ${ROWS} rows in ${file}`);
+  await generate(file, ROWS);
+
+  const base = await measured(() => parseOnly(file));
+  const parseRate = ROWS / base.seconds;
+  console.log(
+    JSON.stringify({
+      bench: "import",
+      case: "parse-only",
+      rows: base.result,
+      rows_per_s: Math.round(parseRate),
+      peak_rss_mb: base.peakRssMb,
+    }),
+  );
+
+  const engines: {
+    name: "pglite" | "postgres";
+    open: () => Promise<{ storage: Storage; drop: () => Promise<void> }>;
+  }[] = [
+    {
+      name: "pglite",
+      open: async () => ({
+        storage: await openStorage({ engine: "pglite", dataDir: join(dir, "pglite") }),
+        drop: async () => undefined,
+      }),
+    },
+  ];
+  const url = process.env["WINNOW_BENCH_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+  if (url) {
+    engines.push({
+      name: "postgres",
+      open: async () => {
+        const name = `winnow_bench_${process.pid}`;
+        const admin = new pg.Client({ connectionString: url });
+        await admin.connect();
+        await admin.query(`CREATE DATABASE ${name}`);
+        await admin.end();
+        const target = new URL(url);
+        target.pathname = `/${name}`;
+        const storage = await openStorage({ engine: "postgres", url: target.toString() });
+        return {
+          storage,
+          drop: async () => {
+            const c = new pg.Client({ connectionString: url });
+            await c.connect();
+            await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+            await c.end();
+          },
+        };
+      },
+    });
+  } else log("postgres: skipped (set WINNOW_BENCH_DATABASE_URL or DATABASE_URL)");
+
+  for (const engine of engines) {
+    const { storage, drop } = await engine.open();
+    try {
+      log(`${engine.name}: importing`);
+      const run = await measured(() => importOn(storage, file));
+      const rate = ROWS / run.seconds;
+      console.log(
+        JSON.stringify({
+          bench: "import",
+          engine: engine.name,
+          rows: run.result.rows,
+          rows_per_s: Math.round(rate),
+          peak_rss_mb: run.peakRssMb,
+          // RSS with the engine open, before the first row: peak minus this is what the import added.
+          start_rss_mb: run.startRssMb,
+          seconds: Math.round(run.seconds * 10) / 10,
+          leads_created: run.result.counts["leads"]?.created ?? 0,
+          vs_parse: Math.round((rate / parseRate) * 1000) / 1000,
+        }),
+      );
+    } finally {
+      await storage.close();
+      await drop();
+    }
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,152 @@
+// npm run bench:scoring [-- --pool 100000 --runs 3 --rescore-leads 20000 --no-rescore]
+// PostgreSQL too: WINNOW_BENCH_DATABASE_URL=postgres://user@host:port/db (a scratch database is created and dropped).
+// Prints one JSON line per case (BENCHMARKS.md §2); progress goes to stderr.
+import { loadavg } from "node:os";
+import { performance } from "node:perf_hooks";
+import { parseArgs } from "node:util";
+import {
+  applyEvent,
+  compileModel,
+  type MutableScore,
+  type PreparedLead,
+  prepareLead,
+  startScoring,
+} from "../src/core/scoring/index.ts";
+import { DEMO_DEFAULTS, generateLeads, type LeadBundle } from "../src/demo/generate.ts";
+import { REFERENCE_MODEL } from "../src/demo/reference-model.ts";
+import { runRescoreCases } from "./scoring-rescore.ts";
+
+const { values } = parseArgs({
+  options: {
+    pool: { type: "string", default: "100000" },
+    runs: { type: "string", default: "3" },
+    "rescore-leads": { type: "string", default: "20000" },
+    "events-per-lead": { type: "string", default: "10" },
+    "no-rescore": { type: "boolean", default: false },
+  },
+});
+const POOL = Number(values.pool);
+const RUNS = Number(values.runs);
+const EVENTS_PER_LEAD = Number(values["events-per-lead"]);
+const log = (s: string) => process.stderr.write(`${s}\n`);
+const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: "scoring", ...o })}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
+
+const demo = { ...DEMO_DEFAULTS, leads: POOL, accounts: Math.max(300, Math.round(POOL / 7)), eventsPerLead: EVENTS_PER_LEAD };
+const nowMs = Date.parse(demo.start) + demo.days * 86_400_000;
+const rules = REFERENCE_MODEL.fit.rules.length + REFERENCE_MODEL.engagement.rules.length + REFERENCE_MODEL.negative.rules.length;
+
+log(`generating ${POOL} demo leads (~${EVENTS_PER_LEAD} events each)...`);
+const raw: LeadBundle[] = [];
+for (const b of generateLeads(demo)) raw.push(b);
+const prepared: PreparedLead[] = raw.map(prepareLead);
+const events = prepared.reduce((s, p) => s + p.events.length, 0);
+log(`${POOL} leads, ${events} events; reference model with ${rules} rules`);
+
+const scorer = compileModel(REFERENCE_MODEL);
+const out: MutableScore = { fit: 0, engagement: 0, total: 0, grade: "D4" };
+let sink = 0;
+
+/**
+ * Leads per second of `body` over the pool, repeated until at least `minMs` have passed: by the wall
+ * clock and per CPU-second of this process (the fairer figure on a shared, loaded machine).
+ */
+function throughput(body: (i: number) => void, minMs = 1500): { wall: number; cpu: number } {
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  let t = t0;
+  while (t - t0 < minMs) {
+    for (let i = 0; i < POOL; i++) body(i);
+    n += POOL;
+    t = performance.now();
+  }
+  const c = process.cpuUsage(c0);
+  return { wall: n / ((t - t0) / 1000), cpu: n / ((c.user + c.system) / 1e6) };
+}
+
+// Baseline: the bare cost of touching 40 numbers per lead (what "40 comparisons" costs at best).
+const numbers = new Float64Array(POOL * 40).map((_, i) => (i * 2654435761) % 97);
+const baseline = (i: number) => {
+  let s = 0;
+  const o = i * 40;
+  for (let k = 0; k < 40; k++) s += numbers[o + k]!;
+  sink += s;
+};
+const hot = (i: number) => {
+  scorer.scoreInto(prepared[i]!, nowMs, out);
+  sink += out.total;
+};
+const explained = (i: number) => {
+  sink += scorer.scorePrepared(prepared[i]!, nowMs).total;
+};
+const fromIso = (i: number) => {
+  scorer.scoreInto(prepareLead(raw[i]!), nowMs, out);
+  sink += out.total;
+};
+
+throughput(hot, 500);
+throughput(baseline, 200);
+type Runs = { wall: number[]; cpu: number[] };
+const runs: Record<"hot" | "baseline" | "explained" | "fromIso", Runs> = {
+  hot: { wall: [], cpu: [] },
+  baseline: { wall: [], cpu: [] },
+  explained: { wall: [], cpu: [] },
+  fromIso: { wall: [], cpu: [] },
+};
+const record = (k: keyof typeof runs, r: { wall: number; cpu: number }) => {
+  runs[k].wall.push(r.wall);
+  runs[k].cpu.push(r.cpu);
+};
+for (let r = 0; r < RUNS; r++) {
+  record("baseline", throughput(baseline));
+  record("hot", throughput(hot));
+  record("explained", throughput(explained, 1000));
+  record("fromIso", throughput(fromIso, 1000));
+  log(`run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; baseline ${round(runs.baseline.wall[r]!)})`);
+}
+emit({
+  case: "in-process",
+  leads: POOL,
+  events,
+  rules,
+  leads_per_s: round(median(runs.hot.wall)),
+  leads_per_cpu_s: round(median(runs.hot.cpu)),
+  runs_leads_per_s: runs.hot.wall.map((x) => round(x)),
+  baseline_leads_per_s: round(median(runs.baseline.wall)),
+  ratio_to_baseline: round(median(runs.hot.wall) / median(runs.baseline.wall), 4),
+  explained_leads_per_s: round(median(runs.explained.wall)),
+  from_iso_leads_per_s: round(median(runs.fromIso.wall)),
+  load_avg_1m: round(loadavg()[0] ?? 0, 2),
+  node: process.version,
+});
+
+// Incremental: one new event -> rescored from the lead's ledger + threshold crossings.
+const SAMPLES = Math.min(20_000, POOL);
+const latencies = new Float64Array(SAMPLES);
+let crossings = 0;
+for (let warm = 0; warm < 2; warm++) {
+  for (let i = 0; i < SAMPLES; i++) {
+    const b = raw[i]!;
+    const { state } = startScoring(scorer, b, nowMs);
+    const event = { id: `${b.lead.id}-new`, leadId: b.lead.id, type: "pricing_page_view", occurredAt: new Date(nowMs).toISOString(), properties: {} };
+    const t0 = performance.now();
+    const step = applyEvent(state, event, nowMs);
+    latencies[i] = performance.now() - t0;
+    crossings += step.crossings.length;
+  }
+}
+latencies.sort();
+emit({
+  case: "incremental",
+  samples: SAMPLES,
+  p50_ms: round(latencies[Math.floor(SAMPLES * 0.5)]!, 4),
+  p99_ms: round(latencies[Math.floor(SAMPLES * 0.99)]!, 4),
+  max_ms: round(latencies[SAMPLES - 1]!, 4),
+  crossings_per_event: round(crossings / (2 * SAMPLES), 4),
+  load_avg_1m: round(loadavg()[0] ?? 0, 2),
+});
+if (sink === 42) log("");
+
+if (!values["no-rescore"]) await runRescoreCases({ leads: Number(values["rescore-leads"]), eventsPerLead: EVENTS_PER_LEAD, emit, log });
