@@ -80,7 +80,7 @@ describe("web app in a real browser", () => {
       openStorage({ engine: "pglite", dataDir: "memory://" }),
       launchBrowser(),
     ]);
-    await seedDemoWorkspace(storage, { leads: 300, accounts: 80, eventsPerLead: 6 });
+    await seedDemoWorkspace(storage, { leads: 200, accounts: 60, eventsPerLead: 6 });
     api = await startTestApi(storage, { webDist: web.dir });
     repKey = (
       await createApiKey(
@@ -158,6 +158,9 @@ describe("web app in a real browser", () => {
     await page.keyboard.press("Enter");
     await page.getByRole("heading", { level: 1 }).filter({ hasText: first }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/leads\//);
+    // A demo lead explains its score rule by rule.
+    await page.getByRole("table", { name: /Why: the rules that counted/ }).waitFor();
+    await screenshot(page, "lead");
   });
 
   it("a manager rejects an MQL with a reason and sees it recycled with the reason in its history", async () => {
@@ -171,7 +174,6 @@ describe("web app in a real browser", () => {
     await page.getByText("Rejected and recycled to marketing.").waitFor();
     await page.locator("h1 .badge", { hasText: "recycled" }).waitFor();
     await page.locator("ol[aria-label='Stage history']").getByText("Reason: no_fit").waitFor();
-    await screenshot(page, "lead");
   });
 
   it("bulk-accepts two MQLs from the inbox", async () => {
@@ -201,6 +203,7 @@ describe("web app in a real browser", () => {
     await say("authority", "claimed", "I own this decision with our VP Sales.");
     await say("timeline", "claimed", "We want it live before next quarter's planning.");
     await expect(outcome.textContent()).resolves.toBe("Advance");
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "discovery");
     // Another lens on the same evidence: MEDDIC still has gaps.
     await page.getByLabel("Framework").selectOption("meddic");
@@ -222,7 +225,8 @@ describe("web app in a real browser", () => {
     await editor.fill(text.replace(/^name: .*$/m, "name: 12: [oops"));
     await page.locator("#model-issues li").first().waitFor();
     await expect(page.getByRole("button", { name: "Save draft" }).isDisabled()).resolves.toBe(true);
-    await editor.fill(text.replace(/^description: .*$/m, "description: Tighter MQL threshold"));
+    // A stricter MQL threshold: the first `atLeast` is the become_mql threshold of the reference model.
+    await editor.fill(text.replace(/atLeast: (\d+)/, (_m, n: string) => `atLeast: ${Number(n) + 10}`));
     await page.getByText("Valid model.").waitFor();
     await page.getByRole("button", { name: "Save draft" }).click();
     await page.getByText(/Draft .* saved/).waitFor();

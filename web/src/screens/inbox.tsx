@@ -157,8 +157,15 @@ export function Inbox() {
           {filters.q || filters.grade || filters.source || filters.owner
             ? "Clear the search or filters to see more."
             : seesAll
-              ? "Import leads with `winnow import` or send them to POST /v1/leads."
-              : "Nothing is assigned to you in these stages. Ask your manager, or pick another stage."}
+              ? "Nothing waits in these stages. Import leads with `winnow import`, send them to POST /v1/leads, or look at other stages."
+              : "Nothing is assigned to you in these stages. Ask your manager, or look at other stages."}
+          {filters.stage ? (
+            <div>
+              <button type="button" className="link" onClick={() => setFilters({ ...filters, stage: "" })}>
+                Show all stages
+              </button>
+            </div>
+          ) : null}
         </EmptyState>
       ) : null}
       {rows.length > 0 ? (
