@@ -78,13 +78,26 @@ export type Hit = {
   readonly groups: readonly (TextSpan | undefined)[];
 };
 
+const compiled = new WeakMap<RegExp, RegExp>();
+
+/** The same pattern with the `g` and `d` flags, compiled once per pattern. */
+function withIndices(re: RegExp): RegExp {
+  let rx = compiled.get(re);
+  if (!rx) {
+    const flags = `${re.flags.replace(/[gdy]/g, "")}gd`;
+    rx = new RegExp(re.source, flags);
+    compiled.set(re, rx);
+  }
+  rx.lastIndex = 0;
+  return rx;
+}
+
 /**
  * All matches of `re` in a sentence (or any span), offsets into the whole text. `re` must carry the
  * `g` flag; the `d` flag is added so that groups get offsets too.
  */
 export function hits(text: string, within: TextSpan, re: RegExp): Hit[] {
-  const flags = re.flags.includes("d") ? re.flags : `${re.flags}d`;
-  const rx = new RegExp(re.source, flags.includes("g") ? flags : `${flags}g`);
+  const rx = withIndices(re);
   const out: Hit[] = [];
   for (const m of within.text.matchAll(rx)) {
     if (m[0].length === 0) continue;
