@@ -1,0 +1,85 @@
+import type { EntryPath, Stage } from "../../core/lifecycle/stages.ts";
+import type { Attributes, BuyingRole, DealStatus, Id, Instant, Seniority } from "../../core/records.ts";
+
+// Bulk paths for import and export: one statement per batch, de-duplicated by email and domain.
+
+export type AccountImportRow = {
+  readonly name: string | null;
+  readonly domain: string | null;
+  readonly industry: string | null;
+  readonly employees: number | null;
+  readonly annualRevenue: number | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly attributes: Attributes;
+};
+
+export type ContactImportRow = {
+  readonly email: string;
+  readonly firstName: string | null;
+  readonly lastName: string | null;
+  readonly title: string | null;
+  readonly seniority: Seniority | null;
+  readonly buyingRole: BuyingRole | null;
+  readonly phone: string | null;
+  /** Links the contact to the account with this domain (when it exists). */
+  readonly accountDomain: string | null;
+  readonly attributes: Attributes;
+};
+
+export type LeadImportRow = {
+  readonly email: string;
+  readonly source: string | null;
+  readonly entryPath: EntryPath | null;
+  readonly ownerId: string | null;
+  readonly stage: Stage | null;
+  readonly createdAt: Instant;
+};
+
+export type DealImportRow = {
+  readonly name: string;
+  readonly amount: number | null;
+  readonly currency: string | null;
+  readonly status: DealStatus | null;
+  readonly createdAt: Instant;
+  readonly closeDate: Instant | null;
+  readonly reason: string | null;
+  readonly accountDomain: string | null;
+  /** Attaches the deal to the lead of the contact with this email. */
+  readonly contactEmail: string | null;
+};
+
+export type EventImportRow = {
+  readonly key: string | null;
+  readonly leadId: Id | null;
+  /** Finds the lead through its contact's email when no lead id is given. */
+  readonly email: string | null;
+  readonly type: string;
+  readonly occurredAt: Instant;
+  readonly properties: Attributes;
+};
+
+/** What a batch did; `missing` lists rows (by index in the batch) whose reference was not found. */
+export type BulkResult = {
+  readonly created: number;
+  readonly updated: number;
+  readonly skipped: number;
+  readonly missing: readonly { readonly index: number; readonly field: string; readonly message: string }[];
+};
+
+export const EXPORT_KINDS = ["leads", "accounts", "contacts", "deals", "events"] as const;
+export type ExportKind = (typeof EXPORT_KINDS)[number];
+
+export interface BulkRepository {
+  /** Inserts or updates by domain (rows without a domain are inserted). */
+  upsertAccounts(rows: readonly AccountImportRow[]): Promise<BulkResult>;
+  /** Inserts or updates by email. */
+  upsertContacts(rows: readonly ContactImportRow[]): Promise<BulkResult>;
+  /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
+  createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
+  insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
+  /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */
+  insertEvents(rows: readonly EventImportRow[]): Promise<BulkResult>;
+  /** One page of flat rows for CSV export, in id order, after `afterId`. */
+  exportPage(kind: ExportKind, afterId: string | null, limit: number): Promise<Record<string, unknown>[]>;
+}

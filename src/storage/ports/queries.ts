@@ -1,0 +1,101 @@
+import type { EntryPath, Stage } from "../../core/lifecycle/stages.ts";
+import type { Id, Instant } from "../../core/records.ts";
+import type {
+  HistoryEntry,
+  LeadScore,
+  SlaBreach,
+  StoredAccount,
+  StoredActivity,
+  StoredContact,
+  StoredDeal,
+  StoredEvent,
+  StoredLead,
+  StoredScorecard,
+} from "./stored-records.ts";
+
+// Queries for the app, the API and the reports.
+
+export type LeadDetail = {
+  readonly lead: StoredLead;
+  readonly contact: StoredContact;
+  readonly account: StoredAccount | null;
+  readonly score: LeadScore | null;
+  readonly scorecard: StoredScorecard | null;
+  readonly events: StoredEvent[];
+  readonly activities: StoredActivity[];
+  readonly deals: StoredDeal[];
+  readonly history: HistoryEntry[];
+  readonly slaBreaches: SlaBreach[];
+};
+
+export type InboxItem = {
+  readonly lead: StoredLead;
+  readonly contact: StoredContact;
+  readonly account: StoredAccount | null;
+  readonly score: LeadScore | null;
+  /** Seconds until the SLA falls due (negative when overdue), null when no SLA runs. */
+  readonly slaSecondsLeft: number | null;
+};
+
+export const LEAD_SORT_FIELDS = ["createdAt", "stageEnteredAt", "fit", "engagement", "priority"] as const;
+export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
+
+export type LeadListQuery = {
+  readonly stages?: readonly Stage[];
+  readonly ownerId?: string | null;
+  readonly source?: string;
+  readonly entryPath?: EntryPath;
+  readonly accountId?: Id;
+  readonly createdFrom?: Instant;
+  readonly createdTo?: Instant;
+  /** Case-insensitive match on email, name or company. */
+  readonly search?: string;
+  readonly sort?: LeadSortField;
+  readonly direction?: "asc" | "desc";
+  readonly limit?: number;
+  /** Opaque cursor from a previous page's `nextCursor`. */
+  readonly cursor?: string;
+};
+export type LeadListItem = {
+  readonly lead: StoredLead;
+  readonly email: string | null;
+  readonly name: string | null;
+  readonly company: string | null;
+  readonly fit: number | null;
+  readonly engagement: number | null;
+  readonly grade: string | null;
+};
+export type Page<T> = { readonly items: T[]; readonly nextCursor: string | null };
+
+export type Period = { readonly from: Instant; readonly to: Instant };
+export type FunnelStep = { readonly stage: Stage; readonly entered: number };
+export type Conversion = {
+  readonly from: Stage;
+  readonly to: Stage;
+  readonly count: number;
+  readonly rate: number | null;
+};
+export type Funnel = {
+  readonly period: Period;
+  readonly steps: FunnelStep[];
+  readonly conversions: Conversion[];
+};
+export type TimeInStage = {
+  readonly stage: Stage;
+  readonly exits: number;
+  readonly meanHours: number;
+  readonly medianHours: number;
+};
+export type ReasonCount = { readonly reason: string; readonly count: number };
+
+export interface QueryRepository {
+  leadDetail(id: Id): Promise<LeadDetail | null>;
+  inbox(ownerId: string, options?: { readonly limit?: number; readonly now?: Instant }): Promise<InboxItem[]>;
+  listLeads(query: LeadListQuery): Promise<Page<LeadListItem>>;
+  /** Leads that entered each stage in the period, and how many moved on between consecutive stages. */
+  funnel(period: Period): Promise<Funnel>;
+  /** Time spent in each stage by leads that left it during the period. */
+  timeInStage(period: Period): Promise<TimeInStage[]>;
+  /** Why leads were rejected or disqualified during the period, most frequent first. */
+  rejectionReasons(period: Period): Promise<ReasonCount[]>;
+}

@@ -1,0 +1,21 @@
+// The SQL client slice: the only thing the two adapters (PGlite, PostgreSQL) implement.
+
+export type SqlRow = Record<string, unknown>;
+export type SqlResult<R extends SqlRow = SqlRow> = { readonly rows: R[]; readonly rowCount: number };
+
+/** Parameterised SQL (Postgres dialect, `$1` placeholders). Pass JSON as `JSON.stringify(x)` with a `::jsonb` cast. */
+export interface SqlClient {
+  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls join the outer one. */
+  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+}
+
+export type Engine = "pglite" | "postgres";
+
+/** An open database: the SQL slice plus its lifetime. */
+export interface Database extends SqlClient {
+  readonly engine: Engine;
+  close(): Promise<void>;
+}
