@@ -10,9 +10,9 @@ import type { Account, Contact, Lead } from "../src/core/records.ts";
 import { compileModel, type PreparedEvent, type PreparedLead } from "../src/core/scoring/index.ts";
 import { DEMO_DEFAULTS, generateLeads, type LeadBundle } from "../src/demo/generate.ts";
 import { REFERENCE_MODEL, REFERENCE_MODEL_DOCUMENT } from "../src/demo/reference-model.ts";
-import { type DatabaseConfig, openDatabase } from "../src/storage/open.ts";
 import { migrate } from "../src/storage/migrate.ts";
-import type { Database, SqlClient, SqlRow } from "../src/storage/ports.ts";
+import { type DatabaseConfig, openDatabase } from "../src/storage/open.ts";
+import type { Database, SqlClient } from "../src/storage/ports.ts";
 
 type Options = {
   readonly leads: number;
@@ -39,7 +39,9 @@ export async function runRescoreCases(o: Options): Promise<void> {
   }
   const url = process.env["WINNOW_BENCH_DATABASE_URL"];
   if (!url) {
-    o.log("rescore on PostgreSQL skipped: set WINNOW_BENCH_DATABASE_URL (a server where a scratch database may be created)");
+    o.log(
+      "rescore on PostgreSQL skipped: set WINNOW_BENCH_DATABASE_URL (a server where a scratch database may be created)",
+    );
     return;
   }
   const admin = await openDatabase({ engine: "postgres", url });
@@ -57,12 +59,25 @@ export async function runRescoreCases(o: Options): Promise<void> {
 
 async function runEngine(engine: "pglite" | "postgres", target: string, o: Options): Promise<void> {
   const child = (phase: string) => {
-    const r = spawnSync(process.execPath, ["bin/run-ts.js", "bench/scoring-rescore.ts", phase, engine, target, String(o.leads), String(o.eventsPerLead)], {
-      stdio: ["ignore", "pipe", "inherit"],
-      encoding: "utf8",
-      maxBuffer: 1 << 20,
-    });
-    if (r.status !== 0) throw new Error(`bench/scoring-rescore.ts ${phase} ${engine} failed (exit ${r.status})`);
+    const r = spawnSync(
+      process.execPath,
+      [
+        "bin/run-ts.js",
+        "bench/scoring-rescore.ts",
+        phase,
+        engine,
+        target,
+        String(o.leads),
+        String(o.eventsPerLead),
+      ],
+      {
+        stdio: ["ignore", "pipe", "inherit"],
+        encoding: "utf8",
+        maxBuffer: 1 << 20,
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(`bench/scoring-rescore.ts ${phase} ${engine} failed (exit ${r.status})`);
     return JSON.parse(r.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
   };
   const loaded = child("load");
@@ -70,10 +85,21 @@ async function runEngine(engine: "pglite" | "postgres", target: string, o: Optio
   o.emit({ case: "rescore", engine, ...rescored, load_seconds: loaded["load_seconds"] });
 }
 
-const configOf = (engine: string, target: string): DatabaseConfig => (engine === "postgres" ? { engine: "postgres", url: target } : { engine: "pglite", dataDir: target });
-const demoOf = (leads: number, eventsPerLead: number) => ({ ...DEMO_DEFAULTS, leads, accounts: Math.max(300, Math.round(leads / 7)), eventsPerLead });
+const configOf = (engine: string, target: string): DatabaseConfig =>
+  engine === "postgres" ? { engine: "postgres", url: target } : { engine: "pglite", dataDir: target };
+const demoOf = (leads: number, eventsPerLead: number) => ({
+  ...DEMO_DEFAULTS,
+  leads,
+  accounts: Math.max(300, Math.round(leads / 7)),
+  eventsPerLead,
+});
 
-async function loadPhase(engine: string, target: string, leads: number, eventsPerLead: number): Promise<Record<string, unknown>> {
+async function loadPhase(
+  engine: string,
+  target: string,
+  leads: number,
+  eventsPerLead: number,
+): Promise<Record<string, unknown>> {
   const db = await openDatabase(configOf(engine, target));
   try {
     await migrate(db);
@@ -91,7 +117,12 @@ async function loadPhase(engine: string, target: string, leads: number, eventsPe
   }
 }
 
-async function rescorePhase(engine: string, target: string, leads: number, eventsPerLead: number): Promise<Record<string, unknown>> {
+async function rescorePhase(
+  engine: string,
+  target: string,
+  leads: number,
+  eventsPerLead: number,
+): Promise<Record<string, unknown>> {
   const db = await openDatabase(configOf(engine, target));
   const demo = demoOf(leads, eventsPerLead);
   try {
@@ -123,17 +154,31 @@ async function load(db: Database, bundles: Iterable<LeadBundle>): Promise<number
   let events = 0;
   const seenAccounts = new Set<string>();
   const flush = async () => {
-    const accounts = batch.map((b) => b.account).filter((a) => !seenAccounts.has(a.id) && seenAccounts.add(a.id));
+    const accounts = batch
+      .map((b) => b.account)
+      .filter((a) => !seenAccounts.has(a.id) && seenAccounts.add(a.id));
     await db.transaction(async (tx) => {
       await insertAccounts(tx, accounts);
-      await insertContacts(tx, batch.map((b) => b.contact));
-      await insertLeads(tx, batch.map((b) => b.lead));
+      await insertContacts(
+        tx,
+        batch.map((b) => b.contact),
+      );
+      await insertLeads(
+        tx,
+        batch.map((b) => b.lead),
+      );
       const evs = batch.flatMap((b) => b.events);
       events += evs.length;
       await tx.query(
         `INSERT INTO events (id, lead_id, type, occurred_at, properties)
          SELECT id, lead_id, type, at::timestamptz, props::jsonb FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) AS t(id, lead_id, type, at, props)`,
-        [evs.map((e) => e.id), evs.map((e) => e.leadId), evs.map((e) => e.type), evs.map((e) => e.occurredAt), evs.map((e) => JSON.stringify(e.properties))],
+        [
+          evs.map((e) => e.id),
+          evs.map((e) => e.leadId),
+          evs.map((e) => e.type),
+          evs.map((e) => e.occurredAt),
+          evs.map((e) => JSON.stringify(e.properties)),
+        ],
       );
     });
     batch = [];
@@ -155,7 +200,17 @@ async function insertAccounts(tx: SqlClient, a: readonly Account[]): Promise<voi
      SELECT id, name, domain, industry, employees, revenue, country, region, attrs::jsonb
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::float8[], $7::text[], $8::text[], $9::text[])
        AS t(id, name, domain, industry, employees, revenue, country, region, attrs)`,
-    [col(a, (x) => x.id), col(a, (x) => x.name), col(a, (x) => x.domain), col(a, (x) => x.industry), col(a, (x) => x.employees), col(a, (x) => x.annualRevenue), col(a, (x) => x.country), col(a, (x) => x.region), col(a, (x) => JSON.stringify(x.attributes))],
+    [
+      col(a, (x) => x.id),
+      col(a, (x) => x.name),
+      col(a, (x) => x.domain),
+      col(a, (x) => x.industry),
+      col(a, (x) => x.employees),
+      col(a, (x) => x.annualRevenue),
+      col(a, (x) => x.country),
+      col(a, (x) => x.region),
+      col(a, (x) => JSON.stringify(x.attributes)),
+    ],
   );
 }
 
@@ -165,7 +220,20 @@ async function insertContacts(tx: SqlClient, c: readonly Contact[]): Promise<voi
      SELECT id, account_id, email, first_name, last_name, title, seniority, buying_role, phone, email_status, unsub, attrs::jsonb
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::bool[], $12::text[])
        AS t(id, account_id, email, first_name, last_name, title, seniority, buying_role, phone, email_status, unsub, attrs)`,
-    [col(c, (x) => x.id), col(c, (x) => x.accountId), col(c, (x) => x.email), col(c, (x) => x.firstName), col(c, (x) => x.lastName), col(c, (x) => x.title), col(c, (x) => x.seniority), col(c, (x) => x.buyingRole), col(c, (x) => x.phone), col(c, (x) => x.emailStatus), col(c, (x) => x.unsubscribed), col(c, (x) => JSON.stringify(x.attributes))],
+    [
+      col(c, (x) => x.id),
+      col(c, (x) => x.accountId),
+      col(c, (x) => x.email),
+      col(c, (x) => x.firstName),
+      col(c, (x) => x.lastName),
+      col(c, (x) => x.title),
+      col(c, (x) => x.seniority),
+      col(c, (x) => x.buyingRole),
+      col(c, (x) => x.phone),
+      col(c, (x) => x.emailStatus),
+      col(c, (x) => x.unsubscribed),
+      col(c, (x) => JSON.stringify(x.attributes)),
+    ],
   );
 }
 
@@ -175,20 +243,65 @@ async function insertLeads(tx: SqlClient, l: readonly Lead[]): Promise<void> {
      SELECT id, contact_id, account_id, source, entry_path, owner_id, stage, entered::timestamptz, created::timestamptz
      FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
        AS t(id, contact_id, account_id, source, entry_path, owner_id, stage, entered, created)`,
-    [col(l, (x) => x.id), col(l, (x) => x.contactId), col(l, (x) => x.accountId), col(l, (x) => x.source), col(l, (x) => x.entryPath), col(l, (x) => x.ownerId), col(l, (x) => x.stage), col(l, (x) => x.stageEnteredAt), col(l, (x) => x.createdAt)],
+    [
+      col(l, (x) => x.id),
+      col(l, (x) => x.contactId),
+      col(l, (x) => x.accountId),
+      col(l, (x) => x.source),
+      col(l, (x) => x.entryPath),
+      col(l, (x) => x.ownerId),
+      col(l, (x) => x.stage),
+      col(l, (x) => x.stageEnteredAt),
+      col(l, (x) => x.createdAt),
+    ],
   );
 }
+
+type LeadRow = {
+  id: unknown;
+  contact_id: unknown;
+  account_id: unknown;
+  source: unknown;
+  entry_path: unknown;
+  owner_id: unknown;
+  stage: unknown;
+  stage_entered_at: unknown;
+  created_at: unknown;
+  email: unknown;
+  first_name: unknown;
+  last_name: unknown;
+  title: unknown;
+  seniority: unknown;
+  buying_role: unknown;
+  phone: unknown;
+  email_status: unknown;
+  unsubscribed: unknown;
+  c_attributes: unknown;
+  name: unknown;
+  domain: unknown;
+  industry: unknown;
+  employees: unknown;
+  annual_revenue: unknown;
+  country: unknown;
+  region: unknown;
+  a_attributes: unknown;
+};
+type EventRow = { lead_id: unknown; id: unknown; type: unknown; occurred_at: unknown; properties: unknown };
 
 const ms = (v: unknown) => (v instanceof Date ? v.getTime() : Date.parse(String(v)));
 const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-const obj = (v: unknown) => (typeof v === "string" ? (JSON.parse(v) as Record<string, never>) : ((v ?? {}) as Record<string, never>));
+const obj = (v: unknown) =>
+  typeof v === "string" ? (JSON.parse(v) as Record<string, never>) : ((v ?? {}) as Record<string, never>);
 
 /**
  * The timed part: keyset pages of leads (joined to contact and account) and their events, scored
  * from the full ledger with explanations, upserted into lead_scores one page per statement.
  */
-async function rescore(db: Database, nowMs: number): Promise<{ leads: number; events: number; phase_ms: Record<string, number> }> {
+async function rescore(
+  db: Database,
+  nowMs: number,
+): Promise<{ leads: number; events: number; phase_ms: Record<string, number> }> {
   const scorer = compileModel(REFERENCE_MODEL);
   const computedAt = new Date(nowMs).toISOString();
   let after = "";
@@ -203,7 +316,7 @@ async function rescore(db: Database, nowMs: number): Promise<{ leads: number; ev
   };
   for (;;) {
     t = performance.now();
-    const page = await db.query(
+    const page = await db.query<LeadRow>(
       `SELECT l.id, l.contact_id, l.account_id, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at, l.created_at,
               c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, c.email_status, c.unsubscribed, c.attributes AS c_attributes,
               a.name, a.domain, a.industry, a.employees, a.annual_revenue, a.country, a.region, a.attributes AS a_attributes
@@ -213,67 +326,95 @@ async function rescore(db: Database, nowMs: number): Promise<{ leads: number; ev
     );
     lap("leads");
     if (page.rows.length === 0) break;
-    const ids = page.rows.map((r) => String(r["id"]));
+    const ids = page.rows.map((r) => String(r.id));
     after = ids[ids.length - 1]!;
-    const evRows = await db.query(
+    const evRows = await db.query<EventRow>(
       "SELECT lead_id, id, type, occurred_at, properties FROM events WHERE lead_id = ANY($1::text[]) ORDER BY lead_id, occurred_at, id",
       [ids],
     );
     lap("events");
     const byLead = new Map<string, PreparedEvent[]>();
     for (const e of evRows.rows) {
-      const leadId = String(e["lead_id"]);
+      const leadId = String(e.lead_id);
       let list = byLead.get(leadId);
-      if (!list) byLead.set(leadId, (list = []));
-      list.push({ id: String(e["id"]), type: String(e["type"]), atMs: ms(e["occurred_at"]), properties: obj(e["properties"]) });
+      if (!list) {
+        list = [];
+        byLead.set(leadId, list);
+      }
+      list.push({
+        id: String(e.id),
+        type: String(e.type),
+        atMs: ms(e.occurred_at),
+        properties: obj(e.properties),
+      });
     }
     events += evRows.rows.length;
     const rows: { id: string; fit: number; eng: number; grade: string; expl: unknown }[] = [];
     for (const r of page.rows) {
-      const p = toPrepared(r, byLead.get(String(r["id"])) ?? []);
+      const p = toPrepared(r, byLead.get(String(r.id)) ?? []);
       const score = scorer.scorePrepared(p, nowMs);
-      rows.push({ id: p.lead!.id, fit: score.fit, eng: score.engagement, grade: score.grade, expl: score.explanation });
+      rows.push({
+        id: p.lead!.id,
+        fit: score.fit,
+        eng: score.engagement,
+        grade: score.grade,
+        expl: score.explanation,
+      });
     }
     lap("score");
     await writeScores(db, rows, computedAt);
     lap("write");
     leads += page.rows.length;
   }
-  return { leads, events, phase_ms: Object.fromEntries(Object.entries(phase).map(([k, v]) => [k, Math.round(v)])) };
+  return {
+    leads,
+    events,
+    phase_ms: Object.fromEntries(Object.entries(phase).map(([k, v]) => [k, Math.round(v)])),
+  };
 }
 
-function toPrepared(r: SqlRow, events: PreparedEvent[]): PreparedLead {
-  const email = s(r["email"]);
+function toPrepared(r: LeadRow, events: PreparedEvent[]): PreparedLead {
+  const email = s(r.email);
   const at = email ? email.lastIndexOf("@") : -1;
-  const accountId = s(r["account_id"]);
+  const accountId = s(r.account_id);
   return {
     account: accountId
-      ? { id: accountId, name: String(r["name"]), domain: s(r["domain"]), industry: s(r["industry"]), employees: n(r["employees"]), annualRevenue: n(r["annual_revenue"]), country: s(r["country"]), region: s(r["region"]), attributes: obj(r["a_attributes"]) }
+      ? {
+          id: accountId,
+          name: String(r.name),
+          domain: s(r.domain),
+          industry: s(r.industry),
+          employees: n(r.employees),
+          annualRevenue: n(r.annual_revenue),
+          country: s(r.country),
+          region: s(r.region),
+          attributes: obj(r.a_attributes),
+        }
       : null,
     contact: {
-      id: String(r["contact_id"]),
+      id: String(r.contact_id),
       accountId,
       email,
-      firstName: s(r["first_name"]),
-      lastName: s(r["last_name"]),
-      title: s(r["title"]),
-      seniority: s(r["seniority"]) as Contact["seniority"],
-      buyingRole: s(r["buying_role"]) as Contact["buyingRole"],
-      phone: s(r["phone"]),
-      emailStatus: String(r["email_status"]) as Contact["emailStatus"],
-      unsubscribed: Boolean(r["unsubscribed"]),
-      attributes: obj(r["c_attributes"]),
+      firstName: s(r.first_name),
+      lastName: s(r.last_name),
+      title: s(r.title),
+      seniority: s(r.seniority) as Contact["seniority"],
+      buyingRole: s(r.buying_role) as Contact["buyingRole"],
+      phone: s(r.phone),
+      emailStatus: String(r.email_status) as Contact["emailStatus"],
+      unsubscribed: Boolean(r.unsubscribed),
+      attributes: obj(r.c_attributes),
     },
     lead: {
-      id: String(r["id"]),
-      contactId: String(r["contact_id"]),
+      id: String(r.id),
+      contactId: String(r.contact_id),
       accountId,
-      source: s(r["source"]),
-      entryPath: String(r["entry_path"]) as Lead["entryPath"],
-      ownerId: s(r["owner_id"]),
-      stage: String(r["stage"]) as Lead["stage"],
-      stageEnteredAt: new Date(ms(r["stage_entered_at"])).toISOString(),
-      createdAt: new Date(ms(r["created_at"])).toISOString(),
+      source: s(r.source),
+      entryPath: String(r.entry_path) as Lead["entryPath"],
+      ownerId: s(r.owner_id),
+      stage: String(r.stage) as Lead["stage"],
+      stageEnteredAt: new Date(ms(r.stage_entered_at)).toISOString(),
+      createdAt: new Date(ms(r.created_at)).toISOString(),
     },
     emailDomain: email && at >= 0 ? email.slice(at + 1) : null,
     events,
@@ -297,7 +438,10 @@ async function writeScores(db: Database, rows: readonly ScoreRow[], computedAt: 
       params.push(r.id, r.fit, r.eng, r.grade, JSON.stringify(r.expl));
       return `($${b + 1}, $1, $${b + 2}::float8, $${b + 3}::float8, $${b + 4}, $${b + 5}::jsonb, $2::timestamptz)`;
     });
-    await db.query(`INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at) VALUES ${tuples.join(",")} ${UPSERT}`, params);
+    await db.query(
+      `INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at) VALUES ${tuples.join(",")} ${UPSERT}`,
+      params,
+    );
   }
 }
 

@@ -29,13 +29,22 @@ const POOL = Number(values.pool);
 const RUNS = Number(values.runs);
 const EVENTS_PER_LEAD = Number(values["events-per-lead"]);
 const log = (s: string) => process.stderr.write(`${s}\n`);
-const emit = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify({ bench: "scoring", ...o })}\n`);
+const emit = (o: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ bench: "scoring", ...o })}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number, d = 0) => Math.round(x * 10 ** d) / 10 ** d;
 
-const demo = { ...DEMO_DEFAULTS, leads: POOL, accounts: Math.max(300, Math.round(POOL / 7)), eventsPerLead: EVENTS_PER_LEAD };
+const demo = {
+  ...DEMO_DEFAULTS,
+  leads: POOL,
+  accounts: Math.max(300, Math.round(POOL / 7)),
+  eventsPerLead: EVENTS_PER_LEAD,
+};
 const nowMs = Date.parse(demo.start) + demo.days * 86_400_000;
-const rules = REFERENCE_MODEL.fit.rules.length + REFERENCE_MODEL.engagement.rules.length + REFERENCE_MODEL.negative.rules.length;
+const rules =
+  REFERENCE_MODEL.fit.rules.length +
+  REFERENCE_MODEL.engagement.rules.length +
+  REFERENCE_MODEL.negative.rules.length;
 
 log(`generating ${POOL} demo leads (~${EVENTS_PER_LEAD} events each)...`);
 const raw: LeadBundle[] = [];
@@ -104,7 +113,9 @@ for (let r = 0; r < RUNS; r++) {
   record("hot", throughput(hot));
   record("explained", throughput(explained, 1000));
   record("fromIso", throughput(fromIso, 1000));
-  log(`run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; baseline ${round(runs.baseline.wall[r]!)})`);
+  log(
+    `run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; baseline ${round(runs.baseline.wall[r]!)})`,
+  );
 }
 emit({
   case: "in-process",
@@ -130,7 +141,13 @@ for (let warm = 0; warm < 2; warm++) {
   for (let i = 0; i < SAMPLES; i++) {
     const b = raw[i]!;
     const { state } = startScoring(scorer, b, nowMs);
-    const event = { id: `${b.lead.id}-new`, leadId: b.lead.id, type: "pricing_page_view", occurredAt: new Date(nowMs).toISOString(), properties: {} };
+    const event = {
+      id: `${b.lead.id}-new`,
+      leadId: b.lead.id,
+      type: "pricing_page_view",
+      occurredAt: new Date(nowMs).toISOString(),
+      properties: {},
+    };
     const t0 = performance.now();
     const step = applyEvent(state, event, nowMs);
     latencies[i] = performance.now() - t0;
@@ -149,4 +166,10 @@ emit({
 });
 if (sink === 42) log("");
 
-if (!values["no-rescore"]) await runRescoreCases({ leads: Number(values["rescore-leads"]), eventsPerLead: EVENTS_PER_LEAD, emit, log });
+if (!values["no-rescore"])
+  await runRescoreCases({
+    leads: Number(values["rescore-leads"]),
+    eventsPerLead: EVENTS_PER_LEAD,
+    emit,
+    log,
+  });

@@ -255,3 +255,17 @@ describe("reading rules", () => {
     );
   });
 });
+
+describe("transcripts in Q/A form with note fields", () => {
+  const text =
+    "Q: What made you reach out?\nA: Our schedulers spend most of Monday building rotas in Excel, and mistakes cost us overtime.\n" +
+    "Q: Who signs?\nA: Our COO has the final say.\nBudget: 50k\nNext steps: demo on 3 June";
+  const r = readSignals(text, { date: DATE });
+  it("reads the buyer's answers and the note fields, not the questions", () => {
+    expect(elements(r)).toEqual(new Set(["need", "competition", "economic_buyer", "budget"]));
+  });
+  it("does not count a meeting date as a specific detail, and asks about users", () => {
+    expect(signals(r)).not.toContain("specificity");
+    expect(r.questions.map((q) => q.id)).toContain("missing.users");
+  });
+});

@@ -6,20 +6,30 @@ type Getter<T> = (subject: T) => unknown;
 
 /**
  * Compiles a field path (`account.industry`, `contact.attributes.persona`, `properties.plan`) into a
- * getter. `virtual` maps whole paths to precomputed values (e.g. `contact.emailDomain`).
+ * getter. `resolve` supplies fast getters for known paths; other paths are walked generically.
  */
-export function compileGetter<T>(path: string, virtual: Readonly<Record<string, Getter<T>>> = {}): Getter<T> {
-  const v = virtual[path];
-  if (v) return v;
+export function compileGetter<T>(path: string, resolve: FieldResolver<T> = () => undefined): Getter<T> {
+  const fast = resolve(path);
+  if (fast) return fast;
   const parts = path.split(".");
-  const [a, b, c, d] = parts;
-  const at = (o: unknown, k: string): unknown =>
-    o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined;
-  if (parts.length === 1) return (s) => at(s, a!);
-  if (parts.length === 2) return (s) => at(at(s, a!), b!);
-  if (parts.length === 3) return (s) => at(at(at(s, a!), b!), c!);
-  if (parts.length === 4) return (s) => at(at(at(at(s, a!), b!), c!), d!);
-  return (s) => parts.reduce<unknown>((o, k) => at(o, k), s);
+  const at = (o: unknown, k: string): unknown => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined);
+  return (s) => {
+    let o: unknown = s;
+    for (let i = 0; i < parts.length; i++) o = at(o, parts[i]!);
+    return o;
+  };
+}
+
+/** Gives a fast getter for a field path, or undefined to fall back to the generic walk. */
+export type FieldResolver<T> = (path: string) => Getter<T> | undefined;
+
+/** Whether a string may differ from its lower-case form (checked without allocating). */
+function mayHaveUpper(v: string): boolean {
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return true;
+  }
+  return false;
 }
 
 const norm = (v: Scalar): Scalar => (typeof v === "string" ? v.toLowerCase() : v);
@@ -34,10 +44,10 @@ const norm = (v: Scalar): Scalar => (typeof v === "string" ? v.toLowerCase() : v
  */
 export function compileCondition<T>(
   c: Condition,
-  virtual: Readonly<Record<string, Getter<T>>> = {},
+  resolve: FieldResolver<T> = () => undefined,
 ): Predicate<T> {
   if ("all" in c) {
-    const parts = c.all.map((x) => compileCondition(x, virtual));
+    const parts = c.all.map((x) => compileCondition(x, resolve));
     if (parts.length === 1) return parts[0]!;
     return (s) => {
       for (let i = 0; i < parts.length; i++) if (!parts[i]!(s)) return false;
@@ -45,23 +55,23 @@ export function compileCondition<T>(
     };
   }
   if ("any" in c) {
-    const parts = c.any.map((x) => compileCondition(x, virtual));
+    const parts = c.any.map((x) => compileCondition(x, resolve));
     return (s) => {
       for (let i = 0; i < parts.length; i++) if (parts[i]!(s)) return true;
       return false;
     };
   }
   if ("not" in c) {
-    const inner = compileCondition(c.not, virtual);
+    const inner = compileCondition(c.not, resolve);
     return (s) => !inner(s);
   }
-  const get = compileGetter(c.field, virtual);
+  const get = compileGetter(c.field, resolve);
   if ("equals" in c) {
     const want = norm(c.equals);
     if (typeof want === "string")
       return (s) => {
         const v = get(s);
-        return typeof v === "string" && (v === want || v.toLowerCase() === want);
+        return typeof v === "string" && (v === want || (mayHaveUpper(v) && v.toLowerCase() === want));
       };
     return (s) => get(s) === want;
   }
@@ -70,7 +80,7 @@ export function compileCondition<T>(
     return (s) => {
       const v = get(s);
       if (v === undefined) return false;
-      return set.has(v as Scalar) || (typeof v === "string" && set.has(v.toLowerCase()));
+      return set.has(v as Scalar) || (typeof v === "string" && mayHaveUpper(v) && set.has(v.toLowerCase()));
     };
   }
   if ("range" in c) {

@@ -1,5 +1,6 @@
 import { compileCondition, type Predicate } from "./compile-condition.ts";
 import { type DecayPlan, planDecay } from "./decay.ts";
+import { eventGetter, leadGetter } from "./lead-fields.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import type { PreparedEvent, PreparedLead } from "./prepare.ts";
 
@@ -43,7 +44,6 @@ export type CompiledRules = {
 };
 
 const DAY_MS = 86_400_000;
-const leadVirtual = { "contact.emailDomain": (l: PreparedLead) => l.emailDomain };
 
 /** Turns a validated model into closures and tables (done once per model version). */
 export function compileRules(model: ScoringModel): CompiledRules {
@@ -60,7 +60,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
     group: r.group ?? null,
     capIndex: r.group === undefined ? -1 : (capIndex.get(`fit:${r.group}`) ?? -1),
     points: r.points,
-    test: compileCondition(r.when, leadVirtual),
+    test: compileCondition(r.when, leadGetter),
   }));
   const event: EventRule[] = model.engagement.rules.map((r) => ({
     id: r.id,
@@ -68,7 +68,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
     group: r.group ?? null,
     capIndex: r.group === undefined ? -1 : (capIndex.get(`engagement:${r.group}`) ?? -1),
     points: r.points,
-    where: r.where ? compileCondition<PreparedEvent>(r.where) : null,
+    where: r.where ? compileCondition<PreparedEvent>(r.where, eventGetter) : null,
     ...frequencyOf(r.frequency),
     decay: planDecay(r.decay ?? model.engagement.decay),
   }));
@@ -81,7 +81,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
         group: null,
         capIndex: -1,
         points: r.points,
-        test: compileCondition(r.when, leadVirtual),
+        test: compileCondition(r.when, leadGetter),
       });
     } else {
       event.push({
@@ -90,7 +90,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
         group: null,
         capIndex: -1,
         points: r.points,
-        where: r.where ? compileCondition<PreparedEvent>(r.where) : null,
+        where: r.where ? compileCondition<PreparedEvent>(r.where, eventGetter) : null,
         ...frequencyOf(r.frequency),
         // Penalties do not fade unless the rule says so.
         decay: planDecay(r.decay ?? { mode: "none" }),

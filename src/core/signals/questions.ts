@@ -14,6 +14,7 @@ export const ASK_WHEN_MISSING: readonly ElementId[] = [
   "budget",
   "decision_criteria",
   "competition",
+  "users",
 ];
 
 type Ctx = {

@@ -32,6 +32,7 @@ export const EN_QUESTIONS: Readonly<Record<string, string>> = {
   "missing.timeline": "By when do you need this working, and what makes that date matter?",
   "missing.budget": "How have you paid for similar tools before, and what range do you have in mind?",
   "missing.competition": "What do you use today, and who else are you looking at?",
+  "missing.users": "Who will use it day to day, and how many of them?",
   "missing.decision_criteria": "How will you compare the options: what must the solution do on day one?",
 };
 
