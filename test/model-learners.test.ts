@@ -87,7 +87,7 @@ describe("gradient-boosted trees", () => {
   });
 
   it("splits natively on a many-level categorical and learns where missing values go", () => {
-    const { table, label } = synthetic(3000, 1);
+    const { table, label } = synthetic(2000, 1);
     const m = fitGbdt(table, label, { seed: 3, earlyStopping: false, maxIter: 60 });
     const z = gbdtMargin(m, table);
     expect(auc(label, z)).toBeGreaterThan(0.75);
@@ -108,13 +108,24 @@ describe("gradient-boosted trees", () => {
   });
 
   it("is deterministic for a seed, with and without sampling", () => {
-    const { table, label } = synthetic(1500, 2);
+    const { table, label } = synthetic(1000, 2);
     const opts = { seed: 9, subsample: 0.7, colsample: 0.7, maxIter: 20 } as const;
     expect(margins(gbdtMargin(fitGbdt(table, label, opts), table))).toEqual(
       margins(gbdtMargin(fitGbdt(table, label, opts), table)),
     );
     expect(margins(gbdtMargin(fitGbdt(table, label, { ...opts, seed: 10 }), table))).not.toEqual(
       margins(gbdtMargin(fitGbdt(table, label, opts), table)),
+    );
+  });
+
+  it("continues boosting from a warm start", () => {
+    const { table, label } = synthetic(800, 12);
+    const first = fitGbdt(table, label, { maxIter: 5, earlyStopping: false });
+    const more = fitGbdt(table, label, { maxIter: 3, earlyStopping: false, warmStart: first });
+    expect(more.trees.length).toBe(8);
+    expect(more.trees.slice(0, 5)).toEqual(first.trees);
+    expect(logLoss(label, gbdtMargin(more, table).map(sigmoid))).toBeLessThan(
+      logLoss(label, gbdtMargin(first, table).map(sigmoid)),
     );
   });
 

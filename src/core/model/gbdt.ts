@@ -36,6 +36,8 @@ export type GbdtOptions = Partial<TreeParams> & {
   readonly seed?: number;
   /** Rows of the training table to validate on instead of a random split (caller-made split). */
   readonly validRows?: Int32Array;
+  /** Continue boosting from this model (same columns): its trees are kept and new ones added. */
+  readonly warmStart?: GbdtModel;
 };
 
 export const GBDT_DEFAULTS = {
@@ -71,19 +73,22 @@ function logLossOf(margin: Float64Array, label: Uint8Array, rows: Int32Array): n
 
 function sampleRows(
   trainRows: Int32Array,
-  uniform: Float64Array,
-  shift: number,
+  salt: number,
   rate: number,
   rows: Int32Array,
   unsampled: Int32Array,
 ): number {
   let count = 0;
   let skipped = 0;
+  const threshold = rate * 4294967296;
   for (let k = 0; k < trainRows.length; k++) {
     const i = trainRows[k]!;
-    let u = uniform[i]! + shift;
-    if (u >= 1) u -= 1;
-    if (u < rate) rows[count++] = i;
+    // A counter-based hash of (row, round): an independent draw per row and tree, no generator state.
+    let x = (Math.imul(i, 0x9e3779b1) ^ salt) | 0;
+    x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+    x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+    x ^= x >>> 16;
+    if (x >>> 0 < threshold) rows[count++] = i;
     else unsampled[skipped++] = i;
   }
   return count;
@@ -144,7 +149,8 @@ export function fitGbdt(
 ): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const p: TreeParams = o;
-  const binning = fitBinning(table, { maxBins: o.maxBins, maxCategories: o.maxCategories });
+  const binning =
+    options.warmStart?.binning ?? fitBinning(table, { maxBins: o.maxBins, maxCategories: o.maxCategories });
   const binned = applyBinning(binning, table);
   const n = table.rows;
   const early = o.earlyStopping === undefined || o.earlyStopping === "auto" ? n > 10_000 : o.earlyStopping;
@@ -168,30 +174,27 @@ export function fitGbdt(
   let pos = 0;
   for (const i of trainRows) pos += label[i] ? 1 : 0;
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, pos / Math.max(1, trainRows.length)));
-  const init = Math.log(rate / (1 - rate));
-  const margin = new Float64Array(n).fill(init);
+  const init = options.warmStart?.init ?? Math.log(rate / (1 - rate));
+  const margin = options.warmStart
+    ? gbdtMarginBinned(options.warmStart, binned)
+    : new Float64Array(n).fill(init);
   const grad = new Float64Array(n);
   const hess = new Float64Array(n);
   const ws: GrowWorkspace = growWorkspace(binned, o.maxLeaves);
   const rows = new Int32Array(trainRows.length);
   const unsampled = new Int32Array(trainRows.length);
   const rand = seededRandom(o.seed);
-  // One uniform draw per row; each tree takes the rows whose draw, rotated by a golden-ratio step,
-  // falls below the sampling rate (a fresh, deterministic sample per tree without a draw per row).
-  const uniform = new Float64Array(n);
-  for (let i = 0; i < n; i++) uniform[i] = rand();
   const nf = binning.length;
   const allFeatures = Int32Array.from({ length: nf }, (_, i) => i);
-  const trees: Tree[] = [];
+  const trees: Tree[] = options.warmStart ? [...options.warmStart.trees] : [];
+  const start = trees.length;
   let best = Number.POSITIVE_INFINITY;
   let bestIter = 0;
   const hasValid = validRows.length > 0;
   for (let iter = 0; iter < o.maxIter; iter++) {
-    const shift = (iter * 0.6180339887498949) % 1;
+    const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(o.seed + 1, 0x165667b1);
     const count =
-      o.subsample < 1
-        ? sampleRows(trainRows, uniform, shift, o.subsample, rows, unsampled)
-        : trainRows.length;
+      o.subsample < 1 ? sampleRows(trainRows, salt, o.subsample, rows, unsampled) : trainRows.length;
     const skipped = trainRows.length - count;
     if (o.subsample >= 1) rows.set(trainRows);
     gradients(rows, count, margin, label, grad, hess);
@@ -218,7 +221,7 @@ export function fitGbdt(
     if (hasValid && iter + 1 - bestIter >= o.patience) break;
     if (grown.tree.feature[0] === -1 && iter > 0) break;
   }
-  const kept = hasValid ? trees.slice(0, Math.max(1, bestIter)) : trees;
+  const kept = hasValid ? trees.slice(0, start + Math.max(1, bestIter)) : trees;
   return { learner: "gbdt", init, binning, trees: kept, iterations: kept.length };
 }
 
