@@ -168,7 +168,8 @@ export function readDates(ctx: EnContext): void {
             : roleFor(ctx, window, f.span);
       const fact: DateFact = { span: f.span, date: f.date, role };
       ctx.out.facts.dates.push(fact);
-      if (role !== "past" && role !== "meeting") ctx.out.facts.specifics.push({ span: f.span, kind: "date" });
+      if (role !== "past" && role !== "meeting" && (role !== "other" || /\d/.test(f.span.text)))
+        ctx.out.facts.specifics.push({ span: f.span, kind: "date" });
       if (role === "past" || role === "meeting" || role === "other") return;
       const value = { type: "date", date: f.date, role } as const;
       addEvidence(ctx, {
