@@ -3,6 +3,7 @@ import { z } from "zod";
 import { WinnowError } from "../../core/errors.ts";
 import type { EventInput as StoredEventInput } from "../../storage/ports.ts";
 import type { ApiContext } from "../context.ts";
+import { createEventBatcher } from "../event-batcher.ts";
 import { visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { EventInput, EventSchema } from "../schemas/records.ts";
@@ -28,8 +29,9 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     occurredAt: e.occurredAt,
     properties: e.properties ?? {},
   });
+  const batcher = createEventBatcher((batch) => storage.events.ingest(batch));
   const ingest = async (batch: StoredEventInput[]) => {
-    const outcomes = await storage.events.ingest(batch);
+    const outcomes = await batcher.ingest(batch);
     await ctx.deps.afterIngest?.(batch, outcomes);
     return outcomes;
   };
