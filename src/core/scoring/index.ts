@@ -13,4 +13,5 @@ export * from "./input-schema.ts";
 export * from "./model-schema.ts";
 export * from "./parse-model.ts";
 export * from "./prepare.ts";
+export * from "./score-history.ts";
 export * from "./thresholds.ts";
