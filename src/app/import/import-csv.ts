@@ -139,11 +139,20 @@ export async function importCsv(
     await storage.transaction(async (tx) => {
       let batch: ValidRow[] = [];
       let bytes = 0;
+      let written = 0;
+      let nextAnalyze = 1;
       const flush = async () => {
         if (batch.length === 0) return;
         // After the first bad row an all-or-nothing import only validates: nothing more will be kept.
         if (rejected === 0 || options.skipInvalid) {
           const out = await writeBatch(tx, options.as, batch, { now: options.now, actor: options.actor });
+          // Keep the planner's row counts current as the tables grow (after batches 1, 2, 4, 8, ...),
+          // so lookups by email and domain stay index scans instead of whole-table scans per batch.
+          written += 1;
+          if (written === nextAnalyze) {
+            await tx.bulk.analyze();
+            nextAnalyze *= 2;
+          }
           merged += out.merged;
           for (const [k, c] of Object.entries(out.counts)) {
             const prev = counts[k] ?? { created: 0, updated: 0, skipped: 0 };

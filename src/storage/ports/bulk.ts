@@ -80,6 +80,12 @@ export interface BulkRepository {
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */
   insertEvents(rows: readonly EventImportRow[]): Promise<BulkResult>;
+  /**
+   * Refreshes the planner's statistics of the tables an import grows (ANALYZE, allowed inside the
+   * import's transaction). Without it the planner keeps believing the tables are as small as when
+   * the import began and scans them whole for every batch.
+   */
+  analyze(): Promise<void>;
   /** One page of flat rows for CSV export, in id order, after `afterId`. */
   exportPage(kind: ExportKind, afterId: string | null, limit: number): Promise<Record<string, unknown>[]>;
 }

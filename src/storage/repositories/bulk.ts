@@ -219,6 +219,9 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         payload.length > 0 ? await sql.query(INSERT_EVENTS, [JSON.stringify(payload)]) : { rowCount: 0 };
       return { created: r.rowCount, updated: 0, skipped: payload.length - r.rowCount, missing };
     },
+    async analyze() {
+      await sql.exec("ANALYZE accounts, contacts, leads, events, deals");
+    },
     async exportPage(kind, afterId, limit) {
       const r = await sql.query(EXPORT_QUERIES[kind], [afterId ?? "", limit]);
       return r.rows;
