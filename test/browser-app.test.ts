@@ -14,9 +14,11 @@ const PEOPLE = [
   ["Chloe", "Tanaka", "Sales Manager", "manager", "influencer"],
   ["Dev", "Sharma", "Marketing Director", "director", "champion"],
   ["Eva", "Lindqvist", "Chief Revenue Officer", "c_level", "economic_buyer"],
+  // User text is never markup: this name must show as typed and never run.
+  ["Mallory", `<img src=x onerror="window.__xss=1">`, "<b>Head</b> of Sales", "director", "influencer"],
 ] as const;
 
-/** Today's inbound: five leads from the website for rep-1, four waiting as MQLs and one accepted (SAL). */
+/** Today's inbound: six leads from the website for rep-1, five waiting as MQLs and one accepted (SAL). */
 async function inboundLeads(api: TestApi): Promise<void> {
   const headers = api.as(api.keys.manager);
   for (const [i, [firstName, lastName, title, seniority, buyingRole]] of PEOPLE.entries()) {
@@ -174,6 +176,15 @@ describe("web app in a real browser", () => {
     await page.getByText("Rejected and recycled to marketing.").waitFor();
     await page.locator("h1 .badge", { hasText: "recycled" }).waitFor();
     await page.locator("ol[aria-label='Stage history']").getByText("Reason: no_fit").waitFor();
+  });
+
+  it("shows user text as text: markup in a lead's name is neither rendered nor run", async () => {
+    await page.goto(`${base}/?stage=&q=mallory`);
+    await page.getByText(`Mallory <img src=x onerror="window.__xss=1">`).waitFor();
+    await expect(
+      page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).resolves.toBeUndefined();
+    await expect(page.locator("table[aria-label=Leads] img").count()).resolves.toBe(0);
   });
 
   it("bulk-accepts two MQLs from the inbox", async () => {

@@ -1,6 +1,6 @@
 /**
  * Sign-in state: the API key lives in sessionStorage (gone when the tab closes, never in a cookie
- * or localStorage), with what the server told us about it. See docs/web.md for why API keys and
+ * or local storage), with what the server told us about it. See docs/web.md for why API keys and
  * the plan for user accounts.
  */
 export type Role = "admin" | "manager" | "rep" | "ingest";

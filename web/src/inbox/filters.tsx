@@ -25,11 +25,16 @@ export function Filters({
   onChange: (f: LeadFilters) => void;
 }) {
   const [q, setQ] = useState(filters.q ?? "");
+  const [source, setSource] = useState(filters.source ?? "");
+  const [owner, setOwner] = useState(filters.owner ?? "");
+  // Typed filters wait for a pause in typing before they ask the server.
   useEffect(() => {
-    if ((filters.q ?? "") === q) return;
-    const t = setTimeout(() => onChange({ ...filters, q }), 300);
+    const same =
+      (filters.q ?? "") === q && (filters.source ?? "") === source && (filters.owner ?? "") === owner;
+    if (same) return;
+    const t = setTimeout(() => onChange({ ...filters, q, source, owner }), 300);
     return () => clearTimeout(t);
-  }, [q, filters, onChange]);
+  }, [q, source, owner, filters, onChange]);
   return (
     <form className="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
       <label>
@@ -65,8 +70,8 @@ export function Filters({
       <label>
         Source
         <input
-          value={filters.source ?? ""}
-          onChange={(e) => onChange({ ...filters, source: e.target.value })}
+          value={source}
+          onChange={(e) => setSource(e.target.value)}
           placeholder="e.g. webinar"
           size={10}
         />
@@ -75,8 +80,8 @@ export function Filters({
         <label>
           Owner
           <input
-            value={filters.owner ?? ""}
-            onChange={(e) => onChange({ ...filters, owner: e.target.value })}
+            value={owner}
+            onChange={(e) => setOwner(e.target.value)}
             placeholder="owner id or none"
             size={12}
           />

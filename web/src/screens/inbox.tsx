@@ -72,7 +72,13 @@ export function Inbox() {
       if (isTyping(e.target) || e.metaKey || e.ctrlKey || e.altKey) return;
       if (e.key === "j") setActive((a) => Math.min(a + 1, Math.max(rows.length - 1, 0)));
       else if (e.key === "k") setActive((a) => Math.max(a - 1, 0));
-      else if (e.key === "Enter" && rows[active]) navigate(leadHref(rows[active].id));
+      // Enter on a focused button or link is that control's own click.
+      else if (
+        e.key === "Enter" &&
+        rows[active] &&
+        !(e.target instanceof HTMLButtonElement || e.target instanceof HTMLAnchorElement)
+      )
+        navigate(leadHref(rows[active].id));
       else if (e.key === "x" && rows[active]) toggle(rows[active].id);
       else return;
       e.preventDefault();
