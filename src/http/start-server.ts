@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
 import { sweepSlaBreaches } from "../app/move-lead.ts";
+import { rescoreLeads, type ScoreChange, type ScorerCache } from "../app/rescore-leads.ts";
 import { DEFAULT_LIFECYCLE_CONFIG } from "../core/lifecycle/config.ts";
 import type { DemoOptions } from "../demo/generate.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
@@ -35,14 +36,32 @@ export type RunningServer = {
 
 /**
  * Opens (and migrates) the database, seeds the demo when asked, makes the first admin key when the
- * database has none, and starts listening. Background work: webhook retries and the SLA sweep (new
- * breaches go to `lead.sla_breached` subscribers).
+ * database has none, and starts listening. New events rescore their leads with the default model
+ * (crossed thresholds go to `lead.threshold_crossed` subscribers). Background work: webhook retries
+ * and the SLA sweep (new breaches go to `lead.sla_breached` subscribers).
  */
 export async function startServer(o: StartOptions): Promise<RunningServer> {
   const storage = await openStorage(o.database);
   try {
     const demo = o.demo === false ? null : await seedDemoWorkspace(storage, o.demo, o.onSeedProgress);
-    const deps = apiDeps(storage);
+    const scorers: ScorerCache = new Map();
+    let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
+    const deps = apiDeps(storage, {
+      // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
+      afterIngest: async (_events, outcomes) => {
+        const created = outcomes
+          .filter((o) => o.status === "created")
+          .map((o) => _events[o.index]?.leadId ?? "");
+        if (created.length === 0) return;
+        for (const change of await rescoreLeads(
+          storage,
+          created.filter(Boolean),
+          new Date().toISOString(),
+          scorers,
+        ))
+          await emit(change);
+      },
+    });
     let adminKey: string | null = null;
     if ((await deps.keys.list()).length === 0) {
       adminKey = (
@@ -60,6 +79,22 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     const port = typeof address === "object" && address ? address.port : o.server.port;
     const host = o.server.host.includes(":") ? `[${o.server.host}]` : o.server.host;
     app.winnow.webhooks.start(o.webhookPollMs ?? 5000);
+    emit = async (change) => {
+      for (const c of change.crossings) {
+        await app.winnow.webhooks.emit("lead.threshold_crossed", {
+          leadId: change.leadId,
+          modelId: change.modelId,
+          threshold: c.threshold,
+          metric: c.metric,
+          direction: c.direction,
+          action: c.action,
+          value: c.value,
+          fit: change.after.fit,
+          engagement: change.after.engagement,
+          grade: change.after.grade,
+        });
+      }
+    };
     const sweep = setInterval(() => {
       sweepSlaBreaches(storage, new Date().toISOString(), DEFAULT_LIFECYCLE_CONFIG)
         .then(async (breaches) => {

@@ -1,0 +1,105 @@
+import { createServer } from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rescoreLeads } from "../src/app/rescore-leads.ts";
+import { serverConfig } from "../src/http/server-config.ts";
+import { type RunningServer, startServer } from "../src/http/start-server.ts";
+
+const MODEL = {
+  id: "tiny",
+  name: "Tiny",
+  version: 1,
+  engagement: { rules: [{ id: "demo", event: "demo_request", points: 30 }] },
+  thresholds: [{ id: "mql", metric: "total", atLeast: 25, action: "become_mql" }],
+};
+
+describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
+  let s: RunningServer;
+  let key = "";
+  const auth = () => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
+  beforeAll(async () => {
+    s = await startServer({
+      server: serverConfig({ port: 0 }),
+      database: { engine: "pglite", dataDir: "memory://" },
+      demo: false,
+      webhookPollMs: 20,
+    });
+    key = s.adminKey ?? "";
+  });
+  afterAll(async () => s.close());
+
+  it("rescores a lead when its events arrive and tells subscribers which threshold it crossed", async () => {
+    const got: string[] = [];
+    const receiver = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c) => {
+        body += c;
+      });
+      req.on("end", () => {
+        got.push(body);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
+    const address = receiver.address();
+    const port = typeof address === "object" && address ? address.port : 0;
+    try {
+      const post = (path: string, body: unknown) =>
+        fetch(`${s.url}${path}`, { method: "POST", headers: auth(), body: JSON.stringify(body) }).then(
+          async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }),
+        );
+      const draft = await post("/v1/scoring-models", { document: MODEL });
+      const id = String(draft.json["id"]);
+      await post(`/v1/scoring-models/${id}/publish`, {});
+      await post(`/v1/scoring-models/${id}/default`, {});
+      await post("/v1/webhooks", { url: `http://127.0.0.1:${port}/`, events: ["lead.threshold_crossed"] });
+      const lead = await post("/v1/leads", { contact: { email: "eve@example.com" } });
+      const leadId = String((lead.json["lead"] as { id: string }).id);
+      expect(
+        (
+          await post("/v1/events", {
+            key: "e1",
+            leadId,
+            type: "page_view",
+            occurredAt: new Date().toISOString(),
+          })
+        ).status,
+      ).toBe(201);
+      expect(got).toEqual([]);
+      expect(
+        (
+          await post("/v1/events", {
+            key: "e2",
+            leadId,
+            type: "demo_request",
+            occurredAt: new Date().toISOString(),
+          })
+        ).status,
+      ).toBe(201);
+      // A retried event stores nothing and crosses nothing again.
+      expect(
+        (
+          await post("/v1/events", {
+            key: "e2",
+            leadId,
+            type: "demo_request",
+            occurredAt: new Date().toISOString(),
+          })
+        ).status,
+      ).toBe(200);
+      await s.app.winnow.webhooks.drain();
+      expect(got.map((b) => JSON.parse(b))).toEqual([
+        expect.objectContaining({
+          type: "lead.threshold_crossed",
+          data: expect.objectContaining({ leadId, threshold: "mql", direction: "up", value: 30 }),
+        }),
+      ]);
+      const detail = await fetch(`${s.url}/v1/leads/${leadId}`, { headers: auth() }).then(
+        (r) => r.json() as Promise<{ score: { engagement: number; modelId: string } }>,
+      );
+      expect(detail.score).toMatchObject({ engagement: 30, modelId: id });
+      expect(await rescoreLeads(s.storage, ["nope"], new Date().toISOString())).toEqual([]);
+    } finally {
+      await new Promise<void>((r) => receiver.close(() => r()));
+    }
+  });
+});
