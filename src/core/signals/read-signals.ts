@@ -54,7 +54,7 @@ const byStart = <T extends { span: TextSpan }>(a: T, b: T) =>
  */
 export function readSignals(text: string, options: ReadSignalsOptions): SignalsResult {
   const date = noteDate(options.date);
-  const pack = signalsLanguagePack(options.lang ?? "en");
+  const pack = options.pack ?? signalsLanguagePack(options.lang ?? "en");
   if (text.trim().length === 0) throw new WinnowError("WINNOW_ERR_SIGNALS_EMPTY_TEXT");
   if (text.length > SIGNALS_MAX_TEXT_LENGTH)
     throw new WinnowError("WINNOW_ERR_SIGNALS_TEXT_TOO_LONG", {

@@ -1,4 +1,5 @@
 import type { ElementId } from "../qualification/elements.ts";
+import type { SignalsLanguagePack } from "./language-pack.ts";
 
 /** A quoted piece of the text: `text === source.slice(start, end)` (UTF-16 offsets). */
 export type TextSpan = { readonly start: number; readonly end: number; readonly text: string };
@@ -96,6 +97,11 @@ export type ReadSignalsOptions = {
   readonly lang?: string;
   /** Earlier notes, oldest first. */
   readonly previous?: readonly PreviousNote[];
+  /**
+   * A language pack to read with instead of the built-in one for `lang` (a pack under development,
+   * or one that lives outside Winnow).
+   */
+  readonly pack?: SignalsLanguagePack;
   /** Most questions to return (default 8). */
   readonly maxQuestions?: number;
 };
