@@ -1,16 +1,8 @@
 import { applyBinning, type BinnedTable, type FeatureBinning, fitBinning } from "./binning.ts";
 import { seededRandom, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
-import {
-  categoryMasks,
-  type GrowWorkspace,
-  goesLeft,
-  growTree,
-  growWorkspace,
-  leafWithMasks,
-  type Tree,
-  type TreeParams,
-} from "./tree.ts";
+import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
+import { categoryMasks, goesLeft, leafWithMasks } from "./tree-walk.ts";
 
 /** Histogram gradient-boosted trees for a 0/1 label (log loss). */
 export type GbdtModel = {

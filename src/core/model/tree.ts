@@ -1,4 +1,5 @@
 import type { BinnedTable } from "./binning.ts";
+import { bestSplit, buildHistogram, type Split } from "./split-finder.ts";
 
 /**
  * A regression tree over bins, in flat arrays (node 0 is the root). Internal nodes: numeric splits
@@ -30,14 +31,6 @@ export type TreeParams = {
   readonly minCatSupport: number;
   readonly learningRate: number;
   readonly minGain: number;
-};
-
-type Split = {
-  gain: number;
-  feature: number;
-  threshold: number;
-  missingLeft: boolean;
-  catLeft: number[] | null;
 };
 
 type Leaf = {
@@ -86,145 +79,6 @@ export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorks
     tmp: new Int32Array(binned.rows),
     keys: new Float64Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
   };
-}
-
-function buildHistogram(
-  hist: Float64Array,
-  binned: BinnedTable,
-  ws: GrowWorkspace,
-  features: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
-  rows: Int32Array,
-  start: number,
-  end: number,
-): void {
-  hist.fill(0);
-  const nf = binned.binCount.length;
-  const rb = ws.rowBins;
-  if (features.length === nf) {
-    for (let k = start; k < end; k++) {
-      const i = rows[k]!;
-      const g = grad[i]!;
-      const h = hess[i]!;
-      const base = i * nf;
-      for (let f = 0; f < nf; f++) {
-        const b = rb[base + f]!;
-        hist[b]! += g;
-        hist[b + 1]! += h;
-        hist[b + 2]! += 1;
-      }
-    }
-    return;
-  }
-  const m = features.length;
-  for (let k = start; k < end; k++) {
-    const i = rows[k]!;
-    const g = grad[i]!;
-    const h = hess[i]!;
-    const base = i * nf;
-    for (let fi = 0; fi < m; fi++) {
-      const b = rb[base + features[fi]!]!;
-      hist[b]! += g;
-      hist[b + 1]! += h;
-      hist[b + 2]! += 1;
-    }
-  }
-}
-
-function bestSplit(
-  hist: Float64Array,
-  binned: BinnedTable,
-  ws: GrowWorkspace,
-  features: Int32Array,
-  g: number,
-  h: number,
-  c: number,
-  p: TreeParams,
-): Split | null {
-  let best: Split | null = null;
-  let bestGain = p.minGain;
-  const l2 = p.l2;
-  const parent = (g * g) / (h + l2);
-  for (let fi = 0; fi < features.length; fi++) {
-    const f = features[fi]!;
-    const nb = binned.binCount[f]!;
-    const o = ws.offsets[f]! * 3;
-    if (binned.isCategorical[f]) {
-      // Categories with too little support here are left out of the ordering (they go right).
-      const cats: number[] = [];
-      for (let b = 0; b < nb; b++) if (hist[o + b * 3 + 2]! >= p.minCatSupport) cats.push(b);
-      if (cats.length < 2) continue;
-      const keys = ws.keys;
-      for (const b of cats) keys[b] = hist[o + b * 3]! / (hist[o + b * 3 + 1]! + p.catSmooth);
-      cats.sort((a, b) => keys[a]! - keys[b]! || a - b);
-      const lc = l2 + p.catL2;
-      const parentC = (g * g) / (h + lc);
-      let gl = 0;
-      let hl = 0;
-      let cl = 0;
-      for (let k = 0; k + 1 < cats.length; k++) {
-        const b = o + cats[k]! * 3;
-        gl += hist[b]!;
-        hl += hist[b + 1]!;
-        cl += hist[b + 2]!;
-        const cr = c - cl;
-        const hr = h - hl;
-        if (cl < p.minLeaf || cr < p.minLeaf || hl < p.minHess || hr < p.minHess) continue;
-        const gr = g - gl;
-        const gain = (gl * gl) / (hl + lc) + (gr * gr) / (hr + lc) - parentC;
-        if (gain > bestGain) {
-          bestGain = gain;
-          best = { gain, feature: f, threshold: k, missingLeft: false, catLeft: cats };
-        }
-      }
-      if (best && best.feature === f && best.catLeft === cats)
-        best.catLeft = cats.slice(0, best.threshold + 1);
-      continue;
-    }
-    const mb = o + (nb - 1) * 3;
-    const mg = hist[mb]!;
-    const mh = hist[mb + 1]!;
-    const mc = hist[mb + 2]!;
-    let gl = 0;
-    let hl = 0;
-    let cl = 0;
-    for (let b = 0; b < nb - 1; b++) {
-      const x = o + b * 3;
-      gl += hist[x]!;
-      hl += hist[x + 1]!;
-      cl += hist[x + 2]!;
-      if (hist[x + 2]! === 0 && b < nb - 2) continue;
-      // Missing values to the right.
-      let cr = c - cl;
-      let hr = h - hl;
-      if (cl >= p.minLeaf && cr >= p.minLeaf && hl >= p.minHess && hr >= p.minHess) {
-        const gr = g - gl;
-        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > bestGain) {
-          bestGain = gain;
-          // With no missing value here, unseen missing values follow the bigger child.
-          best = { gain, feature: f, threshold: b, missingLeft: mc === 0 && cl > cr, catLeft: null };
-        }
-      }
-      if (mc === 0 || b === nb - 2) continue;
-      // Missing values to the left.
-      const gl2 = gl + mg;
-      const hl2 = hl + mh;
-      const cl2 = cl + mc;
-      cr = c - cl2;
-      hr = h - hl2;
-      if (cl2 >= p.minLeaf && cr >= p.minLeaf && hl2 >= p.minHess && hr >= p.minHess) {
-        const gr = g - gl2;
-        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
-        if (gain > bestGain) {
-          bestGain = gain;
-          best = { gain, feature: f, threshold: b, missingLeft: true, catLeft: null };
-        }
-      }
-    }
-  }
-  return best;
 }
 
 /** Result of growing one tree: the tree and, per leaf, its range of `rows` and its value. */
@@ -398,62 +252,4 @@ export function growTree(
     value: tree.value[l.node]!,
   }));
   return { tree, leafRanges };
-}
-
-const maskCache = new WeakMap<Tree, (Uint8Array | null)[]>();
-
-/** Per node, a membership mask of the bins a categorical split sends left (built once per tree). */
-export function categoryMasks(tree: Tree): (Uint8Array | null)[] {
-  let masks = maskCache.get(tree);
-  if (!masks) {
-    masks = tree.catLeft.map((cats) => {
-      if (!cats) return null;
-      const m = new Uint8Array(cats.reduce((a, b) => Math.max(a, b), 0) + 1);
-      for (const b of cats) m[b] = 1;
-      return m;
-    });
-    maskCache.set(tree, masks);
-  }
-  return masks;
-}
-
-/** Whether a row with bin `b` (of `binCount` bins) goes left at an internal node. */
-export function goesLeft(
-  tree: Tree,
-  masks: (Uint8Array | null)[],
-  node: number,
-  b: number,
-  binCount: number,
-): boolean {
-  const m = masks[node];
-  if (m) return b < m.length && m[b] === 1;
-  if (b === binCount - 1) return tree.missingLeft[node] === 1;
-  return b <= tree.threshold[node]!;
-}
-
-/** The leaf a binned row falls in. */
-export function leafOf(tree: Tree, binned: BinnedTable, row: number): number {
-  return leafWithMasks(tree, categoryMasks(tree), binned, row);
-}
-
-/** The leaf a binned row falls in, with the tree's category masks at hand. */
-export function leafWithMasks(
-  tree: Tree,
-  masks: (Uint8Array | null)[],
-  binned: BinnedTable,
-  row: number,
-): number {
-  let node = 0;
-  const n = binned.rows;
-  while (tree.feature[node]! >= 0) {
-    const f = tree.feature[node]!;
-    const b = binned.bins[f * n + row]!;
-    const cats = masks[node];
-    let goLeft: boolean;
-    if (cats) goLeft = b < cats.length && cats[b] === 1;
-    else if (b === binned.binCount[f]! - 1) goLeft = tree.missingLeft[node] === 1;
-    else goLeft = b <= tree.threshold[node]!;
-    node = goLeft ? tree.left[node]! : tree.right[node]!;
-  }
-  return node;
 }

@@ -1,0 +1,155 @@
+import type { BinnedTable } from "./binning.ts";
+import type { GrowWorkspace, TreeParams } from "./tree.ts";
+
+/** The best split of a node: gain, feature, numeric threshold bin or the categories sent left. */
+export type Split = {
+  gain: number;
+  feature: number;
+  threshold: number;
+  missingLeft: boolean;
+  catLeft: number[] | null;
+};
+
+/** Sums gradient, hessian and row count per bin of every feature over rows[start..end). */
+export function buildHistogram(
+  hist: Float64Array,
+  binned: BinnedTable,
+  ws: GrowWorkspace,
+  features: Int32Array,
+  grad: Float64Array,
+  hess: Float64Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+): void {
+  hist.fill(0);
+  const nf = binned.binCount.length;
+  const rb = ws.rowBins;
+  if (features.length === nf) {
+    for (let k = start; k < end; k++) {
+      const i = rows[k]!;
+      const g = grad[i]!;
+      const h = hess[i]!;
+      const base = i * nf;
+      for (let f = 0; f < nf; f++) {
+        const b = rb[base + f]!;
+        hist[b]! += g;
+        hist[b + 1]! += h;
+        hist[b + 2]! += 1;
+      }
+    }
+    return;
+  }
+  const m = features.length;
+  for (let k = start; k < end; k++) {
+    const i = rows[k]!;
+    const g = grad[i]!;
+    const h = hess[i]!;
+    const base = i * nf;
+    for (let fi = 0; fi < m; fi++) {
+      const b = rb[base + features[fi]!]!;
+      hist[b]! += g;
+      hist[b + 1]! += h;
+      hist[b + 2]! += 1;
+    }
+  }
+}
+
+/**
+ * The split with the largest gain over all features: numeric bins scanned with missing values
+ * tried on both sides; categories ordered by smoothed gradient/hessian and scanned as prefixes.
+ */
+export function bestSplit(
+  hist: Float64Array,
+  binned: BinnedTable,
+  ws: GrowWorkspace,
+  features: Int32Array,
+  g: number,
+  h: number,
+  c: number,
+  p: TreeParams,
+): Split | null {
+  let best: Split | null = null;
+  let bestGain = p.minGain;
+  const l2 = p.l2;
+  const parent = (g * g) / (h + l2);
+  for (let fi = 0; fi < features.length; fi++) {
+    const f = features[fi]!;
+    const nb = binned.binCount[f]!;
+    const o = ws.offsets[f]! * 3;
+    if (binned.isCategorical[f]) {
+      // Categories with too little support here are left out of the ordering (they go right).
+      const cats: number[] = [];
+      for (let b = 0; b < nb; b++) if (hist[o + b * 3 + 2]! >= p.minCatSupport) cats.push(b);
+      if (cats.length < 2) continue;
+      const keys = ws.keys;
+      for (const b of cats) keys[b] = hist[o + b * 3]! / (hist[o + b * 3 + 1]! + p.catSmooth);
+      cats.sort((a, b) => keys[a]! - keys[b]! || a - b);
+      const lc = l2 + p.catL2;
+      const parentC = (g * g) / (h + lc);
+      let gl = 0;
+      let hl = 0;
+      let cl = 0;
+      for (let k = 0; k + 1 < cats.length; k++) {
+        const b = o + cats[k]! * 3;
+        gl += hist[b]!;
+        hl += hist[b + 1]!;
+        cl += hist[b + 2]!;
+        const cr = c - cl;
+        const hr = h - hl;
+        if (cl < p.minLeaf || cr < p.minLeaf || hl < p.minHess || hr < p.minHess) continue;
+        const gr = g - gl;
+        const gain = (gl * gl) / (hl + lc) + (gr * gr) / (hr + lc) - parentC;
+        if (gain > bestGain) {
+          bestGain = gain;
+          best = { gain, feature: f, threshold: k, missingLeft: false, catLeft: cats };
+        }
+      }
+      if (best && best.feature === f && best.catLeft === cats)
+        best.catLeft = cats.slice(0, best.threshold + 1);
+      continue;
+    }
+    const mb = o + (nb - 1) * 3;
+    const mg = hist[mb]!;
+    const mh = hist[mb + 1]!;
+    const mc = hist[mb + 2]!;
+    let gl = 0;
+    let hl = 0;
+    let cl = 0;
+    for (let b = 0; b < nb - 1; b++) {
+      const x = o + b * 3;
+      gl += hist[x]!;
+      hl += hist[x + 1]!;
+      cl += hist[x + 2]!;
+      if (hist[x + 2]! === 0 && b < nb - 2) continue;
+      // Missing values to the right.
+      let cr = c - cl;
+      let hr = h - hl;
+      if (cl >= p.minLeaf && cr >= p.minLeaf && hl >= p.minHess && hr >= p.minHess) {
+        const gr = g - gl;
+        const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > bestGain) {
+          bestGain = gain;
+          // With no missing value here, unseen missing values follow the bigger child.
+          best = { gain, feature: f, threshold: b, missingLeft: mc === 0 && cl > cr, catLeft: null };
+        }
+      }
+      if (mc === 0 || b === nb - 2) continue;
+      // Missing values to the left.
+      const gl2 = gl + mg;
+      const hl2 = hl + mh;
+      const cl2 = cl + mc;
+      cr = c - cl2;
+      hr = h - hl2;
+      if (cl2 >= p.minLeaf && cr >= p.minLeaf && hl2 >= p.minHess && hr >= p.minHess) {
+        const gr = g - gl2;
+        const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
+        if (gain > bestGain) {
+          bestGain = gain;
+          best = { gain, feature: f, threshold: b, missingLeft: true, catLeft: null };
+        }
+      }
+    }
+  }
+  return best;
+}
