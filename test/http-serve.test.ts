@@ -39,6 +39,17 @@ describe("winnow serve and winnow keys (embedded database)", () => {
         await fetch(`${first.url}/v1/scoring-models`, { headers: { authorization: `Bearer ${key}` } })
       ).json()) as { data: { status: string; isDefault: boolean }[] };
       expect(models.data).toEqual([expect.objectContaining({ status: "published", isDefault: true })]);
+      const modelId = (models.data[0] as unknown as { id: string }).id;
+      const bt = await fetch(`${first.url}/v1/scoring-models/${modelId}/backtest`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+        body: JSON.stringify({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z" }),
+      });
+      const report = (await bt.json()) as { result: { leads: number; mqls: number }; compare: unknown };
+      expect(bt.status).toBe(200);
+      expect(report.result.leads).toBeGreaterThan(0);
+      expect(report.result.leads).toBeLessThanOrEqual(30);
+      expect(report.compare).toBeNull();
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     } finally {
       await first.close();

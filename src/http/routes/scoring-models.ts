@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { WinnowError } from "../../core/errors.ts";
+import { backtest } from "../../core/scoring/backtest.ts";
 import { parseScoringModel, validateScoringModel } from "../../core/scoring/parse-model.ts";
+import { loadBacktestHistory } from "../../storage/backtest-history.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
@@ -132,6 +134,69 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
     async (request) => {
       await mustGet(request.params.id);
       return repo.setDefault(request.params.id);
+    },
+  );
+
+  app.post(
+    "/scoring-models/:id/backtest",
+    {
+      config: { permission: "models:read" },
+      schema: {
+        tags,
+        summary:
+          "Replay the leads created in [from, to) under this model (draft or published), compared with the default model",
+        params: IdParams,
+        body: z
+          .object({
+            from: z.iso.datetime({ offset: true }),
+            to: z.iso.datetime({ offset: true }),
+            compareWith: z
+              .string()
+              .min(1)
+              .optional()
+              .describe("Another model id (default: the default model)"),
+          })
+          .refine((b) => Date.parse(b.from) < Date.parse(b.to), {
+            path: ["from"],
+            message: "must be before `to`",
+          }),
+        response: {
+          200: z.looseObject({
+            from: z.string(),
+            to: z.string(),
+            result: z.looseObject({ mqls: z.number(), precision: z.number() }),
+            compare: z.looseObject({ mqls: z.number() }).nullable(),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const { from, to, compareWith } = request.body;
+      const docOf = async (id: string) => {
+        const parsed = validateScoringModel((await mustGet(id)).document);
+        if (!parsed.ok)
+          throw new WinnowError("WINNOW_ERR_VALIDATION", {
+            message: `Scoring model ${id} is not valid any more`,
+            issues: parsed.error,
+          });
+        return parsed.value;
+      };
+      const model = await docOf(request.params.id);
+      const otherId = compareWith ?? (await repo.getDefault())?.id;
+      const other = otherId && otherId !== request.params.id ? await docOf(otherId) : undefined;
+      const history = await loadBacktestHistory(
+        ctx.deps.storage.sql,
+        new Date(from).toISOString(),
+        new Date(to).toISOString(),
+      );
+      const result = backtest(model, history, { from, to, ...(other ? { compareWith: other } : {}) });
+      return result as unknown as {
+        from: string;
+        to: string;
+        result: { mqls: number; precision: number };
+        compare: { mqls: number } | null;
+      };
     },
   );
 };
