@@ -81,7 +81,9 @@ const peerRun: Promise<Record<string, Record<string, Row>> | null> = peersLive
       });
     })
   : Promise.resolve(null);
-if (!peersLive) {
+if (!existsSync(peerScript)) {
+  process.stderr.write(`bench:model: no peer script at ${peerScript}; peers not compared\n`);
+} else if (!peersLive) {
   process.stderr.write(
     "bench:model: python3 lacks sklearn/xgboost (apt-get install -y python3-sklearn python3-xgboost python3-pandas); printing stored peer figures\n",
   );
