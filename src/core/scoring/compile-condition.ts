@@ -12,7 +12,8 @@ export function compileGetter<T>(path: string, resolve: FieldResolver<T> = () =>
   const fast = resolve(path);
   if (fast) return fast;
   const parts = path.split(".");
-  const at = (o: unknown, k: string): unknown => (o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined);
+  const at = (o: unknown, k: string): unknown =>
+    o !== null && typeof o === "object" ? (o as Record<string, unknown>)[k] : undefined;
   return (s) => {
     let o: unknown = s;
     for (let i = 0; i < parts.length; i++) o = at(o, parts[i]!);
@@ -24,7 +25,7 @@ export function compileGetter<T>(path: string, resolve: FieldResolver<T> = () =>
 export type FieldResolver<T> = (path: string) => Getter<T> | undefined;
 
 /** Whether a string may differ from its lower-case form (checked without allocating). */
-function mayHaveUpper(v: string): boolean {
+export function mayHaveUpper(v: string): boolean {
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if ((c >= 65 && c <= 90) || c > 127) return true;
@@ -42,10 +43,7 @@ const norm = (v: Scalar): Scalar => (typeof v === "string" ? v.toLowerCase() : v
  * const p = compileCondition({ field: "account.employees", range: { min: 200, max: 5000 } });
  * p({ account: { employees: 800 } }); // true
  */
-export function compileCondition<T>(
-  c: Condition,
-  resolve: FieldResolver<T> = () => undefined,
-): Predicate<T> {
+export function compileCondition<T>(c: Condition, resolve: FieldResolver<T> = () => undefined): Predicate<T> {
   if ("all" in c) {
     const parts = c.all.map((x) => compileCondition(x, resolve));
     if (parts.length === 1) return parts[0]!;

@@ -1,4 +1,5 @@
 import type { Instant } from "../records.ts";
+import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
 import { decayFactor } from "./decay.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
@@ -75,7 +76,19 @@ export function compileModel(model: ScoringModel): Scorer {
   const gradeTable = FIT_LETTERS.flatMap((l) => ENGAGEMENT_BANDS.map((b) => `${l}${b}` as Grade));
 
   function evaluate(lead: PreparedLead, nowMs: number): void {
-    for (let i = 0; i < nAttr; i++) fired[i] = rules.attribute[i]!.test(lead) ? 1 : 0;
+    fired.fill(0);
+    for (let d = 0; d < rules.dispatch.length; d++) {
+      const { get, table } = rules.dispatch[d]!;
+      const v = get(lead);
+      if (typeof v !== "string") continue;
+      const hit = table.get(v) ?? (mayHaveUpper(v) ? table.get(v.toLowerCase()) : undefined);
+      if (hit !== undefined) for (let k = 0; k < hit.length; k++) fired[hit[k]!] = 1;
+    }
+    const tested = rules.attributeTested;
+    for (let k = 0; k < tested.length; k++) {
+      const i = tested[k]!;
+      fired[i] = rules.attribute[i]!.test(lead) ? 1 : 0;
+    }
     acc.fill(0);
     raw.fill(0);
     count.fill(0);
