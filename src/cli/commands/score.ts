@@ -129,7 +129,8 @@ export const command = defineCommand({
     seed: { type: "string", description: "Seed of the demo generator (default 42)" },
     at: {
       type: "string",
-      description: "Score as of this instant (default: now; for --demo, the end of the demo history)",
+      description:
+        "Score as of this instant (default: now; for --demo, the day the last demo lead was created)",
     },
     explain: {
       type: "string",
