@@ -5,6 +5,7 @@ import {
   createLead,
   moveLead,
   recordDealOutcome,
+  recordScore,
   saveScorecard,
   sweepSlaBreaches,
   updateLead,
@@ -264,5 +265,45 @@ describe.each(ENGINES)("lifecycle use cases and queries on %s", (engine) => {
     expect(await sweepSlaBreaches(s, "2026-03-09T16:45:00.000Z", config)).toHaveLength(0);
     const listed = await s.slaBreaches.list({ ownerId: "sdr-sweep" });
     expect(listed).toHaveLength(1);
+  });
+
+  it("keeps score changes in history, and a recycled lead needs its re-entry score to come back", async () => {
+    const l = await lead();
+    await moveLead(s, { leadId: l.id, to: "mql", actor: "m", now: MON }, config);
+    await moveLead(
+      s,
+      {
+        leadId: l.id,
+        to: "recycled",
+        reason: "no_fit",
+        reEntry: { after: MON, minScore: 60 },
+        actor: "sdr-1",
+        now: MON,
+      },
+      config,
+    );
+    const score = {
+      leadId: l.id,
+      modelId: null,
+      fit: 20,
+      engagement: 10,
+      grade: "C",
+      explanation: null,
+      computedAt: MON,
+    };
+    expect((await recordScore(s, score, { actor: "scoring" })).changed).toBe(true);
+    expect((await recordScore(s, score, { actor: "scoring" })).changed).toBe(false);
+    expect(await codeOf(() => moveLead(s, { leadId: l.id, to: "mql", actor: "m", now: MON }, config))).toBe(
+      "WINNOW_ERR_RE_ENTRY_NOT_MET",
+    );
+    await recordScore(s, { ...score, fit: 50, grade: "A" }, { actor: "scoring", reason: "visited pricing" });
+    expect((await moveLead(s, { leadId: l.id, to: "mql", actor: "m", now: MON }, config)).lead.stage).toBe(
+      "mql",
+    );
+    const scores = await s.history.listForLead(l.id, ["score"]);
+    expect(scores.map((h) => [h.reason, (h.after as { fit: number }).fit])).toEqual([
+      [null, 20],
+      ["visited pricing", 50],
+    ]);
   });
 });
