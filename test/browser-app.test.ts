@@ -127,7 +127,7 @@ describe("web app in a real browser", () => {
     await page.getByLabel("Name").fill("carol");
     await page.getByLabel("Subject (owner id, for reps)").fill("rep-2");
     await page.getByRole("button", { name: "Create key" }).click();
-    await expect(page.locator(".notice-ok code").textContent()).resolves.toMatch(/^wnw_/);
+    await page.locator(".notice-ok code", { hasText: /^wnw_/ }).waitFor();
     await page.getByRole("button", { name: "Revoke carol" }).click();
     await page
       .getByText(/^revoked /)
@@ -135,7 +135,7 @@ describe("web app in a real browser", () => {
       .waitFor();
     await page.getByLabel("Endpoint URL").fill("http://127.0.0.1:9/hook");
     await page.getByRole("button", { name: "Subscribe" }).click();
-    await expect(page.locator(".notice-ok code").last().textContent()).resolves.toMatch(/^whsec_/);
+    await page.locator(".notice-ok code", { hasText: /^whsec_/ }).waitFor();
     await page.getByRole("button", { name: "Delivery log" }).click();
     await page.getByText("No deliveries yet").waitFor();
     await page
@@ -213,12 +213,12 @@ describe("web app in a real browser", () => {
     await say("budget", "claimed", "We set aside money for sales tooling this year.", "allocated");
     await say("authority", "claimed", "I own this decision with our VP Sales.");
     await say("timeline", "claimed", "We want it live before next quarter's planning.");
-    await expect(outcome.textContent()).resolves.toBe("Advance");
+    await outcome.filter({ hasText: /^Advance$/ }).waitFor();
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, "discovery");
     // Another lens on the same evidence: MEDDIC still has gaps.
     await page.getByLabel("Framework").selectOption("meddic");
-    await expect(outcome.textContent()).resolves.not.toBe("Advance");
+    await outcome.filter({ hasNotText: /^Advance$/ }).waitFor();
     await page.getByLabel("Framework").selectOption("bant");
     await page.getByRole("button", { name: "Save evidence" }).click();
     await page.getByText(/^Saved as version \d+\.$/).waitFor();

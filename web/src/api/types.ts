@@ -36,6 +36,7 @@ export type LeadFilters = {
 };
 
 export type HistoryItem = {
+  readonly id: number;
   readonly kind: string;
   readonly at: string;
   readonly actor: string;

@@ -36,7 +36,7 @@ export function Filters({
     return () => clearTimeout(t);
   }, [q, source, owner, filters, onChange]);
   return (
-    <form className="toolbar" role="search" onSubmit={(e) => e.preventDefault()}>
+    <form className="toolbar" aria-label="Lead filters" onSubmit={(e) => e.preventDefault()}>
       <label>
         Search
         <input

@@ -60,8 +60,8 @@ export function ScorePanel({ score }: { score: ScoreView | null }) {
             </tr>
           </thead>
           <tbody>
-            {lines.map((l, i) => (
-              <tr key={`${l.rule}-${i}`}>
+            {lines.map((l) => (
+              <tr key={`${l.side}-${l.rule}`}>
                 <td>
                   <code>{l.rule}</code>
                 </td>

@@ -28,108 +28,105 @@ function Charts({ data }: { data: Data }) {
   const conv = (from: string, to: string) =>
     data.funnel.conversions.find((c) => c.from === from && c.to === to)?.rate ?? null;
   const perRep = count(data.breaches, (b) => b.ownerId ?? "unassigned");
-  const options = useMemo(
-    () => ({
-      funnel: {
-        grid: { left: 60, right: 50, top: 50, bottom: 30 },
-        legend: { top: 0 },
-        xAxis: {
-          type: "category",
-          data: steps.map((s) => s.stage.toUpperCase()),
-          axisLabel: { interval: 0 },
+  const options = {
+    funnel: {
+      grid: { left: 60, right: 50, top: 50, bottom: 30 },
+      legend: { top: 0 },
+      xAxis: {
+        type: "category",
+        data: steps.map((s) => s.stage.toUpperCase()),
+        axisLabel: { interval: 0 },
+      },
+      yAxis: [
+        { type: "value", name: "leads" },
+        { type: "value", name: "%", max: 100, axisLabel: { formatter: "{value}%" } },
+      ],
+      series: [
+        {
+          name: "Entered",
+          type: "bar",
+          data: steps.map((s) => s.entered),
+          itemStyle: { color: "#1f5fbf" },
         },
-        yAxis: [
-          { type: "value", name: "leads" },
-          { type: "value", name: "%", max: 100, axisLabel: { formatter: "{value}%" } },
-        ],
-        series: [
-          {
-            name: "Entered",
-            type: "bar",
-            data: steps.map((s) => s.entered),
-            itemStyle: { color: "#1f5fbf" },
-          },
-          {
-            name: "Conversion from previous stage",
-            type: "line",
-            yAxisIndex: 1,
-            data: steps.map((s) => {
-              const r = rateInto(s.stage);
-              return r === null ? null : Math.round(r * 1000) / 10;
-            }),
-            itemStyle: { color: "#b35c00" },
-          },
-        ],
-      },
-      reasons: {
-        grid: { left: 120, right: 20, top: 10, bottom: 30 },
-        xAxis: { type: "value" },
-        yAxis: { type: "category", data: data.reasons.map((r) => r.reason), inverse: true },
-        series: [
-          {
-            name: "Leads",
-            type: "bar",
-            data: data.reasons.map((r) => r.count),
-            itemStyle: { color: "#b42318" },
-          },
-        ],
-      },
-      time: {
-        grid: { left: 60, right: 20, top: 50, bottom: 30 },
-        legend: { top: 0 },
-        xAxis: {
-          type: "category",
-          data: data.timeInStage.map((t) => t.stage.toUpperCase()),
-          axisLabel: { interval: 0, fontSize: 10 },
+        {
+          name: "Conversion from previous stage",
+          type: "line",
+          yAxisIndex: 1,
+          data: steps.map((s) => {
+            const r = rateInto(s.stage);
+            return r === null ? null : Math.round(r * 1000) / 10;
+          }),
+          itemStyle: { color: "#b35c00" },
         },
-        yAxis: { type: "value", name: "hours" },
-        series: [
-          {
-            name: "Median hours",
-            type: "bar",
-            data: data.timeInStage.map((t) => Math.round(t.medianHours * 10) / 10),
-            itemStyle: { color: "#1f5fbf" },
-          },
-          {
-            name: "Mean hours",
-            type: "bar",
-            data: data.timeInStage.map((t) => Math.round(t.meanHours * 10) / 10),
-            itemStyle: { color: "#8fb3e8" },
-          },
-        ],
+      ],
+    },
+    reasons: {
+      grid: { left: 120, right: 20, top: 10, bottom: 30 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: data.reasons.map((r) => r.reason), inverse: true },
+      series: [
+        {
+          name: "Leads",
+          type: "bar",
+          data: data.reasons.map((r) => r.count),
+          itemStyle: { color: "#b42318" },
+        },
+      ],
+    },
+    time: {
+      grid: { left: 60, right: 20, top: 50, bottom: 30 },
+      legend: { top: 0 },
+      xAxis: {
+        type: "category",
+        data: data.timeInStage.map((t) => t.stage.toUpperCase()),
+        axisLabel: { interval: 0, fontSize: 10 },
       },
-      reps: {
-        grid: { left: 110, right: 20, top: 10, bottom: 30 },
-        xAxis: { type: "value" },
-        yAxis: { type: "category", data: perRep.map(([o]) => o), inverse: true },
-        series: [
-          {
-            name: "SLA breaches",
+      yAxis: { type: "value", name: "hours" },
+      series: [
+        {
+          name: "Median hours",
+          type: "bar",
+          data: data.timeInStage.map((t) => Math.round(t.medianHours * 10) / 10),
+          itemStyle: { color: "#1f5fbf" },
+        },
+        {
+          name: "Mean hours",
+          type: "bar",
+          data: data.timeInStage.map((t) => Math.round(t.meanHours * 10) / 10),
+          itemStyle: { color: "#8fb3e8" },
+        },
+      ],
+    },
+    reps: {
+      grid: { left: 110, right: 20, top: 10, bottom: 30 },
+      xAxis: { type: "value" },
+      yAxis: { type: "category", data: perRep.map(([o]) => o), inverse: true },
+      series: [
+        {
+          name: "SLA breaches",
+          type: "bar",
+          data: perRep.map(([, n]) => n),
+          itemStyle: { color: "#8a5300" },
+        },
+      ],
+    },
+    scores: data.scores
+      ? {
+          grid: { left: 50, right: 20, top: 30, bottom: 30 },
+          legend: { top: 0 },
+          xAxis: { type: "category", data: data.scores.bins.map(String), name: "score" },
+          yAxis: { type: "value", name: "leads" },
+          series: Object.entries(data.scores.series).map(([name, values]) => ({
+            name,
             type: "bar",
-            data: perRep.map(([, n]) => n),
-            itemStyle: { color: "#8a5300" },
-          },
-        ],
-      },
-      scores: data.scores
-        ? {
-            grid: { left: 50, right: 20, top: 30, bottom: 30 },
-            legend: { top: 0 },
-            xAxis: { type: "category", data: data.scores.bins.map(String), name: "score" },
-            yAxis: { type: "value", name: "leads" },
-            series: Object.entries(data.scores.series).map(([name, values]) => ({
-              name,
-              type: "bar",
-              data: values,
-            })),
-          }
-        : null,
-    }),
-    [data, steps, perRep],
-  );
+            data: values,
+          })),
+        }
+      : null,
+  };
   return (
     <>
-      <div className="kpis" aria-label="Key figures">
+      <section className="kpis" aria-label="Key figures">
         <div>
           <span className="muted">MQLs</span>
           <span className="big">{steps.find((s) => s.stage === "mql")?.entered ?? 0}</span>
@@ -150,7 +147,7 @@ function Charts({ data }: { data: Data }) {
           <span className="muted">SLA breaches</span>
           <span className="big">{data.breaches.length}</span>
         </div>
-      </div>
+      </section>
       <div className="grid">
         <section className="panel" aria-labelledby="funnel-title">
           <h2 id="funnel-title">Funnel and conversion</h2>

@@ -34,8 +34,8 @@ function StageHistory({ items }: { items: readonly HistoryItem[] }) {
   if (stages.length === 0) return <p className="muted">No stage changes yet.</p>;
   return (
     <ol className="timeline" aria-label="Stage history">
-      {[...stages].reverse().map((h, i) => (
-        <li key={`${h.at}-${i}`}>
+      {[...stages].reverse().map((h) => (
+        <li key={h.id}>
           <time dateTime={h.at}>{when(h.at)}</time>
           {h.kind === "stage" ? (
             <>
