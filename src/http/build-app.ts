@@ -19,9 +19,11 @@ import { healthRoutes } from "./routes/health.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { leadRoutes } from "./routes/leads.ts";
 import { meRoutes } from "./routes/me.ts";
+import { predictiveRoutes } from "./routes/predictive.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
+import { signalRoutes } from "./routes/signals.ts";
 import { transitionRoutes } from "./routes/transitions.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import type { ServerConfig } from "./server-config.ts";
@@ -127,6 +129,8 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         frameworkRoutes,
         scorecardRoutes,
         transitionRoutes,
+        predictiveRoutes,
+        signalRoutes,
       ]) {
         await api.register(routes, { ctx });
       }
