@@ -51,7 +51,10 @@ function stderrTerminal() {
   return {
     isTTY: true,
     columns: 80,
-    write: (text: string) => (io().stderr(text), true),
+    write: (text: string) => {
+      io().stderr(text);
+      return true;
+    },
     on: () => undefined,
     removeListener: () => undefined,
   };
