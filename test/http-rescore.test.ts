@@ -1,8 +1,12 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rescoreLeads } from "../src/app/rescore-leads.ts";
 import { serverConfig } from "../src/http/server-config.ts";
 import { type RunningServer, startServer } from "../src/http/start-server.ts";
+import { migratedPgliteFolder } from "./helpers/db.ts";
 
 const MODEL = {
   id: "tiny",
@@ -16,16 +20,21 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
   let s: RunningServer;
   let key = "";
   const auth = () => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
+  const dir = mkdtempSync(join(tmpdir(), "winnow-rescore-"));
   beforeAll(async () => {
+    await migratedPgliteFolder(join(dir, "db"));
     s = await startServer({
       server: serverConfig({ port: 0 }),
-      database: { engine: "pglite", dataDir: "memory://" },
+      database: { engine: "pglite", dataDir: join(dir, "db") },
       demo: false,
       webhookPollMs: 20,
     });
     key = s.adminKey ?? "";
   });
-  afterAll(async () => s.close());
+  afterAll(async () => {
+    await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it("rescores a lead when its events arrive and tells subscribers which threshold it crossed", async () => {
     const got: string[] = [];

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { serverConfig } from "../src/http/server-config.ts";
 import { startServer } from "../src/http/start-server.ts";
 import { winnow } from "./helpers/cli.ts";
-import { freshStorage } from "./helpers/db.ts";
+import { freshStorage, migratedPgliteFolder } from "./helpers/db.ts";
 import { startTestApi } from "./helpers/http.ts";
 
 describe("winnow serve and winnow keys (embedded database)", () => {
