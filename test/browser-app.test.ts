@@ -162,6 +162,9 @@ describe("web app in a real browser", () => {
     expect(new URL(page.url()).pathname).toMatch(/^\/leads\//);
     // A demo lead explains its score rule by rule.
     await page.getByRole("table", { name: /Why: the rules that counted/ }).waitFor();
+    // No predictive model is trained in this workspace: the page says why and what to do.
+    await page.getByRole("heading", { name: "Probability of winning" }).waitFor();
+    await page.getByText(/Train one with/).waitFor();
     await screenshot(page, "lead");
   });
 

@@ -5,6 +5,7 @@ import { EmptyState, ErrorNotice, Loading } from "../components/notice.tsx";
 import { duration, SlaClock } from "../components/sla-clock.tsx";
 import { useAsync } from "../components/use-async.ts";
 import { LeadActions } from "../lead/actions.tsx";
+import { PredictionPanel } from "../lead/prediction-panel.tsx";
 import { ScorePanel } from "../lead/score-panel.tsx";
 import { navigate } from "../router.ts";
 
@@ -80,6 +81,7 @@ function Body({ view, reload }: { view: LeadView; reload: () => void }) {
         <div>
           <LeadActions view={view} onChanged={reload} />
           <ScorePanel score={view.score} />
+          <PredictionPanel leadId={lead.id} />
           <section className="panel" aria-labelledby="timeline-title">
             <h2 id="timeline-title">Behaviour</h2>
             {events.length === 0 ? (
