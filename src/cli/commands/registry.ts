@@ -17,5 +17,6 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   score: { summary: "Validate a scoring model, score leads", load: async () => (await import("./score.ts")).command },
   backtest: { summary: "Replay history under a scoring model", load: async () => (await import("./backtest.ts")).command },
   train: { summary: "Train a predictive model on closed deals or a CSV", load: async () => (await import("./train.ts")).command },
+  "train-db": { summary: "Train a predictive model on the database's won and lost history", load: async () => (await import("./train-db.ts")).command },
   keys: { summary: "Manage API keys", load: async () => (await import("./keys.ts")).command },
 };
