@@ -3,9 +3,9 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { createApiKey } from "../src/http/auth/create-key.ts";
-import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
+import { freshStorage } from "./helpers/db.ts";
 import { startTestApi, type TestApi } from "./helpers/http.ts";
 
 const PEOPLE = [
@@ -62,7 +62,7 @@ async function inboundLeads(api: TestApi): Promise<void> {
 }
 
 /**
- * The web app end to end: a real server (buildApp on in-memory PGlite with a small demo workspace)
+ * The web app end to end: a real server (buildApp on in-memory PGlite, from the migrated template, with a small demo workspace)
  * on 127.0.0.1, the built bundle, and Debian's Chromium. The tests run in order on one server, as a
  * working day would: settings, the inbox, a rejection, a discovery call, a model, the dashboard.
  */
@@ -77,11 +77,7 @@ describe("web app in a real browser", () => {
   let errors: string[];
 
   beforeAll(async () => {
-    [web, storage, browser] = await Promise.all([
-      buildWeb(),
-      openStorage({ engine: "pglite", dataDir: "memory://" }),
-      launchBrowser(),
-    ]);
+    [web, storage, browser] = await Promise.all([buildWeb(), freshStorage("pglite"), launchBrowser()]);
     await seedDemoWorkspace(storage, { leads: 200, accounts: 60, eventsPerLead: 6 });
     api = await startTestApi(storage, { webDist: web.dir });
     repKey = (
