@@ -16,6 +16,7 @@ describe("winnow serve and winnow keys (embedded database)", () => {
   it("seeds the demo on first start, prints an admin key once, and reuses the data on restart", {
     timeout: 120_000,
   }, async () => {
+    await migratedPgliteFolder(dataDir);
     const options = {
       server: serverConfig({ port: 0 }),
       database: { engine: "pglite" as const, dataDir },
