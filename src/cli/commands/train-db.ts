@@ -91,6 +91,8 @@ export const command = defineCommand({
       println(
         `held-out (${m.heldOut.rows} rows): AUC ${m.heldOut.auc}  log loss ${m.heldOut.logloss}  Brier ${m.heldOut.brier}`,
       );
+      if (m.heldOut.rows < 50)
+        println(`  (only ${m.heldOut.rows} held-out rows: these figures are rough until more deals close)`);
       println(`lift by decile: ${m.liftByDecile.map((d) => d.lift.toFixed(2)).join(" ")}`);
       println(
         `most important: ${m.importance
@@ -101,6 +103,7 @@ export const command = defineCommand({
       println(`scored ${result.scored} open leads`);
       if (icp?.ready) {
         println(`ICP (base win rate ${pct(icp.report.baseRate)}):`);
+        if (icp.rules.length === 0) println("  no segment beats or trails the base rate with confidence yet");
         for (const r of icp.rules.slice(0, 10)) {
           println(`  ${JSON.stringify(r.scoringRule.when)}: ${r.points > 0 ? "+" : ""}${r.points} points`);
         }
