@@ -51,6 +51,15 @@ describe("winnow serve and winnow keys (embedded database)", () => {
       expect(report.result.leads).toBeGreaterThan(0);
       expect(report.result.leads).toBeLessThanOrEqual(30);
       expect(report.compare).toBeNull();
+      const dist = (await (
+        await fetch(
+          `${first.url}/v1/reports/score-distribution?from=2024-01-01T00:00:00Z&to=2027-01-01T00:00:00Z`,
+          { headers: { authorization: `Bearer ${key}` } },
+        )
+      ).json()) as { bins: number[]; series: { won: number[]; lost: number[]; open: number[] } };
+      const total = [...dist.series.won, ...dist.series.lost, ...dist.series.open].reduce((a, b) => a + b, 0);
+      expect(total).toBe(30);
+      expect(dist.series.won).toHaveLength(dist.bins.length);
       expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     } finally {
       await first.close();

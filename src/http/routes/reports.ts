@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { STAGES } from "../../core/lifecycle/stages.ts";
+import { scoreDistribution } from "../../storage/score-distribution.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, ProblemSchema } from "../schemas/common.ts";
 import { SlaBreachSchema } from "../schemas/lead-detail.ts";
@@ -138,6 +139,39 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (a
           ...(sla ? { sla } : {}),
           limit,
         }),
+      };
+    },
+  );
+  app.get(
+    "/reports/score-distribution",
+    {
+      config,
+      schema: {
+        tags,
+        summary:
+          "Current total scores of the leads created in the period, in bins, by outcome (won, lost, open)",
+        querystring: PeriodQuery.and(
+          z.object({ width: z.coerce.number().int().min(1).max(100).default(10) }),
+        ),
+        response: {
+          200: z.object({
+            period: PeriodSchema,
+            bins: z.array(z.number()),
+            series: z.object({
+              won: z.array(z.number()),
+              lost: z.array(z.number()),
+              open: z.array(z.number()),
+            }),
+          }),
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const p = period(request.query);
+      return {
+        period: p,
+        ...(await scoreDistribution(ctx.deps.storage.sql, p.from, p.to, request.query.width)),
       };
     },
   );
