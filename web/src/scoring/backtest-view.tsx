@@ -32,8 +32,8 @@ function weeksOf(r: BacktestResult): number {
 export function BacktestView({ result }: { result: BacktestResult }) {
   const d = result.result;
   const b: BacktestSummary | null = result.compare;
-  const [reps, setReps] = useState(4);
-  const [perRep, setPerRep] = useState(25);
+  const [reps, setReps] = useState(2);
+  const [perRep, setPerRep] = useState(2);
   const plan = useMemo(
     () =>
       capacityPlan(d.scored, {

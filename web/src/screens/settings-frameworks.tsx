@@ -85,8 +85,8 @@ export function LifecyclePanel() {
         <dd>{c.recycle.reEntryAfterDays} days</dd>
       </dl>
       <p className="help">
-        These are the defaults shipped with Winnow. The server reads its lifecycle and ICP configuration at
-        start (an ICP looks like examples/icp.json); editing them from this page is planned.
+        These are the defaults shipped with Winnow. The server reads its own lifecycle (SLAs, reasons) from
+        WINNOW_LIFECYCLE_FILE at start, and an ICP looks like examples/icp.json; editing them here is planned.
       </p>
     </section>
   );
