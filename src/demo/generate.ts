@@ -37,6 +37,12 @@ export type DemoOptions = {
   /** First day leads are created, and how many days of leads there are. */
   readonly start: Instant;
   readonly days: number;
+  /**
+   * Days the history runs on after the last lead is created (default 90, so most leads have run
+   * their course). 0 ends the history on the last creation day, leaving fresh MQLs and open work —
+   * what a live demo workspace needs.
+   */
+  readonly tailDays?: number;
 };
 
 /** A small demo by default: 300 accounts, 2,000 leads over the year 2025. */
@@ -68,7 +74,7 @@ const DEPT_SHARE = Object.fromEntries(Object.entries(DEPARTMENTS).map(([k, v]) =
 
 /** When the demo history ends (leads keep moving for a quarter after the last one is created). */
 export function demoEnd(o: DemoOptions): Instant {
-  return new Date(Date.parse(o.start) + (o.days + 90) * DAY).toISOString();
+  return new Date(Date.parse(o.start) + (o.days + (o.tailDays ?? 90)) * DAY).toISOString();
 }
 
 /**

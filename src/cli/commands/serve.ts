@@ -39,7 +39,11 @@ export const command = defineCommand({
     const running = await startServer({
       server,
       database,
-      demo: args.demo ? { ...(leads ? { leads: Number(leads) } : {}) } : false,
+      // The demo's year ends today (at midnight UTC), so the inbox has fresh MQLs and live SLA clocks;
+      // the same day always gives the same workspace.
+      demo: args.demo
+        ? { start: demoStartForToday(new Date()), tailDays: 0, ...(leads ? { leads: Number(leads) } : {}) }
+        : false,
       onSeedProgress: (done, total) => {
         const pct = Math.floor((done / total) * 10);
         if (pct !== last) eprintln(`winnow: seeding the demo workspace… ${done}/${total} leads`);
@@ -66,3 +70,9 @@ export const command = defineCommand({
     return EXIT.ok;
   },
 });
+
+/** Midnight UTC one year (365 days) before today: the demo history then runs up to today. */
+function demoStartForToday(now: Date): string {
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  return new Date(midnight - 365 * 86_400_000).toISOString();
+}
