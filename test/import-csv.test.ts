@@ -119,6 +119,41 @@ describe.each(ENGINES)("CSV import and export on %s", (engine) => {
     expect(await s.accounts.findByDomain("dedupe.example")).toMatchObject({ name: "Dedupe", employees: 40 });
   });
 
+  it("imports leads over several batches in one statement each: shared domains, repeated emails, re-import is idempotent", async () => {
+    const file = [
+      "email,first_name,company,domain,stage",
+      "a1@batches.example,A1,Batches,batches.example,new",
+      "a2@batches.example,A2,,batches.example,mql",
+      "a1@batches.example,,Batches Inc,batches.example,",
+      "b1@second.example,B1,Second,,sal",
+      "c1@gmail.com,C1,,,new",
+    ].join("\n");
+    const first = await importCsv(s, csv(file), opts({ as: "leads", batchSize: 2 }));
+    expect(first.counts).toEqual({
+      accounts: { created: 2, updated: 1, skipped: 0 },
+      contacts: { created: 4, updated: 1, skipped: 0 },
+      leads: { created: 4, updated: 0, skipped: 1 },
+    });
+    const account = await s.accounts.findByDomain("batches.example");
+    expect(account?.name).toBe("Batches Inc");
+    const a2 = await s.contacts.findByEmail("a2@batches.example");
+    expect(a2?.accountId).toBe(account?.id);
+    expect((await s.contacts.findByEmail("c1@gmail.com"))?.accountId).toBeNull();
+    const again = await importCsv(s, csv(file), opts({ as: "leads", batchSize: 3 }));
+    // Batches of 3: the repeated a1 row merges inside the first batch, so 4 leads reach the database.
+    expect(again.counts["leads"]).toEqual({ created: 0, updated: 0, skipped: 4 });
+    const leads = await s.queries.listLeads({
+      search: "batches.example",
+      sort: "createdAt",
+      direction: "asc",
+    });
+    expect(leads.items).toHaveLength(2);
+    for (const item of leads.items) {
+      const history = await s.history.listForLead(item.lead.id, ["stage"]);
+      expect(history.map((h) => [h.actor, h.reason])).toEqual([["test", "imported"]]);
+    }
+  });
+
   it("maps Salesforce opportunity headers and rejects deals whose account is unknown", async () => {
     const file = [
       "Opportunity Name,Amount,StageName,CloseDate,Account Website",

@@ -4,6 +4,7 @@ import type {
   ContactImportRow,
   DealImportRow,
   EventImportRow,
+  ImportTable,
   LeadImportRow,
   Repositories,
 } from "../../storage/ports.ts";
@@ -121,6 +122,18 @@ const add = (a: Counts, b: { created: number; updated: number; skipped: number }
 });
 const zero = (): Counts => ({ created: 0, updated: 0, skipped: 0 });
 
+/** The tables an import of `target` writes (their statistics are refreshed as they grow). */
+export const TABLES_OF = {
+  accounts: ["accounts"],
+  contacts: ["contacts"],
+  leads: ["accounts", "contacts", "leads"],
+  deals: ["deals"],
+  events: ["events"],
+} as const satisfies Record<ImportTarget, readonly ImportTable[]>;
+
+/** Targets whose rows the database may fail to place (a missing account or lead): see RowProblem. */
+export const PLACED_BY_DATABASE: ReadonlySet<ImportTarget> = new Set<ImportTarget>(["deals", "events"]);
+
 /** Writes one batch of valid rows of `target` through the bulk port. */
 export async function writeBatch(
   repos: Repositories,
@@ -177,11 +190,13 @@ export async function writeBatch(
       ),
       (l) => l.email,
     );
-    const a = await repos.bulk.upsertAccounts(accounts.rows);
-    const c = await repos.bulk.upsertContacts(contacts.rows);
-    const l = await repos.bulk.createLeads(leads.rows, ctx.actor);
+    const r = await repos.bulk.importLeads(accounts.rows, contacts.rows, leads.rows, ctx.actor);
     return {
-      counts: { accounts: add(zero(), a), contacts: add(zero(), c), leads: add(zero(), l) },
+      counts: {
+        accounts: add(zero(), r.accounts),
+        contacts: add(zero(), r.contacts),
+        leads: add(zero(), r.leads),
+      },
       problems: [],
       merged: contacts.merged,
     };

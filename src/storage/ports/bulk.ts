@@ -67,6 +67,16 @@ export type BulkResult = {
   readonly missing: readonly { readonly index: number; readonly field: string; readonly message: string }[];
 };
 
+/** What a batch of leads did to each table. */
+export type LeadsImportResult = {
+  readonly accounts: BulkResult;
+  readonly contacts: BulkResult;
+  readonly leads: BulkResult;
+};
+
+/** Tables an import grows, whose planner statistics it refreshes. */
+export type ImportTable = "accounts" | "contacts" | "leads" | "events" | "deals";
+
 export const EXPORT_KINDS = ["leads", "accounts", "contacts", "deals", "events"] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];
 
@@ -77,6 +87,16 @@ export interface BulkRepository {
   upsertContacts(rows: readonly ContactImportRow[]): Promise<BulkResult>;
   /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
   createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
+  /**
+   * Upserts the accounts (by domain) and contacts (by email) of a batch of leads, then creates a lead
+   * with its first history entry for each contact that has none yet: one statement, one round trip.
+   */
+  importLeads(
+    accounts: readonly AccountImportRow[],
+    contacts: readonly ContactImportRow[],
+    leads: readonly LeadImportRow[],
+    actor: string,
+  ): Promise<LeadsImportResult>;
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */
   insertEvents(rows: readonly EventImportRow[]): Promise<BulkResult>;
@@ -85,7 +105,7 @@ export interface BulkRepository {
    * import's transaction). Without it the planner keeps believing the tables are as small as when
    * the import began and scans them whole for every batch.
    */
-  analyze(): Promise<void>;
+  analyze(tables: readonly ImportTable[]): Promise<void>;
   /** One page of flat rows for CSV export, in id order, after `afterId`. */
   exportPage(kind: ExportKind, afterId: string | null, limit: number): Promise<Record<string, unknown>[]>;
 }
