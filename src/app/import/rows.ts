@@ -190,13 +190,11 @@ export async function writeBatch(
       ),
       (l) => l.email,
     );
-    const r = await repos.bulk.importLeads(accounts.rows, contacts.rows, leads.rows, ctx.actor);
+    const a = await repos.bulk.upsertAccounts(accounts.rows);
+    const c = await repos.bulk.upsertContacts(contacts.rows);
+    const l = await repos.bulk.createLeads(leads.rows, ctx.actor);
     return {
-      counts: {
-        accounts: add(zero(), r.accounts),
-        contacts: add(zero(), r.contacts),
-        leads: add(zero(), r.leads),
-      },
+      counts: { accounts: add(zero(), a), contacts: add(zero(), c), leads: add(zero(), l) },
       problems: [],
       merged: contacts.merged,
     };

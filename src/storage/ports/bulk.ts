@@ -67,13 +67,6 @@ export type BulkResult = {
   readonly missing: readonly { readonly index: number; readonly field: string; readonly message: string }[];
 };
 
-/** What a batch of leads did to each table. */
-export type LeadsImportResult = {
-  readonly accounts: BulkResult;
-  readonly contacts: BulkResult;
-  readonly leads: BulkResult;
-};
-
 /** Tables an import grows, whose planner statistics it refreshes. */
 export type ImportTable = "accounts" | "contacts" | "leads" | "events" | "deals";
 
@@ -87,16 +80,6 @@ export interface BulkRepository {
   upsertContacts(rows: readonly ContactImportRow[]): Promise<BulkResult>;
   /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
   createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
-  /**
-   * Upserts the accounts (by domain) and contacts (by email) of a batch of leads, then creates a lead
-   * with its first history entry for each contact that has none yet: one statement, one round trip.
-   */
-  importLeads(
-    accounts: readonly AccountImportRow[],
-    contacts: readonly ContactImportRow[],
-    leads: readonly LeadImportRow[],
-    actor: string,
-  ): Promise<LeadsImportResult>;
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */
   insertEvents(rows: readonly EventImportRow[]): Promise<BulkResult>;

@@ -1,6 +1,5 @@
 import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
-import { accountPayload, contactPayload, importLeads, leadPayload } from "./bulk-leads.ts";
 
 // Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
 // batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
@@ -101,24 +100,49 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
   return {
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = rows.map(accountPayload);
+      const payload = rows.map((r) => ({
+        name: r.name,
+        domain: r.domain,
+        industry: r.industry,
+        employees: r.employees,
+        annual_revenue: r.annualRevenue,
+        country: r.country,
+        region: r.region,
+        attributes: r.attributes,
+      }));
       const r = await sql.query<{ inserted: boolean }>(UPSERT_ACCOUNTS, [JSON.stringify(payload)]);
       return counted(r.rows, rows.length);
     },
     async upsertContacts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = rows.map(contactPayload);
+      const payload = rows.map((r) => ({
+        email: r.email,
+        first_name: r.firstName,
+        last_name: r.lastName,
+        title: r.title,
+        seniority: r.seniority,
+        buying_role: r.buyingRole,
+        phone: r.phone,
+        account_domain: r.accountDomain,
+        attributes: r.attributes,
+      }));
       const r = await sql.query<{ inserted: boolean }>(UPSERT_CONTACTS, [JSON.stringify(payload)]);
       return counted(r.rows, rows.length);
     },
     async createLeads(rows, actor) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = rows.map(leadPayload);
+      const payload = rows.map((r) => ({
+        email: r.email,
+        source: r.source,
+        entry_path: r.entryPath,
+        owner_id: r.ownerId,
+        stage: r.stage,
+        created_at: r.createdAt,
+      }));
       const r = await sql.query<{ n: number }>(CREATE_LEADS, [JSON.stringify(payload), actor]);
       const created = r.rows[0]?.n ?? 0;
       return { created, updated: 0, skipped: rows.length - created, missing: [] };
     },
-    importLeads: (accounts, contacts, leads, actor) => importLeads(sql, accounts, contacts, leads, actor),
     async insertDeals(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
       const refs = rows.map((r, i) => ({
@@ -196,7 +220,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
       return { created: r.rowCount, updated: 0, skipped: payload.length - r.rowCount, missing };
     },
     async analyze(tables) {
-      // Only the tables this import writes: sampling a large events table for a leads import is waste.
+      // Only the tables this import writes (a large events table is not sampled for a leads import);
+      // the names come from a closed list, never from input.
       const known = new Set<string>(["accounts", "contacts", "leads", "events", "deals"]);
       const names = tables.filter((t) => known.has(t));
       if (names.length > 0) await sql.exec(`ANALYZE ${names.join(", ")}`);
