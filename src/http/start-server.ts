@@ -3,7 +3,7 @@ import type { FastifyInstance } from "fastify";
 import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
 import { sweepSlaBreaches } from "../app/move-lead.ts";
 import { rescoreLeads, type ScoreChange, type ScorerCache } from "../app/rescore-leads.ts";
-import { DEFAULT_LIFECYCLE_CONFIG } from "../core/lifecycle/config.ts";
+import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { DemoOptions } from "../demo/generate.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
 import type { Storage } from "../storage/ports.ts";
@@ -17,6 +17,8 @@ export type StartOptions = {
   readonly database: DatabaseConfig;
   /** Seed the demo workspace into an empty database (options shrink it for tests). */
   readonly demo: false | Partial<DemoOptions>;
+  /** Working calendar, SLAs and reasons (WINNOW_LIFECYCLE_FILE); the built-in defaults otherwise. */
+  readonly lifecycle?: LifecycleConfig;
   readonly onSeedProgress?: (done: number, total: number) => void;
   /** How often due webhook retries and SLA breaches are looked for. */
   readonly webhookPollMs?: number;
@@ -46,7 +48,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     const demo = o.demo === false ? null : await seedDemoWorkspace(storage, o.demo, o.onSeedProgress);
     const scorers: ScorerCache = new Map();
     let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
+    const lifecycle = o.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG;
     const deps = apiDeps(storage, {
+      lifecycle,
       // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
       afterIngest: async (_events, outcomes) => {
         const created = outcomes
@@ -96,7 +100,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       }
     };
     const sweep = setInterval(() => {
-      sweepSlaBreaches(storage, new Date().toISOString(), DEFAULT_LIFECYCLE_CONFIG)
+      sweepSlaBreaches(storage, new Date().toISOString(), lifecycle)
         .then(async (breaches) => {
           for (const b of breaches) await app.winnow.webhooks.emit("lead.sla_breached", b);
         })

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty";
-import { databaseConfig } from "../../config.ts";
+import { databaseConfig, lifecycleConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { serverConfigFrom } from "../../http/server-env.ts";
 import { shutdownSignal } from "../../http/shutdown-signal.ts";
@@ -28,6 +28,7 @@ export const command = defineCommand({
     const { env, cwd } = io();
     const server = serverConfigFrom({ host: args.host, port: args.port, log: args.log }, env, cwd);
     const database = databaseConfig({ env, cwd, db: args.db });
+    const lifecycle = lifecycleConfig({ env, cwd });
     const leads = args["demo-leads"];
     if (leads !== undefined && !/^\d+$/.test(leads))
       throw new WinnowError("WINNOW_ERR_USAGE", {
@@ -39,6 +40,7 @@ export const command = defineCommand({
     const running = await startServer({
       server,
       database,
+      lifecycle,
       // The demo's year ends today (at midnight UTC), so the inbox has fresh MQLs and live SLA clocks;
       // the same day always gives the same workspace.
       demo: args.demo
