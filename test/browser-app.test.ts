@@ -226,6 +226,33 @@ describe("web app in a real browser", () => {
     await page.locator("h1 .badge", { hasText: "sql" }).waitFor();
   });
 
+  it("reads a pasted note: a red flag on the decision window, and a budget suggestion used in the form", async () => {
+    // On from the lead advanced above: its discovery screen, its BANT scorecard as saved.
+    await page.getByRole("button", { name: "Discovery call" }).click();
+    await expect(page.locator("#ev-budget-quote").inputValue()).resolves.toMatch(/set aside money/);
+    await page.getByRole("button", { name: "Read this lead's notes" }).click();
+    // This lead has no notes yet: the server says so, and the pasted note is read instead.
+    await page.getByText(/no notes or activity text to read/).waitFor();
+    await page
+      .getByLabel("Note or transcript")
+      .fill(
+        "We have 40k budgeted for this and the VP Sales signs off. Proposal due 11 June, final decision 18 June.",
+      );
+    await page.getByLabel("Note date").fill("2026-05-20");
+    await page.getByRole("button", { name: "Read", exact: true }).click();
+    await page
+      .getByRole("list", { name: "Red flags" })
+      .getByText(/Only 7 day\(s\) between proposals .* and the decision/)
+      .waitFor();
+    const budget = page.getByRole("list", { name: "Suggested evidence" }).locator("li[data-element=budget]");
+    await expect(budget.textContent()).resolves.toMatch(/Budget.*claimed.*budgeted for this/);
+    await budget.getByRole("button", { name: "Use Budget" }).click();
+    await expect(page.locator("#ev-budget-quote").inputValue()).resolves.toBe("budgeted for this");
+    await expect(page.locator("#ev-budget-state").inputValue()).resolves.toBe("claimed");
+    await expect(page.locator("#ev-budget-qualifier").inputValue()).resolves.toBe("allocated");
+    expect(errors).toEqual([]);
+  });
+
   it("validates a draft model as it is typed, backtests it against the published one, and publishes it", async () => {
     await signIn(api.keys.admin, "/scoring");
     const editor = page.getByLabel(/Edit the rules/);

@@ -1,6 +1,11 @@
 import { useMemo, useState } from "react";
 import { listFrameworks } from "../../../src/core/frameworks/registry.ts";
-import { type ElementId, isElementId, LEVELS } from "../../../src/core/qualification/elements.ts";
+import {
+  ELEMENT_INFO,
+  type ElementId,
+  isElementId,
+  LEVELS,
+} from "../../../src/core/qualification/elements.ts";
 import type { EvidenceRecord, Scorecard } from "../../../src/core/qualification/evidence.ts";
 import { qualify } from "../../../src/core/qualification/verdict.ts";
 import type { BuyingRole, Seniority } from "../../../src/core/records.ts";
@@ -10,6 +15,7 @@ import type { LeadView } from "../api/types.ts";
 import { ErrorNotice, Loading } from "../components/notice.tsx";
 import { useAsync } from "../components/use-async.ts";
 import { type Draft, draftOf, EMPTY_DRAFT, EvidenceEditor, recordOf } from "../discovery/evidence-editor.tsx";
+import { NotesReader, type UsedSuggestion } from "../discovery/notes-reader.tsx";
 import { VerdictPanel } from "../discovery/verdict-panel.tsx";
 import { navigate } from "../router.ts";
 
@@ -110,6 +116,19 @@ function Workbench({ view, by }: { view: LeadView | null; by: string }) {
     setDrafts((d) => ({ ...d, [element]: draft }));
   }
 
+  /** A suggestion from the notes fills that element's state and words; the rep can still edit them. */
+  function use(s: UsedSuggestion) {
+    const current = drafts[s.element] ?? EMPTY_DRAFT;
+    const qualifiers: readonly string[] = ELEMENT_INFO[s.element].qualifiers;
+    setDraft(s.element, {
+      ...current,
+      state: s.state,
+      quote: s.quote,
+      ...(s.qualifier && qualifiers.includes(s.qualifier) ? { qualifier: s.qualifier } : {}),
+      ...(s.element === "timeline" && s.date ? { date: s.date } : {}),
+    });
+  }
+
   async function save() {
     if (!view) return;
     setError(null);
@@ -184,6 +203,7 @@ function Workbench({ view, by }: { view: LeadView | null; by: string }) {
               </ol>
             )}
           </section>
+          <NotesReader leadId={view?.lead.id ?? null} onUse={use} />
           <section aria-labelledby="evidence-title">
             <h2 id="evidence-title">Evidence ({verdict.framework.name})</h2>
             {elements.map(([element, info]) => (
