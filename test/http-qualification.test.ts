@@ -1,10 +1,10 @@
 import { readFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Storage } from "../src/storage/ports.ts";
 import { freshStorage } from "./helpers/db.ts";
 import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
+import { startReceiver } from "./helpers/receiver.ts";
 
 const example = JSON.parse(
   readFileSync(resolve(import.meta.dirname, "../examples/fortune-1000-ceo-email-templates.json"), "utf8"),
@@ -145,26 +145,14 @@ describe.each(ENGINES)("qualification, scorecards and transitions over HTTP (%s)
   });
 
   it("moves leads through the lifecycle and tells webhook subscribers", async () => {
-    const got: string[] = [];
-    const server = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", () => {
-        got.push(body);
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    const address = server.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const receiver = await startReceiver();
+    const got = receiver.bodies;
     try {
       await t.app.inject({
         method: "POST",
         url: "/v1/webhooks",
         headers: t.as(t.keys.admin),
-        payload: { url: `http://127.0.0.1:${port}/`, events: ["lead.stage_changed"] },
+        payload: { url: receiver.url, events: ["lead.stage_changed"] },
       });
       const next = (
         await t.app.inject({ url: `/v1/leads/${leadId}/transitions`, headers: t.as(t.keys.alice) })
@@ -209,7 +197,7 @@ describe.each(ENGINES)("qualification, scorecards and transitions over HTTP (%s)
         detail.history.filter((h: { kind: string }) => h.kind === "stage").length,
       ).toBeGreaterThanOrEqual(2);
     } finally {
-      await new Promise<void>((r) => server.close(() => r()));
+      await receiver.close();
     }
   });
 });

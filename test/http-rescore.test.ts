@@ -1,5 +1,4 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,6 +6,7 @@ import { rescoreLeads } from "../src/app/rescore-leads.ts";
 import { serverConfig } from "../src/http/server-config.ts";
 import { type RunningServer, startServer } from "../src/http/start-server.ts";
 import { migratedPgliteFolder } from "./helpers/db.ts";
+import { startReceiver } from "./helpers/receiver.ts";
 
 const MODEL = {
   id: "tiny",
@@ -37,20 +37,8 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
   });
 
   it("rescores a lead when its events arrive and tells subscribers which threshold it crossed", async () => {
-    const got: string[] = [];
-    const receiver = createServer((req, res) => {
-      let body = "";
-      req.on("data", (c) => {
-        body += c;
-      });
-      req.on("end", () => {
-        got.push(body);
-        res.end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-    const address = receiver.address();
-    const port = typeof address === "object" && address ? address.port : 0;
+    const receiver = await startReceiver();
+    const got = receiver.bodies;
     try {
       const post = (path: string, body: unknown) =>
         fetch(`${s.url}${path}`, { method: "POST", headers: auth(), body: JSON.stringify(body) }).then(
@@ -60,7 +48,7 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
       const id = String(draft.json["id"]);
       await post(`/v1/scoring-models/${id}/publish`, {});
       await post(`/v1/scoring-models/${id}/default`, {});
-      await post("/v1/webhooks", { url: `http://127.0.0.1:${port}/`, events: ["lead.threshold_crossed"] });
+      await post("/v1/webhooks", { url: receiver.url, events: ["lead.threshold_crossed"] });
       const lead = await post("/v1/leads", { contact: { email: "eve@example.com" } });
       const leadId = String((lead.json["lead"] as { id: string }).id);
       expect(
@@ -108,7 +96,7 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
       expect(detail.score).toMatchObject({ engagement: 30, modelId: id });
       expect(await rescoreLeads(s.storage, ["nope"], new Date().toISOString())).toEqual([]);
     } finally {
-      await new Promise<void>((r) => receiver.close(() => r()));
+      await receiver.close();
     }
   });
 });
