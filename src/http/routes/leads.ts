@@ -21,19 +21,24 @@ import {
 } from "../schemas/records.ts";
 
 /** `stage=mql,sal` or `stage=mql&stage=sal` (both read the same). */
-const csv = <T extends readonly [string, ...string[]]>(values: T) =>
-  z
-    .union([z.string(), z.array(z.string())])
-    .transform((s) =>
-      (Array.isArray(s) ? s : [s])
-        .flatMap((x) => x.split(","))
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(values)));
+const csvStrings = z.union([z.string(), z.array(z.string())]).transform((s) =>
+  (Array.isArray(s) ? s : [s])
+    .flatMap((x) => x.split(","))
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+const csv = <T extends readonly [string, ...string[]]>(values: T) => csvStrings.pipe(z.array(z.enum(values)));
+
+/** `grade=A1,B` : a grade (fit letter A-D and engagement band 1-4) or a letter for all its grades. */
+const GRADE = /^[A-D][1-4]?$/;
 
 const ListQuery = z.object({
   stage: csv(STAGES).optional().describe("Stages, comma-separated or repeated: mql,sal"),
+  grade: csvStrings
+    .transform((xs) => xs.map((x) => x.toUpperCase()))
+    .pipe(z.array(z.string().regex(GRADE, "A grade such as A1, or a fit letter A-D")))
+    .optional()
+    .describe("Grades or fit letters, comma-separated: A1,A2,B (B = every B grade)"),
   ownerId: z.string().min(1).optional().describe("`none` for unassigned leads"),
   source: z.string().min(1).optional(),
   entryPath: z.enum(ENTRY_PATHS).optional(),
@@ -55,6 +60,7 @@ const ListItem = z.object({
   fit: z.number().nullable(),
   engagement: z.number().nullable(),
   grade: z.string().nullable(),
+  probability: z.number().nullable().describe("The active predictive model's probability of a win"),
 });
 
 const CaptureBody = z.object({
@@ -110,6 +116,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       const ownerId = own ?? (q.ownerId === "none" ? null : q.ownerId);
       const page = await storage.queries.listLeads({
         ...(q.stage ? { stages: q.stage } : {}),
+        ...(q.grade ? { grades: q.grade } : {}),
         ...(ownerId !== undefined ? { ownerId } : {}),
         ...(q.source ? { source: q.source } : {}),
         ...(q.entryPath ? { entryPath: q.entryPath } : {}),

@@ -37,11 +37,20 @@ export type InboxItem = {
   readonly slaSecondsLeft: number | null;
 };
 
-export const LEAD_SORT_FIELDS = ["createdAt", "stageEnteredAt", "fit", "engagement", "priority"] as const;
+export const LEAD_SORT_FIELDS = [
+  "createdAt",
+  "stageEnteredAt",
+  "fit",
+  "engagement",
+  "priority",
+  "probability",
+] as const;
 export type LeadSortField = (typeof LEAD_SORT_FIELDS)[number];
 
 export type LeadListQuery = {
   readonly stages?: readonly Stage[];
+  /** Grades (`A1`) or fit letters (`A` = any A grade); unscored leads never match. */
+  readonly grades?: readonly string[];
   readonly ownerId?: string | null;
   readonly source?: string;
   readonly entryPath?: EntryPath;
@@ -64,6 +73,8 @@ export type LeadListItem = {
   readonly fit: number | null;
   readonly engagement: number | null;
   readonly grade: string | null;
+  /** The active predictive model's probability for the lead; null without a model or prediction. */
+  readonly probability: number | null;
 };
 export type Page<T> = { readonly items: T[]; readonly nextCursor: string | null };
 

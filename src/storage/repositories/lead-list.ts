@@ -10,6 +10,7 @@ const SORTS = {
   fit: { expr: "coalesce(s.fit, -1)", type: "float8" },
   engagement: { expr: "coalesce(s.engagement, -1)", type: "float8" },
   priority: { expr: "(coalesce(s.fit, 0) + coalesce(s.engagement, 0))", type: "float8" },
+  probability: { expr: "coalesce(lp.probability, -1)", type: "float8" },
 } as const satisfies Record<LeadSortField, { expr: string; type: string }>;
 
 type Cursor = {
@@ -59,6 +60,12 @@ export async function listLeads(sql: SqlClient, q: LeadListQuery): Promise<Page<
   const where: string[] = [];
   if (q.stages && q.stages.length > 0)
     where.push(`l.stage IN (SELECT jsonb_array_elements_text(${p(JSON.stringify(q.stages))}::jsonb))`);
+  if (q.grades && q.grades.length > 0) {
+    const grades = p(JSON.stringify(q.grades));
+    where.push(
+      `(s.grade IN (SELECT jsonb_array_elements_text(${grades}::jsonb)) OR left(s.grade, 1) IN (SELECT jsonb_array_elements_text(${grades}::jsonb)))`,
+    );
+  }
   if (q.ownerId !== undefined)
     where.push(q.ownerId === null ? "l.owner_id IS NULL" : `l.owner_id = ${p(q.ownerId)}`);
   if (q.source) where.push(`l.source = ${p(q.source)}`);
@@ -79,9 +86,11 @@ export async function listLeads(sql: SqlClient, q: LeadListQuery): Promise<Page<
   const dir = direction === "asc" ? "ASC" : "DESC";
   const r = await sql.query(
     `SELECT l.*, c.email, nullif(concat_ws(' ', c.first_name, c.last_name), '') AS full_name, a.name AS company,
-            s.fit, s.engagement, s.grade, ${expr} AS sort_value
+            s.fit, s.engagement, s.grade, lp.probability, ${expr} AS sort_value
      FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
      LEFT JOIN lead_scores s ON s.lead_id = l.id
+     LEFT JOIN predictive_models pm ON pm.status = 'active'
+     LEFT JOIN lead_predictions lp ON lp.lead_id = l.id AND lp.model_id = pm.id
      ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
      ORDER BY ${expr} ${dir}, l.id ${dir} LIMIT ${p(limit + 1)}`,
     params,
@@ -96,6 +105,7 @@ export async function listLeads(sql: SqlClient, q: LeadListQuery): Promise<Page<
       fit: numOrNull(row["fit"]),
       engagement: numOrNull(row["engagement"]),
       grade: strOrNull(row["grade"]),
+      probability: numOrNull(row["probability"]),
     }),
   );
   const last = rows[rows.length - 1];
