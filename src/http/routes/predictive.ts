@@ -3,6 +3,7 @@ import { z } from "zod";
 import { POPULATIONS } from "../../app/predictive/features.ts";
 import { predictiveForecast } from "../../app/predictive/forecast.ts";
 import { icpFromDeals } from "../../app/predictive/icp.ts";
+import { adoptIcpIntoDraft, withRule } from "../../app/predictive/icp-draft.ts";
 import { predictiveRepo } from "../../app/predictive/repo.ts";
 import { leadPrediction } from "../../app/predictive/score.ts";
 import { trainPredictive } from "../../app/predictive/train.ts";
@@ -11,6 +12,7 @@ import { LEARNER_ALIASES, learnerNamed } from "../../core/model/learners.ts";
 import type { Readiness } from "../../core/model/readiness.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
+import { idempotent } from "../idempotency.ts";
 import { visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { ScoreSchema } from "../schemas/records.ts";
@@ -181,12 +183,82 @@ export const predictiveRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
       return {
         rows: r.rows,
         baseRate: r.baseRate,
-        byLift: [...r.byLift],
-        bySupport: [...r.bySupport],
-        profile: [...r.profile],
+        byLift: r.byLift.map(withRule),
+        bySupport: r.bySupport.map(withRule),
+        profile: r.profile.map(withRule),
         rules: icp.rules as unknown as Record<string, unknown>[],
       };
     },
+  );
+
+  app.post(
+    "/predictive/icp/draft",
+    {
+      config: { permission: "models:write" },
+      schema: {
+        tags,
+        summary:
+          "Adopt ICP segments or suggested fit rules into a new scoring-model draft (the default model plus those rules); never publishes",
+        body: z.object({
+          adopt: z
+            .union([z.literal("suggested"), z.array(z.string().min(1).max(200)).min(1).max(200)])
+            .describe(
+              "\"suggested\" (every suggested fit rule) or ids from GET /v1/predictive/icp (rules' scoringRule.id, segments' id)",
+            ),
+          population: Population.default("leads"),
+          from: z
+            .string()
+            .min(1)
+            .optional()
+            .describe("Start from this scoring model id (default: the default model)"),
+          name: z.string().min(1).max(200).optional().describe("Draft name (default: the base model's name)"),
+          replaceEarlier: z
+            .boolean()
+            .default(true)
+            .describe("Drop rules an earlier adoption added (fit group `icp`, negative ids `icp-…`) first"),
+        }),
+        response: {
+          201: z.object({
+            draft: z.looseObject({
+              id: z.string(),
+              name: z.string(),
+              version: z.number().int(),
+              status: z.string(),
+            }),
+            base: z.object({ id: z.string(), name: z.string(), version: z.number().int() }),
+            adopted: z.array(
+              z.object({
+                id: z.string(),
+                when: z.unknown(),
+                points: z.number().int(),
+                rows: z.number().int(),
+                winRate: z.number(),
+                lift: z.number(),
+              }),
+            ),
+            removed: z.array(z.string()),
+          }),
+          404: ProblemSchema,
+          409: ProblemSchema,
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request, reply) =>
+      idempotent(ctx, request, reply, async () => {
+        const b = request.body;
+        const result = await adoptIcpIntoDraft(storage, {
+          now: ctx.now().toISOString(),
+          actor: principalOf(request).name,
+          adopt: b.adopt,
+          population: b.population,
+          replaceEarlier: b.replaceEarlier,
+          ...(b.from ? { from: b.from } : {}),
+          ...(b.name ? { name: b.name } : {}),
+        });
+        return { status: 201, body: result };
+      }),
   );
 
   app.get(
