@@ -13,6 +13,7 @@ import { registerCors } from "./cors.ts";
 import { errorHandler, problemOf, sendProblem } from "./problem.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { activityRoutes } from "./routes/activities.ts";
+import { dealRoutes } from "./routes/deals.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { frameworkRoutes } from "./routes/frameworks.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -23,8 +24,11 @@ import { predictiveRoutes } from "./routes/predictive.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
+import { settingsRoutes } from "./routes/settings.ts";
+import { sessionRoutes } from "./routes/sessions.ts";
 import { signalRoutes } from "./routes/signals.ts";
 import { transitionRoutes } from "./routes/transitions.ts";
+import { userRoutes } from "./routes/users.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import type { ServerConfig } from "./server-config.ts";
 import { createWebhookDispatcher, DEFAULT_RETRY } from "./webhooks/dispatcher.ts";
@@ -77,7 +81,7 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
     policy: deps.webhookRetry ?? DEFAULT_RETRY,
     onError: (e) => app.log.error({ err: e }, "webhook delivery failed"),
   });
-  const auth = registerAuth(app, deps.keys, config.keyCacheMs, () => now().getTime());
+  const auth = registerAuth(app, deps.keys, config.keyCacheMs, () => now().getTime(), deps.users);
   const ctx: ApiContext = { deps, now, ids, webhooks: dispatcher, forgetKeys: auth.forget };
   app.decorate("winnow", ctx);
   app.addHook("onClose", async () => dispatcher.stop());
@@ -102,9 +106,15 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
       components: {
         securitySchemes: {
           apiKey: { type: "http", scheme: "bearer", description: "An API key from `winnow keys create`" },
+          session: {
+            type: "apiKey",
+            in: "cookie",
+            name: "winnow_session",
+            description: "Set by POST /v1/sessions; unsafe methods also need the X-Winnow-CSRF header",
+          },
         },
       },
-      security: [{ apiKey: [] }],
+      security: [{ apiKey: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
   });
@@ -118,10 +128,13 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
     async (api) => {
       for (const routes of [
         meRoutes,
+        sessionRoutes,
+        userRoutes,
         keyRoutes,
         webhookRoutes,
         accountRoutes,
         leadRoutes,
+        dealRoutes,
         eventRoutes,
         activityRoutes,
         reportRoutes,
@@ -131,6 +144,7 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         transitionRoutes,
         predictiveRoutes,
         signalRoutes,
+        settingsRoutes,
       ]) {
         await api.register(routes, { ctx });
       }

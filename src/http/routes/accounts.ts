@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
+import { z } from "zod";
 import { WinnowError } from "../../core/errors.ts";
+import { listAccounts, listContacts } from "../../storage/record-lists.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
@@ -12,10 +14,64 @@ import {
   ContactSchema,
 } from "../schemas/records.ts";
 
-/** Accounts and contacts: create, read, edit with optimistic concurrency (`expectedVersion`). */
+const Paging = {
+  q: z.string().min(1).max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+  cursor: z.string().min(1).max(1000).optional().describe("`nextCursor` of the previous page"),
+};
+const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+/** Accounts and contacts: list, create, read, edit with optimistic concurrency (`expectedVersion`). */
 export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const { storage } = ctx.deps;
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
+  const listErrors = { 400: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
+
+  app.get(
+    "/accounts",
+    {
+      config: { permission: "records:read" },
+      schema: {
+        tags: ["accounts"],
+        summary: "List accounts by name (search in name and domain, paginated by cursor)",
+        querystring: z.object({ ...Paging, industry: z.string().min(1).max(200).optional() }),
+        response: { 200: pageOf(AccountSchema), ...listErrors },
+      },
+    },
+    async (request) => {
+      const { q, industry, limit, cursor } = request.query;
+      const page = await listAccounts(storage.sql, {
+        ...(q ? { search: q } : {}),
+        ...(industry ? { industry } : {}),
+        ...(cursor ? { cursor } : {}),
+        limit,
+      });
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
+  app.get(
+    "/contacts",
+    {
+      config: { permission: "records:read" },
+      schema: {
+        tags: ["contacts"],
+        summary: "List contacts by email (search in email and name, paginated by cursor)",
+        querystring: z.object({ ...Paging, accountId: z.string().min(1).optional() }),
+        response: { 200: pageOf(ContactSchema), ...listErrors },
+      },
+    },
+    async (request) => {
+      const { q, accountId, limit, cursor } = request.query;
+      const page = await listContacts(storage.sql, {
+        ...(q ? { search: q } : {}),
+        ...(accountId ? { accountId } : {}),
+        ...(cursor ? { cursor } : {}),
+        limit,
+      });
+      return { data: page.items, nextCursor: page.nextCursor };
+    },
+  );
 
   app.post(
     "/accounts",
