@@ -14,11 +14,13 @@ const Dashboard = lazy(() => import("./screens/dashboard.tsx").then((m) => ({ de
 const ScoringConsole = lazy(() =>
   import("./screens/scoring.tsx").then((m) => ({ default: m.ScoringConsole })),
 );
+const ModelScreen = lazy(() => import("./screens/model.tsx").then((m) => ({ default: m.ModelScreen })));
 
 const NAV = [
   { id: "inbox", label: "Inbox", href: "/" },
   { id: "dashboard", label: "Dashboard", href: "/dashboard" },
   { id: "scoring", label: "Scoring", href: "/scoring" },
+  { id: "model", label: "Model", href: "/model" },
   { id: "settings", label: "Settings", href: "/settings" },
 ] as const;
 
@@ -45,6 +47,7 @@ function Routes({ path }: { path: string }) {
   if (m) return <LeadPage leadId={m["id"] ?? ""} />;
   if (path === "/dashboard") return <Dashboard />;
   if (path === "/scoring") return <ScoringConsole />;
+  if (path === "/model") return <ModelScreen />;
   if (path === "/settings") return <Settings />;
   if (path === "/discovery") return <Discovery leadId={null} />;
   return <Inbox />;

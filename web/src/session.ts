@@ -42,8 +42,8 @@ export function clearSession(): void {
 
 /** Which screens a role may open (the server enforces the same rules; this only hides dead ends). */
 export const SCREENS_BY_ROLE = {
-  admin: ["inbox", "dashboard", "scoring", "settings"],
-  manager: ["inbox", "dashboard", "scoring"],
+  admin: ["inbox", "dashboard", "scoring", "model", "settings"],
+  manager: ["inbox", "dashboard", "scoring", "model"],
   rep: ["inbox"],
   ingest: [],
 } as const satisfies Record<Role, readonly string[]>;
