@@ -1,6 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { backoffMs, DEFAULT_RETRY } from "../src/http/webhooks/dispatcher.ts";
+import { backoffMs, DEFAULT_RETRY, retryDelayMs } from "../src/http/webhooks/dispatcher.ts";
 import { signatureHeader, verifySignature } from "../src/http/webhooks/sign.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { freshStorage } from "./helpers/db.ts";
@@ -53,6 +53,22 @@ describe("webhook signatures", () => {
   it("backs off exponentially up to the cap", () => {
     const p = { ...DEFAULT_RETRY, baseMs: 1000, maxMs: 5000 };
     expect([1, 2, 3, 4, 5].map((n) => backoffMs(p, n))).toEqual([1000, 2000, 4000, 5000, 5000]);
+  });
+
+  it("waits a random delay under the backoff ceiling (full jitter), never beyond it", () => {
+    const p = { ...DEFAULT_RETRY, baseMs: 1000, maxMs: 5000 };
+    // The ends of the random source map to the ends of the interval.
+    expect(retryDelayMs(p, 3, () => 0)).toBe(0);
+    expect(retryDelayMs(p, 3, () => 0.999999)).toBe(3999);
+    expect(retryDelayMs(p, 9, () => 0.5)).toBe(2500);
+    for (const attempts of [1, 2, 3, 4, 8]) {
+      const ceiling = backoffMs(p, attempts);
+      const delays = Array.from({ length: 200 }, () => retryDelayMs(p, attempts));
+      expect(delays.every((d) => Number.isInteger(d) && d >= 0 && d < ceiling)).toBe(true);
+      // Spread out, not one value: 200 draws land in at least 3 of the ceiling's quarters.
+      const quarters = new Set(delays.map((d) => Math.floor((4 * d) / ceiling)));
+      expect(quarters.size).toBeGreaterThanOrEqual(3);
+    }
   });
 });
 

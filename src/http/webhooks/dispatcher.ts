@@ -19,9 +19,23 @@ export const DEFAULT_RETRY: RetryPolicy = {
   timeoutMs: 10_000,
 };
 
-/** Delay after the `attempts`-th failed attempt: base · 2^(attempts-1), capped. */
+/** The ceiling of the delay after the `attempts`-th failed attempt: base · 2^(attempts-1), capped. */
 export function backoffMs(policy: RetryPolicy, attempts: number): number {
   return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, attempts - 1));
+}
+
+/**
+ * The delay actually waited: "full jitter", uniform in [0, backoffMs). Without it every delivery
+ * that failed in the same outage (a receiver down for a minute) retries in the same instant, and
+ * keeps doing so at every doubling; spread out, the receiver coming back sees a trickle.
+ * `random` returns [0, 1) like Math.random.
+ */
+export function retryDelayMs(
+  policy: RetryPolicy,
+  attempts: number,
+  random: () => number = Math.random,
+): number {
+  return Math.floor(random() * backoffMs(policy, attempts));
 }
 
 export type WebhookDispatcher = {
@@ -41,13 +55,15 @@ type Deps = {
   readonly now: () => Date;
   readonly ids: () => string;
   readonly policy: RetryPolicy;
+  /** [0, 1) source of the retry jitter; Math.random when absent. */
+  readonly random?: () => number;
   readonly onError?: (error: unknown) => void;
 };
 
 /**
  * Delivers webhooks from the durable queue in webhook_deliveries: POSTs the JSON body signed with
  * the subscription's secret, records every attempt, and retries failures with exponential backoff
- * until `maxAttempts`. Deliveries survive a restart (they are rows, picked up by the next poll).
+ * and full jitter until `maxAttempts`. Deliveries survive a restart (they are rows, picked up by the next poll).
  */
 export function createWebhookDispatcher(deps: Deps): WebhookDispatcher {
   let timer: NodeJS.Timeout | undefined;
@@ -94,7 +110,7 @@ export function createWebhookDispatcher(deps: Deps): WebhookDispatcher {
     const nextAttemptAt =
       ok || attempts >= deps.policy.maxAttempts
         ? null
-        : new Date(finishedAt.getTime() + backoffMs(deps.policy, attempts)).toISOString();
+        : new Date(finishedAt.getTime() + retryDelayMs(deps.policy, attempts, deps.random)).toISOString();
     await deps.repo.recordAttempt(d.id, {
       at: finishedAt.toISOString(),
       ok,
