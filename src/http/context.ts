@@ -1,6 +1,8 @@
 import type { LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
 import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
+import type { UserRepository } from "../storage/users-ports.ts";
+import type { ScryptParams } from "./auth/password.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
 /**
@@ -10,6 +12,10 @@ import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 export type ApiDeps = {
   readonly storage: Storage;
   readonly keys: ApiKeyRepository;
+  /** User accounts and their sign-in sessions (the web app's email + password sign-in). */
+  readonly users: UserRepository;
+  /** scrypt cost for new password hashes; the default (OWASP's) when absent. Tests pass cheaper ones. */
+  readonly scrypt?: ScryptParams;
   readonly webhooks: WebhookRepository;
   readonly idempotency: IdempotencyRepository;
   /** Throws when the database does not answer (readiness). */

@@ -1,6 +1,7 @@
 import { sqlApiKeyRepository } from "../storage/api-keys-repo.ts";
 import { sqlIdempotencyRepository } from "../storage/idempotency-repo.ts";
 import type { Storage } from "../storage/ports.ts";
+import { sqlUserRepository } from "../storage/users-repo.ts";
 import { sqlWebhookRepository } from "../storage/webhooks-repo.ts";
 import type { ApiDeps } from "./context.ts";
 
@@ -9,6 +10,7 @@ export function apiDeps(storage: Storage, extra: Partial<Omit<ApiDeps, "storage"
   return {
     storage,
     keys: sqlApiKeyRepository(storage.sql),
+    users: sqlUserRepository(storage.sql),
     webhooks: sqlWebhookRepository(storage.sql),
     idempotency: sqlIdempotencyRepository(storage.sql),
     ping: async () => {

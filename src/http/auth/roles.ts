@@ -5,6 +5,10 @@
 export const ROLES = ["admin", "manager", "rep", "ingest"] as const;
 export type Role = (typeof ROLES)[number];
 
+/** Roles a person (user account) can have; `ingest` is for programs only. */
+export const USER_ROLES = ["admin", "manager", "rep"] as const;
+export type UserRole = (typeof USER_ROLES)[number];
+
 export const PERMISSIONS = [
   "events:write",
   "leads:write",

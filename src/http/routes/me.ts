@@ -4,7 +4,7 @@ import { principalOf } from "../auth/authenticate.ts";
 import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "../auth/roles.ts";
 import { AUTH_ERRORS } from "../schemas/common.ts";
 
-/** Who the key belongs to and what it may do (for clients deciding what to show). */
+/** Who is calling (the API key, or the signed-in user) and what it may do (for clients deciding what to show). */
 export const meRoutes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     "/me",
@@ -12,7 +12,7 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
       config: { permission: "any-key" },
       schema: {
         tags: ["keys"],
-        summary: "The calling key: name, role, owner id, permissions",
+        summary: "The calling key or signed-in user: name, role, owner id, permissions",
         response: {
           200: z.object({
             keyId: z.string(),
@@ -20,6 +20,10 @@ export const meRoutes: FastifyPluginAsyncZod = async (app) => {
             role: z.enum(ROLES),
             subject: z.string().nullable(),
             permissions: z.array(z.enum(PERMISSIONS)),
+            user: z
+              .object({ id: z.string(), email: z.string(), csrfToken: z.string() })
+              .optional()
+              .describe("Only for a signed-in user (session cookie): who, and the X-Winnow-CSRF token"),
           }),
           ...AUTH_ERRORS,
         },

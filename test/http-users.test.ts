@@ -1,0 +1,399 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "../src/http/auth/password.ts";
+import { sessionCookie } from "../src/http/auth/session-token.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { freshStorage } from "./helpers/db.ts";
+import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
+
+// Cheap scrypt so the suite stays quick; the parameters travel inside each hash.
+const SCRYPT = { N: 1024, r: 8, p: 1 };
+const PASSWORD = "correct horse battery";
+
+type Session = { cookie: string; csrf: string; setCookie: string };
+
+describe("passwords", () => {
+  it("hash with a per-password salt and verify only the right password", async () => {
+    const a = await hashPassword(PASSWORD, SCRYPT);
+    const b = await hashPassword(PASSWORD, SCRYPT);
+    expect(a).toMatch(/^scrypt\$1024\$8\$1\$[\w-]+\$[\w-]{43}$/);
+    expect(a).not.toBe(b);
+    expect(await verifyPassword(PASSWORD, a)).toBe(true);
+    expect(await verifyPassword("correct horse battery!", a)).toBe(false);
+    expect(await verifyPassword(PASSWORD, "scrypt$1099511627776$8$1$AAAA$BBBB")).toBe(false);
+  });
+  it("mark the cookie Secure when asked (https)", () => {
+    expect(sessionCookie("x".repeat(43), true)).toContain("; Secure");
+    expect(sessionCookie("x".repeat(43), false)).not.toContain("Secure");
+  });
+});
+
+describe.each(ENGINES)("user accounts and sessions (%s)", (engine) => {
+  let storage: Storage;
+  let t: TestApi;
+  let clock = Date.parse("2026-06-01T09:00:00Z");
+  const ids = { ada: "", alice: "", mo: "" };
+  const leadOf: string[] = [];
+
+  beforeAll(async () => {
+    storage = await freshStorage(engine);
+    t = await startTestApi(storage, {}, { now: () => new Date(clock), scrypt: SCRYPT });
+    const make = async (body: Record<string, unknown>) => {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/users",
+        headers: t.as(t.keys.admin),
+        payload: body,
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json();
+    };
+    ids.ada = (
+      await make({ email: "Ada@Example.com", displayName: "Ada", role: "admin", password: PASSWORD })
+    ).id;
+    ids.alice = (
+      await make({
+        email: "alice@example.com",
+        displayName: "Alice",
+        role: "rep",
+        ownerId: "alice",
+        password: PASSWORD,
+      })
+    ).id;
+    ids.mo = (
+      await make({ email: "mo@example.com", displayName: "Mo", role: "manager", password: PASSWORD })
+    ).id;
+    for (const [i, ownerId] of ["alice", "bob", "alice"].entries()) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/leads",
+        headers: t.as(t.keys.ingest),
+        payload: {
+          contact: { email: `p${i}@acme.example` },
+          account: { name: "Acme", domain: "acme.example" },
+          ownerId,
+        },
+      });
+      expect(res.statusCode).toBe(201);
+      leadOf[i] = res.json().lead.id;
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.close();
+  });
+
+  async function signIn(email: string, password = PASSWORD): Promise<Session> {
+    const res = await t.app.inject({ method: "POST", url: "/v1/sessions", payload: { email, password } });
+    expect(res.statusCode, res.body).toBe(201);
+    const setCookie = String(res.headers["set-cookie"]);
+    return { setCookie, cookie: setCookie.split(";")[0] as string, csrf: res.json().csrfToken };
+  }
+  const withCookie = (s: Session, csrf?: string) => ({
+    cookie: s.cookie,
+    ...(csrf ? { "x-winnow-csrf": csrf } : {}),
+  });
+
+  it("signs in with the right password (email in any case) and sets a locked-down cookie", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions",
+      payload: { email: "  ada@EXAMPLE.com ", password: PASSWORD },
+    });
+    expect(res.statusCode).toBe(201);
+    const cookie = String(res.headers["set-cookie"]);
+    expect(cookie).toMatch(/^winnow_session=[\w-]{43}; /);
+    expect(cookie).toContain("HttpOnly");
+    expect(cookie).toContain("SameSite=Strict");
+    expect(cookie).toContain("Path=/");
+    expect(cookie).toContain("Max-Age=43200");
+    expect(cookie).not.toContain("Secure"); // plain http here
+    expect(res.json()).toMatchObject({
+      name: "Ada",
+      role: "admin",
+      subject: null,
+      user: { email: "Ada@Example.com" },
+    });
+    // The token is stored hashed only.
+    const token = cookie.slice("winnow_session=".length, cookie.indexOf(";"));
+    const { rows } = await storage.sql.query<{ token_hash: string }>("SELECT token_hash FROM user_sessions");
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.some((r) => r.token_hash.includes(token))).toBe(false);
+
+    const me = await t.app.inject({ url: "/v1/me", headers: { cookie: cookie.split(";")[0] as string } });
+    expect(me.statusCode).toBe(200);
+    expect(me.json()).toMatchObject({
+      role: "admin",
+      name: "Ada",
+      user: { id: ids.ada, csrfToken: res.json().csrfToken },
+    });
+  });
+
+  it("refuses a wrong password and an unknown email with the same answer", async () => {
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions",
+      payload: { email: "mo@example.com", password: "nope nope nope" },
+    });
+    const unknown = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions",
+      payload: { email: "nobody@example.com", password: "nope nope nope" },
+    });
+    expect(wrong.statusCode).toBe(401);
+    expect(unknown.statusCode).toBe(401);
+    expect(wrong.json().code).toBe("WINNOW_ERR_SIGN_IN_FAILED");
+    const { instance: _a, ...w } = wrong.json();
+    const { instance: _b, ...u } = unknown.json();
+    expect(w).toEqual(u);
+    expect(wrong.headers["set-cookie"]).toBeUndefined();
+    await storage.sql.query("DELETE FROM sign_in_failures");
+  });
+
+  it("locks an email after five failures, even for the right password, until 15 minutes pass", async () => {
+    const attempt = (password: string) =>
+      t.app.inject({ method: "POST", url: "/v1/sessions", payload: { email: "mo@example.com", password } });
+    for (let i = 0; i < 4; i++) expect((await attempt("wrong password")).statusCode).toBe(401);
+    const fifth = await attempt("wrong password");
+    expect(fifth.statusCode).toBe(429);
+    expect(fifth.json().code).toBe("WINNOW_ERR_SIGN_IN_LOCKED");
+    expect(fifth.headers["retry-after"]).toBe("900");
+    const right = await attempt(PASSWORD);
+    expect(right.statusCode).toBe(429);
+    // An unknown email locks the same way, so the lock reveals nothing.
+    for (let i = 0; i < 4; i++)
+      await t.app.inject({
+        method: "POST",
+        url: "/v1/sessions",
+        payload: { email: "ghost@example.com", password: "x" },
+      });
+    expect(
+      (
+        await t.app.inject({
+          method: "POST",
+          url: "/v1/sessions",
+          payload: { email: "ghost@example.com", password: "x" },
+        })
+      ).statusCode,
+    ).toBe(429);
+    clock += 15 * 60_000 + 1000;
+    expect((await attempt(PASSWORD)).statusCode).toBe(201);
+    expect(
+      await storage.sql.query("SELECT 1 FROM sign_in_failures WHERE email = 'mo@example.com'"),
+    ).toMatchObject({
+      rows: [],
+    });
+  });
+
+  it("refuses cookie requests that change data without the session's CSRF token", async () => {
+    const s = await signIn("ada@example.com");
+    const body = { email: "csrf@example.com", displayName: "C", role: "manager", password: PASSWORD };
+    const none = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: withCookie(s),
+      payload: body,
+    });
+    expect(none.statusCode).toBe(403);
+    expect(none.json().code).toBe("WINNOW_ERR_CSRF");
+    const other = await signIn("mo@example.com");
+    const wrong = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: withCookie(s, other.csrf),
+      payload: body,
+    });
+    expect(wrong.json().code).toBe("WINNOW_ERR_CSRF");
+    expect((await t.app.inject({ url: "/v1/users?limit=1", headers: { cookie: s.cookie } })).statusCode).toBe(
+      200,
+    );
+    const ok = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: withCookie(s, s.csrf),
+      payload: body,
+    });
+    expect(ok.statusCode, ok.body).toBe(201);
+    expect(
+      (await storage.sql.query("SELECT 1 FROM users WHERE email = 'csrf@example.com'")).rows,
+    ).toHaveLength(1);
+    // Bearer keys never need it.
+    const key = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/users/${ok.json().id}`,
+      headers: t.as(t.keys.admin),
+      payload: { displayName: "Cee" },
+    });
+    expect(key.statusCode).toBe(200);
+  });
+
+  it("keeps a rep user to their own leads and out of admin routes", async () => {
+    const s = await signIn("alice@example.com");
+    const list = await t.app.inject({ url: "/v1/leads", headers: { cookie: s.cookie } });
+    expect(list.statusCode).toBe(200);
+    const owners = list.json().data.map((i: { lead: { ownerId: string } }) => i.lead.ownerId);
+    expect(owners).toEqual(["alice", "alice"]);
+    expect(
+      (await t.app.inject({ url: `/v1/leads/${leadOf[1]}`, headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(404);
+    expect(
+      (await t.app.inject({ url: `/v1/leads/${leadOf[0]}`, headers: { cookie: s.cookie } })).statusCode,
+    ).toBe(200);
+    const users = await t.app.inject({ url: "/v1/users", headers: { cookie: s.cookie } });
+    expect(users.statusCode).toBe(403);
+    expect(users.json().detail).toContain("rep user");
+    const create = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: withCookie(s, s.csrf),
+      payload: { email: "x@example.com", displayName: "X", role: "admin", password: PASSWORD },
+    });
+    expect(create.statusCode).toBe(403);
+    const mgr = await signIn("mo@example.com");
+    expect((await t.app.inject({ url: "/v1/users", headers: { cookie: mgr.cookie } })).statusCode).toBe(403);
+    const all = await t.app.inject({ url: "/v1/leads", headers: { cookie: mgr.cookie } });
+    expect(all.json().data).toHaveLength(3);
+  });
+
+  it("refuses a disabled user's session and sign-in, and lets them back when enabled", async () => {
+    const s = await signIn("alice@example.com");
+    const off = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/users/${ids.alice}`,
+      headers: t.as(t.keys.admin),
+      payload: { disabled: true },
+    });
+    expect(off.statusCode).toBe(200);
+    expect(off.json().disabledAt).not.toBeNull();
+    expect((await t.app.inject({ url: "/v1/me", headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    const again = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions",
+      payload: { email: "alice@example.com", password: PASSWORD },
+    });
+    expect(again.statusCode).toBe(401);
+    expect(again.json().code).toBe("WINNOW_ERR_SIGN_IN_FAILED");
+    await t.app.inject({
+      method: "PATCH",
+      url: `/v1/users/${ids.alice}`,
+      headers: t.as(t.keys.admin),
+      payload: { disabled: false },
+    });
+    await storage.sql.query("DELETE FROM sign_in_failures");
+    await signIn("alice@example.com");
+  });
+
+  it("refuses an expired session and ends a session on sign-out", async () => {
+    const s = await signIn("mo@example.com");
+    expect((await t.app.inject({ url: "/v1/me", headers: { cookie: s.cookie } })).statusCode).toBe(200);
+    clock += 12 * 60 * 60_000 + 1000;
+    const expired = await t.app.inject({ url: "/v1/me", headers: { cookie: s.cookie } });
+    expect(expired.statusCode).toBe(401);
+    expect(expired.json().code).toBe("WINNOW_ERR_UNAUTHORIZED");
+
+    const s2 = await signIn("mo@example.com");
+    expect(
+      (await t.app.inject({ method: "DELETE", url: "/v1/sessions", headers: withCookie(s2) })).statusCode,
+    ).toBe(403);
+    const out = await t.app.inject({
+      method: "DELETE",
+      url: "/v1/sessions",
+      headers: withCookie(s2, s2.csrf),
+    });
+    expect(out.statusCode).toBe(204);
+    expect(String(out.headers["set-cookie"])).toMatch(/^winnow_session=; .*Max-Age=0/);
+    expect((await t.app.inject({ url: "/v1/me", headers: { cookie: s2.cookie } })).statusCode).toBe(401);
+    // A made-up cookie is no better.
+    expect(
+      (await t.app.inject({ url: "/v1/me", headers: { cookie: `winnow_session=${"a".repeat(43)}` } }))
+        .statusCode,
+    ).toBe(401);
+  });
+
+  it("invites a user with a one-time token and resets passwords, signing the user out", async () => {
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "bob@example.com", displayName: "Bob", role: "rep", ownerId: "bob" },
+    });
+    expect(res.statusCode).toBe(201);
+    const { invite, id } = res.json();
+    expect(invite.token).toMatch(/^[\w-]{43}$/);
+    expect(res.json().hasPassword).toBe(false);
+    const listed = await t.app.inject({ url: "/v1/users", headers: t.as(t.keys.admin) });
+    expect(listed.body).not.toContain(invite.token);
+    expect(listed.body).not.toContain("scrypt$");
+    const accepted = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions/invite",
+      payload: { token: invite.token, password: "bobs new password" },
+    });
+    expect(accepted.statusCode, accepted.body).toBe(201);
+    expect(accepted.json()).toMatchObject({ role: "rep", subject: "bob" });
+    const reused = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions/invite",
+      payload: { token: invite.token, password: "another password" },
+    });
+    expect(reused.statusCode).toBe(400);
+    expect(reused.json().code).toBe("WINNOW_ERR_INVITE_INVALID");
+
+    const s = await signIn("bob@example.com", "bobs new password");
+    const reset = await t.app.inject({
+      method: "POST",
+      url: `/v1/users/${id}/password`,
+      headers: t.as(t.keys.admin),
+      payload: { password: "short" },
+    });
+    expect(reset.statusCode).toBe(422);
+    expect(reset.json().issues[0].path).toBe("body.password");
+    const set = await t.app.inject({
+      method: "POST",
+      url: `/v1/users/${id}/password`,
+      headers: t.as(t.keys.admin),
+      payload: { password: "bobs reset password" },
+    });
+    expect(set.statusCode).toBe(200);
+    expect(set.json().invite).toBeNull();
+    expect((await t.app.inject({ url: "/v1/me", headers: { cookie: s.cookie } })).statusCode).toBe(401);
+    await signIn("bob@example.com", "bobs reset password");
+  });
+
+  it("validates users: taken email (any case), rep without owner id, last enabled admin", async () => {
+    const dup = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "ADA@example.com", displayName: "Ada 2", role: "admin", password: PASSWORD },
+    });
+    expect(dup.statusCode).toBe(409);
+    expect(dup.json().code).toBe("WINNOW_ERR_EMAIL_TAKEN");
+    const rep = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "r@example.com", displayName: "R", role: "rep", password: PASSWORD },
+    });
+    expect(rep.statusCode).toBe(422);
+    expect(rep.json().issues[0].path).toBe("body.ownerId");
+    const bad = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "not-an-email", displayName: "R", role: "manager", password: PASSWORD },
+    });
+    expect(bad.statusCode).toBe(422);
+    expect(bad.json().issues[0].path).toBe("email");
+    const last = await t.app.inject({
+      method: "PATCH",
+      url: `/v1/users/${ids.ada}`,
+      headers: t.as(t.keys.admin),
+      payload: { role: "manager" },
+    });
+    expect(last.statusCode).toBe(409);
+    expect(last.json().code).toBe("WINNOW_ERR_LAST_ADMIN");
+    expect(
+      (await t.app.inject({ url: `/v1/users/${ids.ada}`, headers: t.as(t.keys.admin) })).json().role,
+    ).toBe("admin");
+  });
+});
