@@ -42,5 +42,9 @@ export const HTTP_ERRORS = {
     message: "The invite or reset token is unknown, already used or expired; ask an admin for a new one",
     status: 400,
   },
+  WINNOW_ERR_REMOTE: {
+    message: "The Winnow server (--url) could not be reached or did not answer as a Winnow server",
+    status: 502,
+  },
   WINNOW_ERR_NOT_READY: { message: "The server is not ready: the database cannot be reached", status: 503 },
 } as const satisfies ErrorTable;
