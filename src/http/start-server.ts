@@ -8,8 +8,10 @@ import type { DemoOptions } from "../demo/generate.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
 import type { Storage } from "../storage/ports.ts";
 import { createApiKey } from "./auth/create-key.ts";
+import type { ScryptParams } from "./auth/password.ts";
 import { buildApp } from "./build-app.ts";
 import { apiDeps } from "./deps.ts";
+import { type DemoUsers, ensureDemoUsers } from "./demo-users.ts";
 import type { ServerConfig } from "./server-config.ts";
 
 export type StartOptions = {
@@ -23,6 +25,8 @@ export type StartOptions = {
   /** How often due webhook retries and SLA breaches are looked for. */
   readonly webhookPollMs?: number;
   readonly slaSweepMs?: number;
+  /** scrypt cost of password hashes (tests pass a cheap one); OWASP's by default. */
+  readonly scrypt?: ScryptParams;
 };
 
 export type RunningServer = {
@@ -32,6 +36,8 @@ export type RunningServer = {
   /** Set when this start created the first admin key (shown once, stored hashed). */
   readonly adminKey: string | null;
   readonly demo: DemoSeedReport | null;
+  /** With the demo, on a database without users: the demo users and passwords (shown once, stored hashed). */
+  readonly demoUsers: DemoUsers | null;
   /** Stops taking requests, lets those in flight finish, stops background work, closes the database. */
   readonly close: () => Promise<void>;
 };
@@ -51,6 +57,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     const lifecycle = o.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG;
     const deps = apiDeps(storage, {
       lifecycle,
+      ...(o.scrypt ? { scrypt: o.scrypt } : {}),
       // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
       afterIngest: async (_events, outcomes) => {
         const created = outcomes
@@ -77,6 +84,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
         )
       ).key;
     }
+    const demoUsers = o.demo === false ? null : await ensureDemoUsers(storage, deps.users, o.scrypt);
     const app = await buildApp(o.server, deps);
     await app.listen({ host: o.server.host, port: o.server.port });
     const address = app.server.address();
@@ -113,6 +121,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       storage,
       adminKey,
       demo,
+      demoUsers,
       close: async () => {
         clearInterval(sweep);
         await app.close();

@@ -65,6 +65,15 @@ export const command = defineCommand({
     } else {
       println("  API keys already exist; make another with: npx winnow keys create --name me --role admin");
     }
+    const du = running.demoUsers;
+    if (du) {
+      println(`  Web sign-in (passwords shown only now, stored hashed):`);
+      println(`    admin  ${du.admin.email}  password: ${du.admin.password}`);
+      if (du.reps.emails.length > 0)
+        println(
+          `    reps   ${du.reps.emails[0]} … ${du.reps.emails.at(-1)} (${du.reps.emails.length}, each sees their own leads)  password: ${du.reps.password}`,
+        );
+    }
     println("Press Ctrl-C to stop.");
     const signal = await shutdownSignal();
     eprintln(`winnow: ${signal}: finishing requests in flight and closing`);
