@@ -25,6 +25,7 @@ import { reportRoutes } from "./routes/reports.ts";
 import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
 import { settingsRoutes } from "./routes/settings.ts";
+import { settingsRoutes } from "./routes/settings.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { signalRoutes } from "./routes/signals.ts";
 import { transitionRoutes } from "./routes/transitions.ts";
@@ -144,6 +145,7 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         transitionRoutes,
         predictiveRoutes,
         signalRoutes,
+        settingsRoutes,
         settingsRoutes,
       ]) {
         await api.register(routes, { ctx });

@@ -3,10 +3,12 @@ import type { FastifyInstance } from "fastify";
 import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
 import { sweepSlaBreaches } from "../app/move-lead.ts";
 import { rescoreLeads, type ScoreChange, type ScorerCache } from "../app/rescore-leads.ts";
+import { loadWorkspaceSettings } from "../app/workspace-settings.ts";
 import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { DemoOptions } from "../demo/generate.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
 import type { Storage } from "../storage/ports.ts";
+import { sqlSettingsRepository } from "../storage/settings-repo.ts";
 import { createApiKey } from "./auth/create-key.ts";
 import type { ScryptParams } from "./auth/password.ts";
 import { buildApp } from "./build-app.ts";
@@ -108,7 +110,9 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       }
     };
     const sweep = setInterval(() => {
-      sweepSlaBreaches(storage, new Date().toISOString(), lifecycle)
+      // The SLA policy saved in settings, when there is one, read at every sweep.
+      loadWorkspaceSettings(sqlSettingsRepository(storage.sql), lifecycle)
+        .then((ws) => sweepSlaBreaches(storage, new Date().toISOString(), ws.lifecycle))
         .then(async (breaches) => {
           for (const b of breaches) await app.winnow.webhooks.emit("lead.sla_breached", b);
         })

@@ -1,17 +1,22 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { frameworkIn } from "../../app/workspace-settings.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { questionsFor } from "../../core/frameworks/questions/library.ts";
 import { QUESTION_LANGS } from "../../core/frameworks/questions/types.ts";
 import { listFrameworks } from "../../core/frameworks/registry.ts";
 import { parseScorecard } from "../../core/qualification/scorecard-schema.ts";
-import { qualify, resolveFramework } from "../../core/qualification/verdict.ts";
+import { qualify } from "../../core/qualification/verdict.ts";
 import { BUYING_ROLES } from "../../core/records.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { FrameworkSchema, QuestionSchema, VerdictSchema } from "../schemas/qualification.ts";
+import { workspaceSettings } from "../workspace-settings.ts";
 
-/** Frameworks as data, their discovery questions, and stateless qualification of a scorecard. */
+/**
+ * Frameworks as data (built in, then the workspace's own from settings), their discovery questions
+ * (custom questions first), and stateless qualification of a scorecard against the stored ICP.
+ */
 export const frameworkRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const tags = ["qualification"];
   const config = { permission: "records:read" } as const;
@@ -27,7 +32,11 @@ export const frameworkRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
         response: { 200: z.object({ data: z.array(FrameworkSchema) }), ...errors },
       },
     },
-    async () => ({ data: listFrameworks() as unknown as z.infer<typeof FrameworkSchema>[] }),
+    async () => ({
+      data: [...listFrameworks(), ...(await workspaceSettings(ctx)).frameworks] as unknown as z.infer<
+        typeof FrameworkSchema
+      >[],
+    }),
   );
   app.get(
     "/frameworks/:id",
@@ -40,7 +49,10 @@ export const frameworkRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
         response: { 200: FrameworkSchema, ...errors },
       },
     },
-    async (request) => resolveFramework(request.params.id) as unknown as z.infer<typeof FrameworkSchema>,
+    async (request) =>
+      frameworkIn(await workspaceSettings(ctx), request.params.id) as unknown as z.infer<
+        typeof FrameworkSchema
+      >,
   );
   app.get(
     "/frameworks/:id/questions",
@@ -73,8 +85,10 @@ export const frameworkRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
     },
     async (request) => {
       const { criterion, lang, role } = request.query;
-      const data = questionsFor(resolveFramework(request.params.id), {
+      const ws = await workspaceSettings(ctx);
+      const data = questionsFor(frameworkIn(ws, request.params.id), {
         lang,
+        extra: ws.questions.filter((q) => q.lang === lang),
         ...(criterion ? { criterion } : {}),
         ...(role ? { role } : {}),
       });
@@ -112,9 +126,12 @@ export const frameworkRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
           })),
         });
       }
-      const framework = request.body.framework ?? parsed.value.framework ?? "bant";
+      const ws = await workspaceSettings(ctx);
+      const framework = frameworkIn(ws, request.body.framework ?? parsed.value.framework ?? "bant");
       const verdict = qualify(parsed.value, framework, {
         now: request.body.now ?? ctx.now().toISOString(),
+        ...(ws.icp ? { icp: ws.icp } : {}),
+        extraQuestions: ws.questions.filter((q) => q.lang === "en"),
         ...(request.body.questions !== undefined ? { questions: request.body.questions } : {}),
       });
       return verdict as unknown as z.infer<typeof VerdictSchema>;

@@ -2,6 +2,7 @@ import type { FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { saveScorecard } from "../../app/scorecards.ts";
+import { frameworkIn } from "../../app/workspace-settings.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { ELEMENT_IDS, EVIDENCE_SOURCES, EVIDENCE_STATES } from "../../core/qualification/elements.ts";
 import type { Scorecard } from "../../core/qualification/evidence.ts";
@@ -14,6 +15,7 @@ import { visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { ScorecardSchema } from "../schemas/lead-detail.ts";
 import { VerdictSchema } from "../schemas/qualification.ts";
+import { workspaceSettings } from "../workspace-settings.ts";
 
 const WithVerdict = z.object({ scorecard: ScorecardSchema.nullable(), verdict: VerdictSchema });
 
@@ -97,7 +99,14 @@ export const scorecardRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async
       });
     }
     const card: Scorecard = { ...parsed.value, ...(await factsOf(storage, lead)) };
-    return { card, verdict: qualify(card, framework, { now: ctx.now().toISOString() }) };
+    // The workspace's ICP gates the organization level; its own frameworks and questions apply too.
+    const ws = await workspaceSettings(ctx);
+    const verdict = qualify(card, frameworkIn(ws, framework), {
+      now: ctx.now().toISOString(),
+      ...(ws.icp ? { icp: ws.icp } : {}),
+      extraQuestions: ws.questions.filter((q) => q.lang === "en"),
+    });
+    return { card, verdict };
   };
   const save = (
     request: FastifyRequest,

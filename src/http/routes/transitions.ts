@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { moveLead } from "../../app/move-lead.ts";
-import { DEFAULT_LIFECYCLE_CONFIG } from "../../core/lifecycle/config.ts";
 import { STAGES } from "../../core/lifecycle/stages.ts";
 import { nextStages } from "../../core/lifecycle/transitions.ts";
 import { principalOf } from "../auth/authenticate.ts";
@@ -11,6 +10,7 @@ import { visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { SlaBreachSchema } from "../schemas/lead-detail.ts";
 import { LeadSchema } from "../schemas/records.ts";
+import { workspaceSettings } from "../workspace-settings.ts";
 
 const MoveBody = z.object({
   to: z.enum(STAGES),
@@ -40,7 +40,6 @@ const MoveBody = z.object({
 export const transitionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const tags = ["lifecycle"];
   const { storage } = ctx.deps;
-  const config = ctx.deps.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG;
 
   app.get(
     "/leads/:id/transitions",
@@ -101,7 +100,8 @@ export const transitionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
               actor,
               now: at,
             },
-            config,
+            // The SLA policy saved in settings (else WINNOW_LIFECYCLE_FILE / the defaults), as of now.
+            (await workspaceSettings(ctx)).lifecycle,
           );
           const { lead, from, breach } = result;
           await ctx.webhooks.emit("lead.stage_changed", {
