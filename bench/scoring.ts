@@ -54,6 +54,8 @@ const events = prepared.reduce((s, p) => s + p.events.length, 0);
 log(`${POOL} leads, ${events} events; reference model with ${rules} rules`);
 
 const scorer = compileModel(REFERENCE_MODEL);
+// The closure interpreter (the reference the generated code must equal), measured in the same run.
+const interpreter = compileModel(REFERENCE_MODEL, { engine: "interpreter" });
 const out: MutableScore = { fit: 0, engagement: 0, total: 0, grade: "D4" };
 let sink = 0;
 
@@ -87,6 +89,10 @@ const hot = (i: number) => {
   scorer.scoreInto(prepared[i]!, nowMs, out);
   sink += out.total;
 };
+const interpreted = (i: number) => {
+  interpreter.scoreInto(prepared[i]!, nowMs, out);
+  sink += out.total;
+};
 const explained = (i: number) => {
   sink += scorer.scorePrepared(prepared[i]!, nowMs).total;
 };
@@ -98,8 +104,9 @@ const fromIso = (i: number) => {
 throughput(hot, 500);
 throughput(baseline, 200);
 type Runs = { wall: number[]; cpu: number[] };
-const runs: Record<"hot" | "baseline" | "explained" | "fromIso", Runs> = {
+const runs: Record<"hot" | "interpreted" | "baseline" | "explained" | "fromIso", Runs> = {
   hot: { wall: [], cpu: [] },
+  interpreted: { wall: [], cpu: [] },
   baseline: { wall: [], cpu: [] },
   explained: { wall: [], cpu: [] },
   fromIso: { wall: [], cpu: [] },
@@ -111,10 +118,11 @@ const record = (k: keyof typeof runs, r: { wall: number; cpu: number }) => {
 for (let r = 0; r < RUNS; r++) {
   record("baseline", throughput(baseline));
   record("hot", throughput(hot));
+  record("interpreted", throughput(interpreted));
   record("explained", throughput(explained, 1000));
   record("fromIso", throughput(fromIso, 1000));
   log(
-    `run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; baseline ${round(runs.baseline.wall[r]!)})`,
+    `run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
   );
 }
 emit({
@@ -125,8 +133,14 @@ emit({
   leads_per_s: round(median(runs.hot.wall)),
   leads_per_cpu_s: round(median(runs.hot.cpu)),
   runs_leads_per_s: runs.hot.wall.map((x) => round(x)),
+  engine: "generated",
+  interpreter_leads_per_s: round(median(runs.interpreted.wall)),
+  interpreter_leads_per_cpu_s: round(median(runs.interpreted.cpu)),
+  speedup_vs_interpreter: round(median(runs.hot.cpu) / median(runs.interpreted.cpu), 2),
   baseline_leads_per_s: round(median(runs.baseline.wall)),
+  baseline_leads_per_cpu_s: round(median(runs.baseline.cpu)),
   ratio_to_baseline: round(median(runs.hot.wall) / median(runs.baseline.wall), 4),
+  cpu_ratio_to_baseline: round(median(runs.hot.cpu) / median(runs.baseline.cpu), 4),
   explained_leads_per_s: round(median(runs.explained.wall)),
   from_iso_leads_per_s: round(median(runs.fromIso.wall)),
   load_avg_1m: round(loadavg()[0] ?? 0, 2),

@@ -2,6 +2,7 @@ import type { Instant } from "../records.ts";
 import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
 import { decayFactor } from "./decay.ts";
+import { generateScorer } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import { instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
@@ -51,9 +52,15 @@ export type Scorer = {
 
 const MONDAY_MS = Date.UTC(1970, 0, 5);
 
+/** How `scoreInto` runs: generated code (default) or the closure interpreter (the reference). */
+export type ScorerEngine = "generated" | "interpreter";
+
 /**
  * Compiles a model into a scorer: conditions become closures, event rules are indexed by event
  * type, and scratch space is allocated once, so scoring a lead allocates nothing on the hot path.
+ * `scoreInto` (numbers only) runs code generated for the model (generate-scorer.ts) unless
+ * `engine: "interpreter"` is asked for; `score`/`scorePrepared` (with explanations) always run the
+ * interpreter. Both give identical numbers (property-tested).
  * Scores are always derived from the full event list (the ledger), never from running totals.
  *
  * @example
@@ -61,8 +68,10 @@ const MONDAY_MS = Date.UTC(1970, 0, 5);
  * const r = scorer.score({ account, contact, lead, events }, "2026-03-01T00:00:00Z");
  * r.grade; // "A2"
  */
-export function compileModel(model: ScoringModel): Scorer {
+export function compileModel(model: ScoringModel, options: { engine?: ScorerEngine } = {}): Scorer {
   const rules = compileRules(model);
+  // The hot path is generated code; explanations stay with the interpreter below (the reference).
+  const generated = options.engine === "interpreter" ? null : generateScorer(model, rules);
   const nAttr = rules.attribute.length;
   const nEvent = rules.event.length;
   const fired = new Uint8Array(nAttr);
@@ -207,10 +216,12 @@ export function compileModel(model: ScoringModel): Scorer {
     model,
     score: (input, now) => scorePrepared(prepareLead(input), typeof now === "number" ? now : instantMs(now)),
     scorePrepared,
-    scoreInto(lead, nowMs, out) {
-      evaluate(lead, nowMs);
-      return settle(null, out);
-    },
+    scoreInto: generated
+      ? generated.scoreInto
+      : (lead, nowMs, out) => {
+          evaluate(lead, nowMs);
+          return settle(null, out);
+        },
     crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
   };
 }

@@ -16,6 +16,8 @@ export type AttributeRule = {
   readonly capIndex: number;
   readonly points: number;
   readonly test: Predicate<PreparedLead>;
+  /** The condition `test` was compiled from (the code generator compiles it again, inline). */
+  readonly when: Condition;
 };
 
 /**
@@ -23,6 +25,8 @@ export type AttributeRule = {
  * read of the field and one map lookup instead of one predicate call per rule.
  */
 export type FieldDispatch = {
+  /** The field path read (e.g. `account.industry`). */
+  readonly field: string;
   readonly get: (lead: PreparedLead) => unknown;
   /** Lower-cased value -> indexes of the attribute rules it fires. */
   readonly table: ReadonlyMap<string, Int32Array>;
@@ -36,6 +40,7 @@ export type EventRule = {
   readonly capIndex: number;
   readonly points: number;
   readonly where: Predicate<PreparedEvent> | null;
+  readonly whereCondition: Condition | null;
   /** 0 repeatable, 1 once (the latest event counts), 2 at most `max` per period. */
   readonly frequency: 0 | 1 | 2;
   readonly max: number;
@@ -75,6 +80,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
     capIndex: r.group === undefined ? -1 : (capIndex.get(`fit:${r.group}`) ?? -1),
     points: r.points,
     test: compileCondition(r.when, leadGetter),
+    when: r.when,
   }));
   const event: EventRule[] = model.engagement.rules.map((r) => ({
     id: r.id,
@@ -83,6 +89,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
     capIndex: r.group === undefined ? -1 : (capIndex.get(`engagement:${r.group}`) ?? -1),
     points: r.points,
     where: r.where ? compileCondition<PreparedEvent>(r.where, eventGetter) : null,
+    whereCondition: r.where ?? null,
     ...frequencyOf(r.frequency),
     decay: planDecay(r.decay ?? model.engagement.decay),
   }));
@@ -96,6 +103,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
         capIndex: -1,
         points: r.points,
         test: compileCondition(r.when, leadGetter),
+        when: r.when,
       });
     } else {
       event.push({
@@ -105,6 +113,7 @@ export function compileRules(model: ScoringModel): CompiledRules {
         capIndex: -1,
         points: r.points,
         where: r.where ? compileCondition<PreparedEvent>(r.where, eventGetter) : null,
+        whereCondition: r.where ?? null,
         ...frequencyOf(r.frequency),
         // Penalties do not fade unless the rule says so.
         decay: planDecay(r.decay ?? { mode: "none" }),
@@ -165,6 +174,7 @@ function planDispatch(model: ScoringModel, count: number): { dispatch: FieldDisp
     dispatched.add(i);
   });
   const dispatch = [...byField].map(([field, table]) => ({
+    field,
     get: compileGetter(field, leadGetter),
     table: new Map([...table].map(([v, list]) => [v, Int32Array.from(list)])),
   }));

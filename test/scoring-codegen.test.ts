@@ -1,0 +1,340 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { BehaviourEvent } from "../src/core/records.ts";
+import { compileRules } from "../src/core/scoring/compiled-rules.ts";
+import { generateScorer } from "../src/core/scoring/generate-scorer.ts";
+import {
+  type Condition,
+  compileModel,
+  type MutableScore,
+  prepareLead,
+  type ScoreInput,
+  type ScoringModel,
+  validateScoringModel,
+} from "../src/core/scoring/index.ts";
+import { DEMO_DEFAULTS, generateLeads } from "../src/demo/generate.ts";
+import { demoAccount, demoContact, demoLead } from "../src/demo/records.ts";
+import { REFERENCE_MODEL } from "../src/demo/reference-model.ts";
+
+// The generated scorer (compileModel's default scoreInto) must give exactly the interpreter's numbers.
+const NOW_MS = Date.parse("2026-03-01T00:00:00.000Z");
+const DAY = 86_400_000;
+const TYPES = ["page_view", "pricing_page_view", "demo_request", "email_bounced"] as const;
+const STRINGS = [
+  "software",
+  "Software",
+  "SOFTWARE",
+  "retail",
+  "fintech",
+  "Évian",
+  "évian",
+  "",
+  "vp",
+] as const;
+const LEAD_PATHS = [
+  "account.industry",
+  "account.employees",
+  "account.region",
+  "account.name",
+  "account.attributes.tier",
+  "contact.title",
+  "contact.seniority",
+  "contact.emailDomain",
+  "contact.phone",
+  "contact.unsubscribed",
+  "contact.attributes.score",
+  "lead.source",
+  "lead.stage",
+  "account.attributes.nested.deep",
+  "weird.path",
+] as const;
+const EVENT_PATHS = ["type", "id", "properties.path", "properties.n", "properties.flag", "other"] as const;
+
+const scalarArb = fc.oneof(
+  fc.constantFrom(...STRINGS),
+  fc.integer({ min: -5, max: 6000 }),
+  fc.boolean(),
+  fc.constant(null),
+);
+const leafArb = (paths: readonly string[]): fc.Arbitrary<Condition> =>
+  fc.oneof(
+    fc.record({ field: fc.constantFrom(...paths), equals: scalarArb }),
+    fc.record({ field: fc.constantFrom(...paths), in: fc.array(scalarArb, { minLength: 1, maxLength: 4 }) }),
+    fc
+      .record({
+        field: fc.constantFrom(...paths),
+        min: fc.option(fc.integer({ min: -10, max: 3000 }), { nil: undefined }),
+        span: fc.integer({ min: 0, max: 5000 }),
+        max: fc.boolean(),
+      })
+      .map(({ field, min, span, max }) => ({
+        field,
+        range: min === undefined ? { max: span } : max ? { min, max: min + span } : { min },
+      })),
+    fc.record({
+      field: fc.constantFrom(...paths),
+      pattern: fc.constantFrom("^soft", "\\bvp\\b", "^/careers", "1", "évian$"),
+    }),
+    fc.record({ field: fc.constantFrom(...paths), exists: fc.boolean() }),
+  );
+const conditionArb = (paths: readonly string[]): fc.Arbitrary<Condition> =>
+  fc.letrec<{ c: Condition }>((tie) => ({
+    c: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      leafArb(paths),
+      fc.record({ all: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ any: fc.array(tie("c"), { minLength: 1, maxLength: 3 }) }),
+      fc.record({ not: tie("c") }),
+    ),
+  })).c;
+
+const decayArb = fc.oneof(
+  fc.constant({ mode: "none" }),
+  fc.integer({ min: 1, max: 90 }).map((days) => ({ mode: "half_life", days })),
+  fc
+    .record({ percent: fc.integer({ min: 1, max: 100 }), everyDays: fc.integer({ min: 1, max: 30 }) })
+    .map((r) => ({ mode: "linear", ...r })),
+  fc.integer({ min: 1, max: 120 }).map((days) => ({ mode: "window", days })),
+);
+const frequencyArb = fc.oneof(
+  fc.constant("once"),
+  fc.constant("repeatable"),
+  fc.record({ max: fc.integer({ min: 1, max: 3 }), perDays: fc.integer({ min: 1, max: 14 }) }),
+);
+const capArb = fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined });
+const typesArb = fc.oneof(
+  fc.constantFrom(...TYPES),
+  fc.uniqueArray(fc.constantFrom(...TYPES), { minLength: 1 }),
+);
+
+const modelArb = fc
+  .record({
+    fitCap: capArb,
+    engCap: capArb,
+    groupCaps: fc.tuple(capArb, capArb),
+    decay: decayArb,
+    grades: fc.boolean(),
+    fit: fc.array(
+      fc.record({
+        when: conditionArb(LEAD_PATHS),
+        points: fc.integer({ min: 1, max: 40 }),
+        group: fc.integer({ min: -1, max: 1 }),
+      }),
+      { maxLength: 8 },
+    ),
+    eng: fc.array(
+      fc.record({
+        event: typesArb,
+        where: fc.option(conditionArb(EVENT_PATHS), { nil: undefined }),
+        points: fc.integer({ min: 1, max: 30 }),
+        frequency: frequencyArb,
+        decay: fc.option(decayArb, { nil: undefined }),
+        group: fc.integer({ min: -1, max: 1 }),
+      }),
+      { maxLength: 8 },
+    ),
+    neg: fc.array(
+      fc.oneof(
+        fc.record({ when: conditionArb(LEAD_PATHS), points: fc.integer({ min: -40, max: -1 }) }),
+        fc.record({
+          event: typesArb,
+          where: fc.option(conditionArb(EVENT_PATHS), { nil: undefined }),
+          points: fc.integer({ min: -30, max: -1 }),
+          frequency: frequencyArb,
+          decay: fc.option(decayArb, { nil: undefined }),
+        }),
+      ),
+      { maxLength: 4 },
+    ),
+  })
+  .map((g): ScoringModel => {
+    const groups = (side: string) =>
+      g.groupCaps.map((cap, i) => ({ id: `${side}${i}`, ...(cap === undefined ? {} : { cap }) }));
+    const strip = <T extends object>(o: T) =>
+      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+    const r = validateScoringModel({
+      id: "codegen",
+      name: "Codegen property model",
+      version: 1,
+      fit: {
+        ...(g.fitCap === undefined ? {} : { cap: g.fitCap }),
+        groups: groups("f"),
+        rules: g.fit.map((f, i) => ({
+          id: `f${i}`,
+          ...(f.group < 0 ? {} : { group: `f${f.group}` }),
+          when: f.when,
+          points: f.points,
+        })),
+      },
+      engagement: {
+        ...(g.engCap === undefined ? {} : { cap: g.engCap }),
+        decay: g.decay,
+        groups: groups("e"),
+        rules: g.eng.map(({ group, ...e }, i) => ({
+          id: `e${i}`,
+          ...strip(e),
+          ...(group < 0 ? {} : { group: `e${group}` }),
+        })),
+      },
+      negative: { rules: g.neg.map((n, i) => ({ id: `n${i}`, ...strip(n) })) },
+      ...(g.grades
+        ? { grades: { fit: { A: 30, B: 10, C: 1 }, engagement: { "1": 20, "2": 5, "3": 1 } } }
+        : {}),
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    return r.value;
+  });
+
+const valueArb = fc.option(fc.oneof(fc.constantFrom(...STRINGS), fc.integer({ min: -5, max: 6000 })), {
+  nil: null,
+});
+const inputArb = fc
+  .record({
+    hasAccount: fc.boolean(),
+    industry: valueArb,
+    employees: fc.option(fc.integer({ min: 0, max: 9000 }), { nil: null }),
+    region: valueArb,
+    tier: fc.option(scalarArb, { nil: undefined }),
+    title: valueArb,
+    seniority: valueArb,
+    email: fc.constantFrom("jo@Acme.example", "x@évian.fr", null, "bad"),
+    phone: fc.constantFrom(null, "", "+1 555"),
+    source: valueArb,
+    events: fc.array(
+      fc.record({
+        type: fc.constantFrom(...TYPES, "other_type"),
+        ageMs: fc.integer({ min: -5 * DAY, max: 200 * DAY }),
+        path: fc.option(fc.constantFrom("/careers/x", "/CAREERS", "/pricing", "1"), { nil: undefined }),
+        n: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }),
+      }),
+      { maxLength: 25 },
+    ),
+  })
+  .map(
+    (x): ScoreInput => ({
+      account: x.hasAccount
+        ? demoAccount({
+            industry: x.industry as string | null,
+            employees: x.employees,
+            region: x.region as string | null,
+            attributes: x.tier === undefined ? {} : { tier: x.tier },
+          })
+        : null,
+      contact: demoContact({
+        title: x.title as string | null,
+        seniority: x.seniority as never,
+        email: x.email,
+        phone: x.phone,
+        attributes: { score: x.employees },
+      }),
+      lead: demoLead({ source: x.source as string | null }),
+      events: x.events.map(
+        (e, i): BehaviourEvent => ({
+          id: `e${i}`,
+          leadId: "lead-1",
+          type: e.type,
+          occurredAt: new Date(NOW_MS - e.ageMs).toISOString(),
+          properties: {
+            ...(e.path === undefined ? {} : { path: e.path }),
+            ...(e.n === undefined ? {} : { n: e.n }),
+          },
+        }),
+      ),
+    }),
+  );
+
+const fresh = (): MutableScore => ({ fit: 0, engagement: 0, total: 0, grade: "D4" });
+
+describe("generated scorer", () => {
+  it("gives exactly the interpreter's numbers on random models and leads", () => {
+    fc.assert(
+      fc.property(modelArb, fc.array(inputArb, { minLength: 1, maxLength: 4 }), (model, inputs) => {
+        const generated = compileModel(model);
+        const reference = compileModel(model, { engine: "interpreter" });
+        for (const input of inputs) {
+          const lead = prepareLead(input);
+          const want = reference.scoreInto(lead, NOW_MS, fresh());
+          expect(generated.scoreInto(lead, NOW_MS, fresh())).toEqual(want);
+          const explained = reference.scorePrepared(lead, NOW_MS);
+          expect([explained.fit, explained.engagement, explained.grade]).toEqual([
+            want.fit,
+            want.engagement,
+            want.grade,
+          ]);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it("gives the interpreter's numbers on the reference model over demo leads", () => {
+    const generated = compileModel(REFERENCE_MODEL);
+    const reference = compileModel(REFERENCE_MODEL, { engine: "interpreter" });
+    const demo = { ...DEMO_DEFAULTS, leads: 3000, accounts: 400 };
+    const at = Date.parse(demo.start) + demo.days * DAY;
+    let nonZero = 0;
+    for (const bundle of generateLeads(demo)) {
+      const lead = prepareLead(bundle);
+      const got = generated.scoreInto(lead, at, fresh());
+      expect(got).toEqual(reference.scoreInto(lead, at, fresh()));
+      if (got.engagement !== 0 && got.fit !== 0) nonZero++;
+    }
+    expect(nonZero).toBeGreaterThan(100);
+  });
+
+  it("never writes the model's text into the generated code", () => {
+    const hostile = "x'); globalThis.pwned = 1; ('";
+    const r = validateScoringModel({
+      id: "hostile",
+      name: hostile,
+      version: 1,
+      fit: {
+        groups: [{ id: "g", cap: 10 }],
+        rules: [
+          {
+            id: "r1",
+            group: "g",
+            when: { field: `account.attributes.${hostile}`, equals: hostile },
+            points: 5,
+          },
+          { id: "r2", when: { field: `x.${hostile}`, pattern: "\\*/" }, points: 3 },
+          { id: "r3", when: { field: "contact.title", in: [hostile, "*/"] }, points: 2 },
+        ],
+      },
+      engagement: {
+        rules: [
+          { id: "e1", event: hostile, where: { field: `properties.${hostile}`, exists: true }, points: 7 },
+        ],
+      },
+    });
+    if (!r.ok) throw new Error(JSON.stringify(r.error));
+    const scorer = compileModel(r.value);
+    const input: ScoreInput = {
+      account: demoAccount({ attributes: { [hostile]: hostile.toUpperCase() } }),
+      contact: demoContact({ title: hostile }),
+      lead: demoLead(),
+      events: [
+        {
+          id: "e",
+          leadId: "lead-1",
+          type: hostile,
+          occurredAt: new Date(NOW_MS - DAY).toISOString(),
+          properties: { [hostile]: 1 },
+        },
+      ],
+    };
+    const got = scorer.scoreInto(prepareLead(input), NOW_MS, fresh());
+    expect(got).toMatchObject({ fit: 7, engagement: 7 });
+    expect(got).toEqual(
+      compileModel(r.value, { engine: "interpreter" }).scoreInto(prepareLead(input), NOW_MS, fresh()),
+    );
+    expect((globalThis as { pwned?: number }).pwned).toBeUndefined();
+    const source = scorer.scoreInto.toString();
+    for (const text of ["pwned", "*/"]) expect(source).not.toContain(text);
+    const reference = generateScorer(REFERENCE_MODEL, compileRules(REFERENCE_MODEL)).source;
+    for (const text of ["software", "page_view", "careers", "industry-core", "half_life"])
+      expect(reference).not.toContain(text);
+    // Record fields are read directly, from the generator's own table.
+    expect(reference).toContain("A.industry");
+  });
+});
