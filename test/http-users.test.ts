@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/http/auth/password.ts";
 import { sessionCookie } from "../src/http/auth/session-token.ts";
+import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
-import { freshStorage } from "./helpers/db.ts";
+import { winnow } from "./helpers/cli.ts";
+import { freshStorage, migratedPgliteFolder } from "./helpers/db.ts";
 import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
 
 // Cheap scrypt so the suite stays quick; the parameters travel inside each hash.
@@ -395,5 +400,97 @@ describe.each(ENGINES)("user accounts and sessions (%s)", (engine) => {
     expect(
       (await t.app.inject({ url: `/v1/users/${ids.ada}`, headers: t.as(t.keys.admin) })).json().role,
     ).toBe("admin");
+  });
+});
+
+describe("winnow users (embedded database)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "winnow-users-"));
+  const db = join(dir, ".winnow");
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("adds the first admin, lists, resets a password and disables from the command line", {
+    timeout: 120_000,
+  }, async () => {
+    await migratedPgliteFolder(db);
+    const added = await winnow([
+      "users",
+      "add",
+      "--email",
+      "Root@Example.com",
+      "--role",
+      "admin",
+      "--json",
+      "--db",
+      db,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const admin = JSON.parse(added.stdout);
+    expect(admin).toMatchObject({ email: "Root@Example.com", role: "admin", hasPassword: true });
+    expect(admin.password).toMatch(/^[\w-]{16}$/);
+    const rep = await winnow(["users", "add", "--email", "r@example.com", "--role", "rep", "--db", db]);
+    expect(rep.code).toBe(2);
+    expect(rep.stderr).toContain("--owner");
+    const invited = await winnow([
+      "users",
+      "add",
+      "--email",
+      "r@example.com",
+      "--role",
+      "rep",
+      "--owner",
+      "rep-9",
+      "--invite",
+      "--db",
+      db,
+    ]);
+    expect(invited.code, invited.stderr).toBe(0);
+    expect(invited.stdout).toMatch(/invite token: [\w-]{43}/);
+    const dup = await winnow([
+      "users",
+      "add",
+      "--email",
+      "root@example.com",
+      "--role",
+      "manager",
+      "--db",
+      db,
+    ]);
+    expect(dup.code).toBe(5);
+    const listed = await winnow(["users", "list", "--db", db]);
+    expect(listed.stdout).toContain("Root@Example.com");
+    expect(listed.stdout).toMatch(/r@example\.com .*owner id rep-9.*invite pending/);
+    expect(listed.stdout).not.toContain(admin.password);
+    const last = await winnow(["users", "disable", "root@example.com", "--db", db]);
+    expect(last.code).toBe(5);
+    expect(last.stderr).toContain("no enabled admin");
+    const reset = await winnow([
+      "users",
+      "password",
+      "r@example.com",
+      "--password",
+      "a long password",
+      "--db",
+      db,
+    ]);
+    expect(reset.code, reset.stderr).toBe(0);
+    expect(reset.stdout).not.toContain("a long password");
+    const off = await winnow(["users", "disable", "r@example.com", "--json", "--db", db]);
+    expect(JSON.parse(off.stdout).disabledAt).not.toBeNull();
+    const missing = await winnow(["users", "password", "nobody@example.com", "--db", db]);
+    expect(missing.code).toBe(4);
+    // The password printed for the admin really signs in.
+    const storage = await openStorage({ engine: "pglite", dataDir: db });
+    try {
+      const t = await startTestApi(storage);
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/sessions",
+        payload: { email: "root@example.com", password: admin.password },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      await t.close();
+    } finally {
+      await storage.close();
+    }
   });
 });

@@ -19,4 +19,5 @@ export const COMMANDS: Readonly<Record<string, { readonly summary: string; reado
   train: { summary: "Train a predictive model on closed deals or a CSV", load: async () => (await import("./train.ts")).command },
   "train-db": { summary: "Train a predictive model on the database's won and lost history", load: async () => (await import("./train-db.ts")).command },
   keys: { summary: "Manage API keys", load: async () => (await import("./keys.ts")).command },
+  users: { summary: "Manage web app users (email + password sign-in)", load: async () => (await import("./users.ts")).command },
 };
