@@ -1,5 +1,5 @@
 import { applyPlatt, fitPlatt, type PlattCalibration } from "./calibration.ts";
-import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin } from "./gbdt.ts";
+import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin, prepareGbdt } from "./gbdt.ts";
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
 import { logLoss, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
@@ -10,8 +10,11 @@ export type BlendMember = { readonly weight: number; readonly model: LogisticMod
 
 /**
  * The model a user gets without options. On a stratified 20% split of the training rows it picks
- * the number of trees (early stopping), the blend weight of logistic regression and trees on the
- * log-odds scale, and a Platt calibration; then both members are refit on all training rows.
+ * the number of trees (early stopping, boosting at twice the final learning rate so that half as
+ * many trees are grown), the blend weight of logistic regression and trees on the log-odds scale,
+ * and a Platt calibration; then both members are refit on all training rows (the trees at the
+ * final learning rate with twice the chosen count, scaled for the extra rows; the logistic
+ * regression starting from the split's weights). Both tree fits share one binning of the rows.
  */
 export type DefaultModel = {
   readonly learner: "winnow-default";
@@ -41,6 +44,9 @@ export const DEFAULT_TREES = {
   colsample: 0.8,
 } as const satisfies GbdtOptions;
 
+/** The selection fit boosts at this multiple of the final learning rate. */
+export const SELECTION_RATE_FACTOR = 2;
+
 const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
 function blend(lr: Float64Array, gb: Float64Array, w: number): Float64Array {
@@ -63,10 +69,13 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
   const validLabel = takeLabels(label, split.valid);
   const trainTable = takeRows(table, split.train);
   const trainLabel = takeLabels(label, split.train);
+  const trees = { ...DEFAULT_TREES, seed, ...options.gbdt };
+  const prepared = prepareGbdt(table, trees);
   const gbdt = fitGbdt(table, label, {
-    ...DEFAULT_TREES,
-    seed,
-    ...options.gbdt,
+    ...trees,
+    prepared,
+    learningRate: trees.learningRate * SELECTION_RATE_FACTOR,
+    maxIter: Math.max(1, Math.ceil(trees.maxIter / SELECTION_RATE_FACTOR)),
     earlyStopping: true,
     validRows: split.valid,
   });
@@ -90,15 +99,17 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
   // Refit on every training row with what the split chose (tree count scaled for the extra rows);
   // a member with weight 0 is not refit.
   const refit = options.refit ?? true;
-  const finalLr = refit && bestW < 1 ? fitLogistic(table, label) : lr;
+  const finalLr = refit && bestW < 1 ? fitLogistic(table, label, { start: lr }) : lr;
   const finalGb =
     refit && bestW > 0
       ? fitGbdt(table, label, {
-          ...DEFAULT_TREES,
-          seed,
-          ...options.gbdt,
+          ...trees,
+          prepared,
           earlyStopping: false,
-          maxIter: Math.max(1, Math.round(gbdt.iterations * (1 + (options.validationFraction ?? 0.2)))),
+          maxIter: Math.max(
+            1,
+            Math.round(gbdt.iterations * SELECTION_RATE_FACTOR * (1 + (options.validationFraction ?? 0.2))),
+          ),
         })
       : gbdt;
   return {

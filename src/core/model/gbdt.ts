@@ -30,7 +30,31 @@ export type GbdtOptions = Partial<TreeParams> & {
   readonly validRows?: Int32Array;
   /** Continue boosting from this model (same columns): its trees are kept and new ones added. */
   readonly warmStart?: GbdtModel;
+  /** Binning, binned rows and scratch space of this same table from `prepareGbdt` (reused, not rebuilt). */
+  readonly prepared?: GbdtPrepared;
 };
+
+/** What every fit on one table needs before growing trees: learned bins, the binned rows, scratch. */
+export type GbdtPrepared = {
+  readonly table: Table;
+  readonly binning: readonly FeatureBinning[];
+  readonly binned: BinnedTable;
+  readonly ws: GrowWorkspace;
+};
+
+/**
+ * Bins a table once for several fits on it (the default learner's selection fit and final fit).
+ *
+ * @example
+ * const prepared = prepareGbdt(table);
+ * fitGbdt(table, label, { prepared, maxIter: 50 });
+ */
+export function prepareGbdt(table: Table, options: GbdtOptions = {}): GbdtPrepared {
+  const o = { ...GBDT_DEFAULTS, ...options };
+  const binning = fitBinning(table, { maxBins: o.maxBins, maxCategories: o.maxCategories });
+  const binned = applyBinning(binning, table);
+  return { table, binning, binned, ws: growWorkspace(binned, o.maxLeaves) };
+}
 
 export const GBDT_DEFAULTS = {
   maxIter: 100,
@@ -91,15 +115,14 @@ function gradients(
   count: number,
   margin: Float64Array,
   label: Uint8Array,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
 ): void {
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
     const pr = 1 / (1 + Math.exp(-margin[i]!));
-    grad[i] = pr - label[i]!;
+    gh[2 * i] = pr - label[i]!;
     const h = pr * (1 - pr);
-    hess[i] = h > 1e-16 ? h : 1e-16;
+    gh[2 * i + 1] = h > 1e-16 ? h : 1e-16;
   }
 }
 
@@ -141,9 +164,15 @@ export function fitGbdt(
 ): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
   const p: TreeParams = o;
+  const prepared = options.prepared && !options.warmStart ? options.prepared : null;
+  if (prepared && prepared.table !== table) {
+    throw new Error("fitGbdt: `prepared` was made for another table");
+  }
   const binning =
-    options.warmStart?.binning ?? fitBinning(table, { maxBins: o.maxBins, maxCategories: o.maxCategories });
-  const binned = applyBinning(binning, table);
+    prepared?.binning ??
+    options.warmStart?.binning ??
+    fitBinning(table, { maxBins: o.maxBins, maxCategories: o.maxCategories });
+  const binned = prepared?.binned ?? applyBinning(binning, table);
   const n = table.rows;
   const early = o.earlyStopping === undefined || o.earlyStopping === "auto" ? n > 10_000 : o.earlyStopping;
   let trainRows: Int32Array;
@@ -152,7 +181,7 @@ export function fitGbdt(
     const isValid = new Uint8Array(n);
     for (const i of options.validRows) isValid[i] = 1;
     validRows = options.validRows;
-    trainRows = Int32Array.from({ length: n - validRows.length }, () => 0);
+    trainRows = new Int32Array(n - validRows.length);
     let a = 0;
     for (let i = 0; i < n; i++) if (!isValid[i]) trainRows[a++] = i;
   } else if (early) {
@@ -160,7 +189,8 @@ export function fitGbdt(
     trainRows = s.train;
     validRows = s.valid;
   } else {
-    trainRows = Int32Array.from({ length: n }, (_, i) => i);
+    trainRows = new Int32Array(n);
+    for (let i = 0; i < n; i++) trainRows[i] = i;
     validRows = new Int32Array(0);
   }
   let pos = 0;
@@ -170,9 +200,9 @@ export function fitGbdt(
   const margin = options.warmStart
     ? gbdtMarginBinned(options.warmStart, binned)
     : new Float64Array(n).fill(init);
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const ws: GrowWorkspace = growWorkspace(binned, o.maxLeaves);
+  const gh = new Float64Array(2 * n);
+  const ws: GrowWorkspace =
+    prepared && prepared.ws.pool.length >= o.maxLeaves + 1 ? prepared.ws : growWorkspace(binned, o.maxLeaves);
   const rows = new Int32Array(trainRows.length);
   const unsampled = new Int32Array(trainRows.length);
   const rand = seededRandom(o.seed);
@@ -189,13 +219,13 @@ export function fitGbdt(
       o.subsample < 1 ? sampleRows(trainRows, salt, o.subsample, rows, unsampled) : trainRows.length;
     const skipped = trainRows.length - count;
     if (o.subsample >= 1) rows.set(trainRows);
-    gradients(rows, count, margin, label, grad, hess);
+    gradients(rows, count, margin, label, gh);
     let features = allFeatures;
     if (o.colsample < 1) {
       const pick = Array.from(allFeatures).filter(() => rand() < o.colsample);
       features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand() * nf)]);
     }
-    const grown = growTree(binned, ws, features, grad, hess, rows, count, p);
+    const grown = growTree(binned, ws, features, gh, rows, count, p);
     trees.push(grown.tree);
     // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
     for (const r of grown.leafRanges) addToRows(margin, rows, r.start, r.end, r.value);

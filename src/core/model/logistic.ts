@@ -28,7 +28,44 @@ export type LogisticModel = {
   readonly numeric: readonly NumericTerm[];
 };
 
-export type LogisticOptions = { readonly c?: number; readonly maxIter?: number; readonly gradTol?: number };
+export type LogisticOptions = {
+  readonly c?: number;
+  readonly maxIter?: number;
+  readonly gradTol?: number;
+  /** Start from this model's weights (same columns; e.g. a fit on a subset of these rows). */
+  readonly start?: LogisticModel;
+};
+
+/** The parameter vector of `start` in the layout of this fit, or null when the columns differ. */
+function startVector(
+  start: LogisticModel,
+  cats: readonly FeatureSchema[],
+  nums: readonly Omit<NumericTerm, "weight">[],
+  offsets: readonly number[],
+  denseAt: number,
+  dim: number,
+): Float64Array | null {
+  if (start.categorical.length !== cats.length || start.numeric.length !== nums.length) return null;
+  const w = new Float64Array(dim);
+  w[0] = start.intercept;
+  for (let j = 0; j < cats.length; j++) {
+    const f = start.categorical[j]!;
+    const k = cats[j]!.levels?.length ?? 0;
+    if (f.name !== cats[j]!.name || f.weights.length !== k) return null;
+    w.set(f.weights, offsets[j]!);
+    w[offsets[j]! + k] = f.missingWeight;
+  }
+  let d = denseAt;
+  for (let j = 0; j < nums.length; j++) {
+    const t = start.numeric[j]!;
+    const u = nums[j]!;
+    if (t.name !== u.name || (t.indicator === null) !== (u.indicator === null)) return null;
+    // Same effect per unit of the raw value under this fit's scaling.
+    w[d++] = (t.weight / t.scale) * u.scale;
+    if (t.indicator && u.indicator) w[d++] = (t.indicator.weight / t.indicator.scale) * u.indicator.scale;
+  }
+  return w;
+}
 
 type Design = {
   readonly n: number;
@@ -132,8 +169,7 @@ function newton(
   const g = new Float64Array(dim);
   const hess = new Float64Array(dim * dim);
   const z = new Float64Array(n);
-  const idx = new Int32Array(1 + nc + nd);
-  const val = new Float64Array(1 + nc + nd);
+  const idx = new Int32Array(1 + nc);
   const wNew = new Float64Array(dim);
   const gNew = new Float64Array(dim);
   let f = objective(w, g);
@@ -147,26 +183,25 @@ function newton(
       const zi = z[i]!;
       const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
       const wi = (p * (1 - p)) / n;
+      // Intercept and one-hot levels (value 1, indexes ascending), then the dense block: only the
+      // lower triangle is accumulated, each cell once per row.
       let m = 0;
-      idx[m] = 0;
-      val[m++] = 1;
+      idx[m++] = 0;
       for (let j = 0; j < nc; j++) {
         const k = cat[i * nc + j]!;
-        if (k >= 0) {
-          idx[m] = k;
-          val[m++] = 1;
-        }
-      }
-      for (let j = 0; j < nd; j++) {
-        idx[m] = denseAt + j;
-        val[m++] = dense[i * nd + j]!;
+        if (k >= 0) idx[m++] = k;
       }
       for (let a = 0; a < m; a++) {
-        const va = wi * val[a]!;
-        const ra = idx[a]!;
-        // Indexes ascend along a row, so b <= a fills the lower triangle.
-        const at = ra * dim;
-        for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += va * val[b]!;
+        const at = idx[a]! * dim;
+        for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += wi;
+      }
+      const row = i * nd;
+      for (let d = 0; d < nd; d++) {
+        const va = wi * dense[row + d]!;
+        const at = (denseAt + d) * dim;
+        for (let b = 0; b < m; b++) hess[at + idx[b]!]! += va;
+        const atd = at + denseAt;
+        for (let e = 0; e <= d; e++) hess[atd + e]! += va * dense[row + e]!;
       }
     }
     for (let k = 1; k < dim; k++) hess[k * dim + k]! += lambda;
@@ -243,8 +278,9 @@ export function fitLogistic(table: Table, label: Uint8Array, options: LogisticOp
   const lambda = 1 / (c * n);
   let pos = 0;
   for (let i = 0; i < n; i++) pos += label[i] ? 1 : 0;
-  const w0 = new Float64Array(dim);
-  w0[0] = Math.log(Math.max(pos, 0.5) / Math.max(n - pos, 0.5));
+  const warm = options.start ? startVector(options.start, cats, nums, offsets, denseAt, dim) : null;
+  const w0 = warm ?? new Float64Array(dim);
+  if (!warm) w0[0] = Math.log(Math.max(pos, 0.5) / Math.max(n - pos, 0.5));
   const objective = (w: Float64Array, g: Float64Array): number => {
     marginOf(des, w, denseAt, z);
     let loss = 0;

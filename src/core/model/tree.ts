@@ -95,8 +95,7 @@ export function growTree(
   binned: BinnedTable,
   ws: GrowWorkspace,
   features: Int32Array,
-  grad: Float64Array,
-  hess: Float64Array,
+  gh: Float64Array,
   rows: Int32Array,
   count: number,
   p: TreeParams,
@@ -128,11 +127,12 @@ export function growTree(
   let G = 0;
   let H = 0;
   for (let k = 0; k < count; k++) {
-    G += grad[rows[k]!]!;
-    H += hess[rows[k]!]!;
+    const i = rows[k]!;
+    G += gh[2 * i]!;
+    H += gh[2 * i + 1]!;
   }
   const rootHist = free.pop()!;
-  buildHistogram(rootHist, binned, ws, features, grad, hess, rows, 0, count);
+  buildHistogram(rootHist, binned, ws, features, gh, rows, 0, count);
   const splittable = (cnt: number, depth: number) =>
     cnt >= 2 * p.minLeaf && (p.maxDepth <= 0 || depth < p.maxDepth);
   const root: Leaf = {
@@ -185,8 +185,8 @@ export function growTree(
     const leftSmaller = nl <= nr;
     const small = free.pop()!;
     const parentHist = leaf.hist;
-    if (leftSmaller) buildHistogram(small, binned, ws, features, grad, hess, rows, leaf.start, mid);
-    else buildHistogram(small, binned, ws, features, grad, hess, rows, mid, leaf.end);
+    if (leftSmaller) buildHistogram(small, binned, ws, features, gh, rows, leaf.start, mid);
+    else buildHistogram(small, binned, ws, features, gh, rows, mid, leaf.end);
     const len = ws.totalBins * 3;
     for (let k = 0; k < len; k++) parentHist[k]! -= small[k]!;
     // The smaller child's totals from its histogram (any one feature's bins sum to them).
