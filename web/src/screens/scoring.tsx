@@ -6,6 +6,7 @@ import { useApi } from "../api/context.ts";
 import { listModels, type ModelVersion, publish, runBacktest, saveDraft } from "../api/models.ts";
 import { EmptyState, ErrorNotice, Loading } from "../components/notice.tsx";
 import { useAsync } from "../components/use-async.ts";
+import { useLocation } from "../router.ts";
 import { BacktestView } from "../scoring/backtest-view.tsx";
 
 const YEAR = 365 * 86_400_000;
@@ -62,9 +63,17 @@ export function ScoringConsole() {
 
   const published =
     state.data?.find((m) => m.isDefault) ?? state.data?.find((m) => m.status === "published") ?? null;
+  // `/scoring?draft=<id>` opens a saved draft (e.g. one made from ICP segments), ready to backtest.
+  const wanted = useLocation().params.get("draft");
+  const opened = (wanted && state.data?.find((m) => m.id === wanted && m.status === "draft")) || null;
   useEffect(() => {
-    if (text === null && state.status === "ok") setText(published ? stringify(published.document) : "");
-  }, [text, state.status, published]);
+    if (text !== null || state.status !== "ok") return;
+    if (opened) {
+      setText(stringify(opened.document));
+      setDraft(opened);
+      setNotice(`Draft ${opened.name} v${opened.version} opened. Backtest it before publishing.`);
+    } else setText(published ? stringify(published.document) : "");
+  }, [text, state.status, published, opened]);
 
   const parsed = useMemo(() => (text === null ? null : parseScoringModel(text, "yaml")), [text]);
   const issues = parsed && !parsed.ok ? parsed.error : [];

@@ -1,0 +1,151 @@
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
+import { freshStorage } from "./helpers/db.ts";
+import { startTestApi, type TestApi } from "./helpers/http.ts";
+
+// Big enough for a model on closed deals and confident ICP segments (see test/http-icp-adopt.test.ts).
+const DEMO = { leads: 800, accounts: 160, eventsPerLead: 4 } as const;
+
+/**
+ * The Model screen end to end on a real server (buildApp on in-memory PGlite), the built bundle and
+ * Chromium: an empty workspace says what is missing; after the demo's history is in, a manager
+ * trains on closed deals, reads the metrics and charts, picks ICP segments, creates a scoring draft
+ * and finds it opened in the scoring console, unpublished.
+ */
+describe("model screen in a real browser", () => {
+  let web: Awaited<ReturnType<typeof buildWeb>>;
+  let storage: Storage;
+  let api: TestApi;
+  let browser: Browser;
+  let base: string;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    [web, storage, browser] = await Promise.all([buildWeb(), freshStorage("pglite"), launchBrowser()]);
+    api = await startTestApi(storage, { webDist: web.dir });
+    base = await api.app.listen({ host: "127.0.0.1", port: 0 });
+    ({ page, errors } = await openPage(browser));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+    await storage?.close();
+    web?.remove();
+  });
+
+  it("says what to do while there is nothing to learn from", async () => {
+    await page.goto(`${base}/model`);
+    // Email and password is the default sign-in; a manager's API key works as well.
+    const keyField = page.getByLabel("API key");
+    const useKey = page.getByRole("button", { name: "Use an API key instead" });
+    await keyField.or(useKey).first().waitFor();
+    if (await useKey.isVisible()) await useKey.click();
+    await keyField.fill(api.keys.manager);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("heading", { name: "Model and ideal customer profile" }).waitFor();
+    await expect(page.getByRole("link", { name: "Model" }).getAttribute("aria-current")).resolves.toBe(
+      "page",
+    );
+    await page.getByText("No model trained yet").waitFor();
+    await page.getByText("No forecast yet").waitFor();
+    // The ICP panel and the training attempt both say there are too few closed deals, with the counts.
+    await page.getByRole("button", { name: "Train model" }).click();
+    const tooFew = page.getByText("Not enough closed deals yet");
+    await tooFew.first().waitFor();
+    await expect(tooFew.count()).resolves.toBe(2);
+    await page
+      .getByText(/Only 0 won and 0 lost examples/)
+      .first()
+      .waitFor();
+  });
+
+  it("trains on closed deals and shows metrics, charts with numbers on hover, and the forecast", async () => {
+    await seedDemoWorkspace(storage, DEMO);
+    await page.reload();
+    await page.getByLabel("Learn from").selectOption("deals");
+    await page.getByRole("button", { name: "Train model" }).click();
+    await page
+      .getByText(/^Model v1 trained on \d+ deals \(\d+ won, \d+ lost\): held-out AUC 0\.\d{3}/)
+      .waitFor({
+        timeout: 60_000,
+      });
+    const kpis = page.getByRole("region", { name: "Active model" });
+    await kpis.getByText("v1").waitFor();
+    const auc = Number(
+      await kpis.locator("div", { hasText: "AUC (held out)" }).locator(".big").textContent(),
+    );
+    expect(auc).toBeGreaterThan(0.5);
+    expect(auc).toBeLessThanOrEqual(1);
+    const table = page.getByRole("table", { name: "Trained models" });
+    await table.getByRole("cell", { name: "v1" }).waitFor();
+    await table.getByText("active").waitFor();
+
+    for (const label of [
+      "Reliability: predicted probability against observed win rate",
+      "Lift by score decile and cumulative share of wins captured",
+      "Global feature importance (mean absolute contribution)",
+      "Expected wins and value per month from the open leads",
+    ]) {
+      const chart = page.getByRole("img", { name: label });
+      await chart.locator("svg").waitFor();
+      // Axes, grid lines and the series: an empty chart would have no series shapes.
+      expect(await chart.locator("svg path").count(), label).toBeGreaterThan(8);
+    }
+    // Hovering the lift chart shows the decile's numbers.
+    const lift = page.getByRole("img", { name: /Lift by score decile/ });
+    const box = (await lift.boundingBox())!;
+    await page.mouse.move(box.x + box.width * 0.2, box.y + box.height * 0.6);
+    await lift
+      .getByText(/^[\d.]+×$/)
+      .first()
+      .waitFor();
+    await page.getByText(/Tracked so far: Brier|No lead predicted by a model has closed yet/).waitFor();
+    await page.getByRole("heading", { name: "Reliability" }).scrollIntoViewIfNeeded();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, "model");
+  });
+
+  it("turns chosen ICP segments into a scoring draft and opens it, unpublished, in the scoring console", async () => {
+    const segments = page.getByRole("table", { name: "ICP segments" });
+    await segments.scrollIntoViewIfNeeded();
+    const boxes = segments.locator("tbody input[type=checkbox]:not([disabled])");
+    await boxes.first().waitFor();
+    // Suggested rules start chosen; choose exactly the first two adoptable segments instead.
+    const all = await boxes.count();
+    expect(all).toBeGreaterThanOrEqual(2);
+    for (let i = 0; i < all; i++) await boxes.nth(i).uncheck();
+    await expect(
+      page.getByRole("button", { name: "Create scoring draft from these" }).isDisabled(),
+    ).resolves.toBe(true);
+    await boxes.nth(0).check();
+    await boxes.nth(1).check();
+    await page.getByText("2 chosen.", { exact: false }).waitFor();
+    await page.getByRole("button", { name: "Create scoring draft from these" }).click();
+    const done = page.getByText(/^Draft .+ v2 created with 2 ICP rules\./);
+    await done.waitFor();
+
+    await page.getByRole("link", { name: "Open it in the scoring console" }).click();
+    await page.getByRole("heading", { name: "Scoring console" }).waitFor();
+    expect(new URL(page.url()).searchParams.get("draft")).toMatch(/.+/);
+    await page.getByText(/^Draft .+ v2 opened\. Backtest it before publishing\./).waitFor();
+    const yaml = await page.locator("#model-text").inputValue();
+    expect(yaml).toMatch(/ICP fit rules adopted by manager/);
+    expect(yaml.match(/id: icp-/g)?.length).toBeGreaterThanOrEqual(2);
+    const versions = page.getByRole("table", { name: "Model versions" });
+    await versions.getByRole("cell", { name: "v2" }).waitFor();
+    await expect(versions.locator("tr", { hasText: "v2" }).textContent()).resolves.toMatch(/draft/);
+    await expect(versions.locator("tr", { hasText: "v1" }).textContent()).resolves.toMatch(
+      /published\s*default/,
+    );
+    // It is ready for the backtest, and publishing waits for it.
+    await expect(page.getByRole("button", { name: "Backtest against published" }).isEnabled()).resolves.toBe(
+      true,
+    );
+    await expect(page.getByRole("button", { name: "Publish", exact: true }).isDisabled()).resolves.toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
