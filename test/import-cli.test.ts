@@ -1,7 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadMigrations } from "../src/storage/migrations/index.ts";
 import { winnow } from "./helpers/cli.ts";
 import { migratedPgliteFolder } from "./helpers/db.ts";
 
@@ -57,5 +59,25 @@ describe("winnow migrate / import / export", () => {
     expect([r.code, r.stderr]).toEqual([4, expect.stringContaining("WINNOW_ERR_FILE_NOT_FOUND")]);
     const as = await winnow(["export", "--as", "widgets", "--db", db], {}, dir);
     expect(as.code).toBe(2);
+  });
+});
+
+// `npm run build` is tsc plus bin/copy-migrations.js: the compiled migrations/index.js reads the .sql
+// files from its own folder, which tsc alone leaves without them.
+describe("migrations in a build", () => {
+  const dir = mkdtempSync(join(tmpdir(), "winnow-build-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("the build step copies every migration next to the compiled code, and none found is an error", async () => {
+    const to = join(dir, "dist", "storage", "migrations");
+    const run = spawnSync(process.execPath, ["bin/copy-migrations.js", "src/storage/migrations", to], {
+      encoding: "utf8",
+    });
+    expect(run.status).toBe(0);
+    expect(loadMigrations(to).map((m) => [m.name, m.checksum])).toEqual(
+      loadMigrations().map((m) => [m.name, m.checksum]),
+    );
+    mkdirSync(join(dir, "empty"));
+    expect(() => loadMigrations(join(dir, "empty"))).toThrow(/No migration files/);
   });
 });
