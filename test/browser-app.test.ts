@@ -106,6 +106,8 @@ describe("web app in a real browser", () => {
       await out.click();
       await page.goto(`${base}${path}`);
     }
+    // Email and password is the default way in; this suite signs in with API keys.
+    await page.getByRole("button", { name: "Use an API key instead" }).click();
     await page.getByLabel("API key").fill(key);
     await page.getByRole("button", { name: "Sign in" }).click();
   }
@@ -120,7 +122,7 @@ describe("web app in a real browser", () => {
   it("admin settings: create and revoke a key, subscribe a webhook and read its log", async () => {
     await signIn(api.keys.admin, "/settings");
     await page.getByRole("heading", { name: "API keys" }).waitFor();
-    await page.getByLabel("Name").fill("carol");
+    await page.getByLabel("Name", { exact: true }).fill("carol");
     await page.getByLabel("Subject (owner id, for reps)").fill("rep-2");
     await page.getByRole("button", { name: "Create key" }).click();
     await page.locator(".notice-ok code", { hasText: /^wnw_/ }).waitFor();

@@ -1,13 +1,14 @@
 import { lazy, Suspense, useMemo, useState } from "react";
 import { createApi } from "./api/client.ts";
 import { ApiContext } from "./api/context.ts";
+import { signOut } from "./api/identity.ts";
 import { match, navigate, useLocation } from "./router.ts";
 import { Discovery } from "./screens/discovery.tsx";
 import { Inbox } from "./screens/inbox.tsx";
 import { LeadPage } from "./screens/lead-page.tsx";
 import { Settings } from "./screens/settings.tsx";
 import { SignIn } from "./screens/sign-in.tsx";
-import { clearSession, loadSession, SCREENS_BY_ROLE, type Session } from "./session.ts";
+import { clearSession, credentialsOf, loadSession, SCREENS_BY_ROLE, type Session } from "./session.ts";
 
 // The chart-heavy screens load on first visit, so the inbox opens fast.
 const Dashboard = lazy(() => import("./screens/dashboard.tsx").then((m) => ({ default: m.Dashboard })));
@@ -60,7 +61,7 @@ export function App() {
   const api = useMemo(
     () =>
       session
-        ? createApi(session.key, () => {
+        ? createApi(credentialsOf(session), () => {
             clearSession();
             setSession(null);
           })
@@ -91,7 +92,8 @@ export function App() {
         <button
           type="button"
           className="link"
-          onClick={() => {
+          onClick={async () => {
+            await signOut(api);
             clearSession();
             setSession(null);
             navigate("/");

@@ -1,6 +1,8 @@
 /**
- * The one place the browser talks to the Winnow API: JSON over fetch with the signed-in key as a
- * bearer token. Failures arrive as problem+json (RFC 9457) and are thrown as ApiError, carrying the
+ * The one place the browser talks to the Winnow API: JSON over fetch, signed in either with an API
+ * key (sent as a bearer token) or with the session cookie of an email + password sign-in (the
+ * browser sends the HttpOnly cookie itself; requests that change data add the X-Winnow-CSRF token).
+ * Failures arrive as problem+json (RFC 9457) and are thrown as ApiError, carrying the
  * Winnow error code and the field paths the server blamed, so screens can say what to fix.
  */
 export type ProblemIssue = { readonly path: string; readonly message: string };
@@ -60,7 +62,11 @@ function asProblem(status: number, body: unknown): ApiError {
   return new ApiError(status, code, detail, issues);
 }
 
+/** How requests are signed: an API key, or the session cookie plus its CSRF token. */
+export type Credentials = string | { readonly csrf: string };
+
 export type Api = {
+  /** The API key; empty when signed in with the session cookie. */
   readonly key: string;
   request<T>(method: string, path: string, options?: { body?: unknown; query?: Query }): Promise<T>;
   get<T>(path: string, query?: Query): Promise<T>;
@@ -70,16 +76,21 @@ export type Api = {
   del<T>(path: string): Promise<T>;
 };
 
-/** An API client bound to one key; `onUnauthorized` runs when the server no longer accepts it. */
-export function createApi(key: string, onUnauthorized: () => void, base = ""): Api {
+/** An API client bound to one key or session; `onUnauthorized` runs when the server no longer accepts it. */
+export function createApi(credentials: Credentials, onUnauthorized: () => void, base = ""): Api {
+  const key = typeof credentials === "string" ? credentials : "";
   async function request<T>(method: string, path: string, options: { body?: unknown; query?: Query } = {}) {
-    const headers: Record<string, string> = { authorization: `Bearer ${key}`, accept: "application/json" };
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (typeof credentials === "string") headers["authorization"] = `Bearer ${credentials}`;
+    else if (method !== "GET" && credentials.csrf) headers["x-winnow-csrf"] = credentials.csrf;
     if (options.body !== undefined) headers["content-type"] = "application/json";
     let response: Response;
     try {
       response = await fetch(base + withQuery(path, options.query), {
         method,
         headers,
+        // The session cookie goes to our own origin only.
+        credentials: "same-origin",
         body: options.body === undefined ? null : JSON.stringify(options.body),
       });
     } catch {

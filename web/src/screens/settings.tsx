@@ -1,5 +1,6 @@
 import { FrameworksPanel, LifecyclePanel } from "./settings-frameworks.tsx";
 import { KeysPanel } from "./settings-keys.tsx";
+import { UsersPanel } from "./settings-users.tsx";
 import { WebhooksPanel } from "./settings-webhooks.tsx";
 
 /** Settings (admin): API keys, webhooks with their delivery log, and the workspace configuration. */
@@ -7,6 +8,7 @@ export function Settings() {
   return (
     <div>
       <h1>Settings</h1>
+      <UsersPanel />
       <KeysPanel />
       <WebhooksPanel />
       <div className="grid" style={{ marginTop: "1rem" }}>
