@@ -13,6 +13,7 @@ import { registerCors } from "./cors.ts";
 import { errorHandler, problemOf, sendProblem } from "./problem.ts";
 import { accountRoutes } from "./routes/accounts.ts";
 import { activityRoutes } from "./routes/activities.ts";
+import { dataTransferRoutes } from "./routes/data-transfer.ts";
 import { dealRoutes } from "./routes/deals.ts";
 import { eventRoutes } from "./routes/events.ts";
 import { frameworkRoutes } from "./routes/frameworks.ts";
@@ -24,7 +25,6 @@ import { predictiveRoutes } from "./routes/predictive.ts";
 import { reportRoutes } from "./routes/reports.ts";
 import { scorecardRoutes } from "./routes/scorecards.ts";
 import { scoringModelRoutes } from "./routes/scoring-models.ts";
-import { settingsRoutes } from "./routes/settings.ts";
 import { settingsRoutes } from "./routes/settings.ts";
 import { sessionRoutes } from "./routes/sessions.ts";
 import { signalRoutes } from "./routes/signals.ts";
@@ -136,6 +136,7 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         accountRoutes,
         leadRoutes,
         dealRoutes,
+        dataTransferRoutes,
         eventRoutes,
         activityRoutes,
         reportRoutes,
@@ -145,7 +146,6 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
         transitionRoutes,
         predictiveRoutes,
         signalRoutes,
-        settingsRoutes,
         settingsRoutes,
       ]) {
         await api.register(routes, { ctx });

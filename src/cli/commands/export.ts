@@ -8,6 +8,30 @@ import { openStorage } from "../../storage/open.ts";
 import { EXPORT_KINDS, type ExportKind } from "../../storage/ports.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+
+/** Streams the server's CSV to `write`; returns the rows (lines after the header, quoted newlines aside). */
+async function remoteExport(
+  remote: RemoteClient,
+  kind: ExportKind,
+  write: (chunk: string) => void | Promise<void>,
+): Promise<number> {
+  const res = await remote.send(`/v1/export/${kind}`, { query: {} });
+  const decoder = new TextDecoder();
+  let rows = 0;
+  let inQuotes = false;
+  for await (const bytes of res.body ?? []) {
+    const chunk = decoder.decode(bytes as Uint8Array, { stream: true });
+    for (const ch of chunk) {
+      if (ch === '"') inQuotes = !inQuotes;
+      else if (ch === "\n" && !inQuotes) rows++;
+    }
+    await write(chunk);
+  }
+  const rest = decoder.decode();
+  if (rest) await write(rest);
+  return Math.max(0, rows - 1);
+}
 
 // citty infers narrow arg types that do not widen to CommandDef; the registry only needs the shape.
 export const command = defineCommand({
@@ -22,6 +46,7 @@ export const command = defineCommand({
       type: "string",
       description: "Database: a folder, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
     },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
     if (!(EXPORT_KINDS as readonly string[]).includes(args.as)) {
@@ -29,11 +54,16 @@ export const command = defineCommand({
         message: `--as must be one of ${EXPORT_KINDS.join(", ")}`,
       });
     }
-    const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
-    const storage = await openStorage(config.database);
+    const kind = args.as as ExportKind;
+    const remote = remoteFor(args);
+    const storage = remote
+      ? null
+      : await openStorage(readConfig({ env: io().env, cwd: io().cwd, db: args.db }).database);
+    const run = (write: (chunk: string) => void | Promise<void>) =>
+      storage ? exportCsv(storage, kind, write) : remoteExport(remote as RemoteClient, kind, write);
     try {
       if (!args.out) {
-        const n = await exportCsv(storage, args.as as ExportKind, (chunk) => io().stdout(chunk));
+        const n = await run((chunk) => io().stdout(chunk));
         eprintln(`exported ${n} ${args.as}`);
         return EXIT.ok;
       }
@@ -49,14 +79,14 @@ export const command = defineCommand({
           cause: error,
         });
       });
-      const n = await exportCsv(storage, args.as as ExportKind, (chunk) =>
+      const n = await run((chunk) =>
         file.write(chunk) ? undefined : new Promise<void>((ok) => file.once("drain", () => ok())),
       );
       await new Promise<void>((ok, fail) => file.end((error?: Error | null) => (error ? fail(error) : ok())));
       eprintln(`exported ${n} ${args.as} to ${path}`);
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await storage?.close();
     }
   },
 }) as unknown as CommandDef;

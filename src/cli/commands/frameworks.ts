@@ -5,6 +5,7 @@ import type { Framework } from "../../core/frameworks/types.ts";
 import { LEVELS } from "../../core/qualification/elements.ts";
 import { EXIT } from "../exit-codes.ts";
 import { printJson, println } from "../io.ts";
+import { REMOTE_ARGS, remoteFor } from "../remote/client.ts";
 
 /** A framework with its criteria grouped by level, as printed by `--json`. */
 export function frameworkView(f: Framework) {
@@ -55,10 +56,18 @@ export const command: CommandDef = defineCommand({
       description: "Show only this framework (bant, meddic, ...)",
     },
     json: { type: "boolean", description: "Print JSON instead of text" },
+    ...REMOTE_ARGS,
   },
-  run({ args }) {
-    let frameworks = listFrameworks();
-    if (args.framework) {
+  async run({ args }) {
+    const remote = remoteFor(args);
+    let frameworks: readonly Framework[];
+    if (remote) {
+      // The server's list includes the workspace's own frameworks (from its settings).
+      frameworks = args.framework
+        ? [await remote.json<Framework>(`/v1/frameworks/${encodeURIComponent(args.framework)}`)]
+        : (await remote.json<{ data: Framework[] }>("/v1/frameworks")).data;
+    } else frameworks = listFrameworks();
+    if (args.framework && !remote) {
       const one = getFramework(args.framework);
       if (!one) {
         throw new WinnowError("WINNOW_ERR_FRAMEWORK_NOT_FOUND", {

@@ -1,5 +1,6 @@
 import { createReadStream, readFileSync, statSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
+import { Readable } from "node:stream";
 import { type CommandDef, defineCommand } from "citty";
 import cliProgress from "cli-progress";
 import {
@@ -17,6 +18,33 @@ import { formatIssues, WinnowError } from "../../core/errors.ts";
 import { openStorage } from "../../storage/open.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+
+type ImportRun = {
+  readonly as: ImportTarget;
+  readonly mapping: MappingSpec | undefined;
+  readonly dryRun: boolean;
+  readonly skipInvalid: boolean;
+};
+
+/** Streams the file to the server's POST /v1/imports; the report (or the refusal) is the server's. */
+async function remoteImport(remote: RemoteClient, path: string, run: ImportRun): Promise<ImportReport> {
+  const preset = run.mapping && "preset" in run.mapping && Object.keys(run.mapping).length === 1;
+  return remote.json<ImportReport>("/v1/imports", {
+    query: {
+      as: run.as,
+      dryRun: String(run.dryRun),
+      skipInvalid: String(run.skipInvalid),
+      ...(run.mapping
+        ? preset
+          ? { mapping: String((run.mapping as { preset: string }).preset) }
+          : { mappingJson: JSON.stringify(run.mapping) }
+        : {}),
+    },
+    body: Readable.toWeb(createReadStream(path)),
+    contentType: "text/csv",
+  });
+}
 
 function pathOf(file: string): string {
   return isAbsolute(file) ? file : resolve(io().cwd, file);
@@ -105,6 +133,7 @@ export const command = defineCommand({
       description: "Database: a folder, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
     },
     json: { type: "boolean", description: "Print the report as JSON" },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
     if (!(IMPORT_TARGETS as readonly string[]).includes(args.as)) {
@@ -123,29 +152,40 @@ export const command = defineCommand({
       });
     }
     const mapping = readMapping(args.mapping);
-    const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
-    const storage = await openStorage(config.database);
-    const bar = io().isTty
-      ? new cliProgress.SingleBar(
-          {
-            stream: stderrTerminal() as unknown as NodeJS.WritableStream,
-            format: "importing [{bar}] {percentage}% | {rows} rows",
-            hideCursor: false,
-          },
-          cliProgress.Presets.shades_classic,
-        )
-      : null;
+    const remote = remoteFor(args);
+    const storage = remote
+      ? null
+      : await openStorage(readConfig({ env: io().env, cwd: io().cwd, db: args.db }).database);
+    const bar =
+      io().isTty && storage
+        ? new cliProgress.SingleBar(
+            {
+              stream: stderrTerminal() as unknown as NodeJS.WritableStream,
+              format: "importing [{bar}] {percentage}% | {rows} rows",
+              hideCursor: false,
+            },
+            cliProgress.Presets.shades_classic,
+          )
+        : null;
     bar?.start(size, 0, { rows: 0 });
     try {
-      const report = await importCsv(storage, createReadStream(path), {
+      const run: ImportRun = {
         as: args.as as ImportTarget,
-        ...(mapping ? { mapping } : {}),
+        mapping,
         dryRun: Boolean(args["dry-run"]),
         skipInvalid: Boolean(args["skip-invalid"]),
-        now: new Date().toISOString(),
-        actor: io().env["USER"] ? `import:${io().env["USER"]}` : "import",
-        onProgress: ({ rows, bytes }) => bar?.update(bytes, { rows }),
-      });
+      };
+      const report = storage
+        ? await importCsv(storage, createReadStream(path), {
+            as: run.as,
+            ...(mapping ? { mapping } : {}),
+            dryRun: run.dryRun,
+            skipInvalid: run.skipInvalid,
+            now: new Date().toISOString(),
+            actor: io().env["USER"] ? `import:${io().env["USER"]}` : "import",
+            onProgress: ({ rows, bytes }) => bar?.update(bytes, { rows }),
+          })
+        : await remoteImport(remote as RemoteClient, path, run);
       bar?.update(size);
       bar?.stop();
       if (args.json) printJson(report);
@@ -161,7 +201,7 @@ export const command = defineCommand({
         eprintln("Nothing was written.");
       throw error;
     } finally {
-      await storage.close();
+      await storage?.close();
     }
   },
 }) as unknown as CommandDef;

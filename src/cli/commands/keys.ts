@@ -9,12 +9,14 @@ import type { ApiKeyRecord } from "../../storage/api-ports.ts";
 import { openStorage } from "../../storage/open.ts";
 import { EXIT } from "../exit-codes.ts";
 import { io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, remoteFor } from "../remote/client.ts";
 
 const dbArg = {
   db: {
     type: "string",
     description: "Database: a folder (default ./.winnow), memory://, or postgres://... (else DATABASE_URL)",
   },
+  ...REMOTE_ARGS,
 } as const;
 
 async function withKeys<T>(
@@ -55,9 +57,21 @@ const create = defineCommand({
       throw new WinnowError("WINNOW_ERR_USAGE", {
         message: "A rep key needs --subject <owner id> (the leads it may see)",
       });
-    const { record, key } = await withKeys(args.db, (repo) =>
-      createApiKey(repo, { name: args.name, role, subject: args.subject ?? null }, new Date(), randomUUID),
-    );
+    const remote = remoteFor(args);
+    const { record, key } = remote
+      ? await remote
+          .json<ApiKeyRecord & { key: string }>("/v1/keys", {
+            body: { name: args.name, role, ...(args.subject ? { subject: args.subject } : {}) },
+          })
+          .then(({ key, ...record }) => ({ record, key }))
+      : await withKeys(args.db, (repo) =>
+          createApiKey(
+            repo,
+            { name: args.name, role, subject: args.subject ?? null },
+            new Date(),
+            randomUUID,
+          ),
+        );
     if (args.json) printJson({ ...record, key });
     else {
       println(row(record));
@@ -72,7 +86,10 @@ const list = defineCommand({
   meta: { name: "list", description: "List API keys (never the keys themselves)" },
   args: { json: { type: "boolean", description: "Print JSON" }, ...dbArg },
   async run({ args }) {
-    const keys = await withKeys(args.db, (repo) => repo.list());
+    const remote = remoteFor(args);
+    const keys = remote
+      ? (await remote.json<{ data: ApiKeyRecord[] }>("/v1/keys")).data
+      : await withKeys(args.db, (repo) => repo.list());
     if (args.json) printJson(keys);
     else if (keys.length === 0)
       println("No API keys yet: `winnow serve` makes the first admin key, or use `winnow keys create`.");
@@ -92,7 +109,11 @@ const revoke = defineCommand({
     ...dbArg,
   },
   async run({ args }) {
-    const revoked = await withKeys(args.db, (repo) => repo.revoke(args.id, new Date().toISOString()));
+    const remote = remoteFor(args);
+    // Through the server the revoke takes effect at once (it forgets its cached keys).
+    const revoked = remote
+      ? await remote.json<ApiKeyRecord>(`/v1/keys/${encodeURIComponent(args.id)}/revoke`, { method: "POST" })
+      : await withKeys(args.db, (repo) => repo.revoke(args.id, new Date().toISOString()));
     if (!revoked)
       throw new WinnowError("WINNOW_ERR_NOT_FOUND", {
         message: `There is no API key ${args.id} (see winnow keys list)`,
@@ -103,7 +124,7 @@ const revoke = defineCommand({
   },
 });
 
-/** `winnow keys create|list|revoke`, straight on the database. */
+/** `winnow keys create|list|revoke`, straight on the database, or through a server with `--url`. */
 export const command = defineCommand({
   meta: { name: "keys", description: "Manage API keys: create (shown once), list, revoke" },
   args: dbArg,

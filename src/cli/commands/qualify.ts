@@ -16,6 +16,7 @@ import { parseScorecard } from "../../core/qualification/scorecard-schema.ts";
 import { qualify, resolveFramework, type Verdict } from "../../core/qualification/verdict.ts";
 import type { Result } from "../../core/result.ts";
 import { io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, remoteFor } from "../remote/client.ts";
 
 /**
  * Exit codes of `winnow qualify`: a verdict is not an error, but scripts can branch on it. They sit
@@ -125,6 +126,7 @@ export const command: CommandDef = defineCommand({
     },
     questions: { type: "string", description: "How many next questions to suggest", default: "5" },
     json: { type: "boolean", description: "Print the verdict as JSON" },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
     const lang = args.lang;
@@ -147,9 +149,6 @@ export const command: CommandDef = defineCommand({
       "WINNOW_ERR_INVALID_SCORECARD",
       "scorecard",
     );
-    const icp: IcpProfile | undefined = args.icp
-      ? await readValidated(args.icp, parseIcpProfile, "WINNOW_ERR_INVALID_ICP", "ICP profile")
-      : undefined;
     const specs = (args.framework ?? scorecard.framework ?? "bant")
       .split(",")
       .map((s) => s.trim())
@@ -158,16 +157,43 @@ export const command: CommandDef = defineCommand({
       throw new WinnowError("WINNOW_ERR_USAGE", {
         message: "--framework needs at least one framework id or file",
       });
-    const frameworks: Framework[] = [];
-    for (const spec of specs) frameworks.push(await loadFramework(spec));
-    const verdicts = frameworks.map((f) =>
-      qualify(scorecard, f, {
-        lang,
-        questions: limit,
-        ...(icp ? { icp } : {}),
-        ...(args.now ? { now: args.now } : {}),
-      }),
-    );
+    const remote = remoteFor(args);
+    let verdicts: Verdict[];
+    if (remote) {
+      // The server judges with its workspace's frameworks, ICP and custom questions (in English).
+      if (args.icp || lang !== "en" || specs.some((s) => s.endsWith(".json")))
+        throw new WinnowError("WINNOW_ERR_USAGE", {
+          message:
+            "With --url the server's ICP, frameworks and questions apply: drop --icp, --lang and framework files",
+        });
+      verdicts = [];
+      for (const framework of specs) {
+        verdicts.push(
+          await remote.json<Verdict>("/v1/qualify", {
+            body: {
+              scorecard,
+              framework,
+              questions: limit,
+              ...(args.now ? { now: new Date(args.now).toISOString() } : {}),
+            },
+          }),
+        );
+      }
+    } else {
+      const icp: IcpProfile | undefined = args.icp
+        ? await readValidated(args.icp, parseIcpProfile, "WINNOW_ERR_INVALID_ICP", "ICP profile")
+        : undefined;
+      const frameworks: Framework[] = [];
+      for (const spec of specs) frameworks.push(await loadFramework(spec));
+      verdicts = frameworks.map((f) =>
+        qualify(scorecard, f, {
+          lang,
+          questions: limit,
+          ...(icp ? { icp } : {}),
+          ...(args.now ? { now: args.now } : {}),
+        }),
+      );
+    }
     const disagreements = verdicts
       .slice(1)
       .flatMap((v) => (verdicts[0] ? explainDisagreement(verdicts[0], v) : []));

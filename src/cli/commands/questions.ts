@@ -2,10 +2,11 @@ import { type CommandDef, defineCommand } from "citty";
 import { WinnowError } from "../../core/errors.ts";
 import { checkQuestionLibrary } from "../../core/frameworks/questions/check-library.ts";
 import { isQuestionLang, questionsFor } from "../../core/frameworks/questions/library.ts";
-import { QUESTION_LANGS } from "../../core/frameworks/questions/types.ts";
+import { QUESTION_LANGS, type QuestionLang } from "../../core/frameworks/questions/types.ts";
 import { BUYING_ROLES, type BuyingRole } from "../../core/records.ts";
 import { EXIT } from "../exit-codes.ts";
 import { printJson, println } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
 import { loadFramework, readJsonFile } from "./qualify.ts";
 
 async function checkFile(file: string, json: boolean): Promise<number> {
@@ -33,6 +34,40 @@ async function checkFile(file: string, json: boolean): Promise<number> {
   return EXIT.ok;
 }
 
+type Groups = ReturnType<typeof questionsFor>;
+type Named = { readonly id: string; readonly name: string };
+
+async function localQuestions(
+  spec: string,
+  lang: QuestionLang,
+  criterion: string | undefined,
+  role: string | undefined,
+): Promise<{ framework: Named; groups: Groups }> {
+  const framework = await loadFramework(spec);
+  const groups = questionsFor(framework, {
+    lang,
+    ...(criterion ? { criterion } : {}),
+    ...(role ? { role: role as BuyingRole } : {}),
+  });
+  return { framework, groups };
+}
+
+/** The server's questions: its workspace's custom frameworks and questions included. */
+async function remoteQuestions(
+  remote: RemoteClient,
+  id: string,
+  lang: QuestionLang,
+  criterion: string | undefined,
+  role: string | undefined,
+): Promise<{ framework: Named; groups: Groups }> {
+  const path = `/v1/frameworks/${encodeURIComponent(id)}`;
+  const framework = await remote.json<Named>(path);
+  const { data } = await remote.json<{ data: Groups }>(`${path}/questions`, {
+    query: { lang, criterion, role },
+  });
+  return { framework, groups: data };
+}
+
 export const command: CommandDef = defineCommand({
   meta: {
     name: "questions",
@@ -54,6 +89,7 @@ export const command: CommandDef = defineCommand({
         "Check a custom question library (JSON list of {element, text}) for closed or duplicate questions",
     },
     json: { type: "boolean", description: "Print JSON instead of text" },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
     if (args.check) return checkFile(args.check, Boolean(args.json));
@@ -73,12 +109,10 @@ export const command: CommandDef = defineCommand({
         message: `--role must be one of ${BUYING_ROLES.join(", ")}`,
       });
     }
-    const framework = await loadFramework(args.framework);
-    const groups = questionsFor(framework, {
-      lang,
-      ...(args.criterion ? { criterion: args.criterion } : {}),
-      ...(role ? { role: role as BuyingRole } : {}),
-    });
+    const remote = args.framework.endsWith(".json") ? null : remoteFor(args);
+    const { framework, groups } = remote
+      ? await remoteQuestions(remote, args.framework, lang, args.criterion, role)
+      : await localQuestions(args.framework, lang, args.criterion, role);
     if (args.json) {
       printJson({ framework: framework.id, lang, criteria: groups });
       return EXIT.ok;
