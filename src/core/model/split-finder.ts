@@ -29,16 +29,37 @@ export function buildHistogram(
   const nf = binned.binCount.length;
   const rb = ws.rowBins;
   const m = features.length;
-  if (m === nf) {
-    for (let k = start; k < end; k++) {
+  // Most features sampled: every feature's bins, without the indirection through `features` (the
+  // extra ones cost less than the indirection), two rows at a time. Each bin still adds rows in order.
+  if (4 * m >= 3 * nf) {
+    let k = start;
+    for (; k + 1 < end; k += 2) {
       const i = rows[k]!;
-      const g = gh[2 * i]!;
-      const h = gh[2 * i + 1]!;
+      const j = rows[k + 1]!;
+      const gi = gh[2 * i]!;
+      const hi = gh[2 * i + 1]!;
+      const gj = gh[2 * j]!;
+      const hj = gh[2 * j + 1]!;
+      const bi = i * nf;
+      const bj = j * nf;
+      for (let f = 0; f < nf; f++) {
+        const b = rb[bi + f]!;
+        hist[b]! += gi;
+        hist[b + 1]! += hi;
+        hist[b + 2]! += 1;
+        const c = rb[bj + f]!;
+        hist[c]! += gj;
+        hist[c + 1]! += hj;
+        hist[c + 2]! += 1;
+      }
+    }
+    if (k < end) {
+      const i = rows[k]!;
       const base = i * nf;
       for (let f = 0; f < nf; f++) {
         const b = rb[base + f]!;
-        hist[b]! += g;
-        hist[b + 1]! += h;
+        hist[b]! += gh[2 * i]!;
+        hist[b + 1]! += gh[2 * i + 1]!;
         hist[b + 2]! += 1;
       }
     }

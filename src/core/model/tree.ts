@@ -54,6 +54,8 @@ export type GrowWorkspace = {
   readonly tmp: Int32Array;
   /** Scratch for ordering categories. */
   readonly keys: Float64Array;
+  /** Scratch: 1 when a bin goes left at the split being applied. */
+  readonly goLeft: Uint8Array;
 };
 
 /** Allocates the workspace for a binned table. */
@@ -78,6 +80,7 @@ export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorks
     pool,
     tmp: new Int32Array(binned.rows),
     keys: new Float64Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
+    goLeft: new Uint8Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
   };
 }
 
@@ -161,22 +164,27 @@ export function growTree(
     const s = leaf.split!;
     const f = s.feature;
     const base = f * n;
-    const missingBin = binned.binCount[f]! - 1;
-    let mask: Uint8Array | null = null;
+    // Which way each bin goes, then a branch-free stable partition of rows[start..end): every row is
+    // written to both sides and only the side it belongs to advances (no mispredicted branches).
+    const nb = binned.binCount[f]!;
+    const lut = ws.goLeft;
     if (s.catLeft) {
-      mask = new Uint8Array(binned.binCount[f]!);
-      for (const b of s.catLeft) mask[b] = 1;
+      lut.fill(0, 0, nb);
+      for (const b of s.catLeft) lut[b] = 1;
+    } else {
+      for (let b = 0; b < nb - 1; b++) lut[b] = b <= s.threshold ? 1 : 0;
+      lut[nb - 1] = s.missingLeft ? 1 : 0;
     }
-    // Stable partition of rows[start..end): left rows first.
     let wl = leaf.start;
     let wr = 0;
     const tmp = ws.tmp;
     for (let k = leaf.start; k < leaf.end; k++) {
       const i = rows[k]!;
-      const b = bins[base + i]!;
-      const goLeft = mask ? mask[b] === 1 : b === missingBin ? s.missingLeft : b <= s.threshold;
-      if (goLeft) rows[wl++] = i;
-      else tmp[wr++] = i;
+      const l = lut[bins[base + i]!]!;
+      rows[wl] = i;
+      tmp[wr] = i;
+      wl += l;
+      wr += 1 - l;
     }
     rows.set(tmp.subarray(0, wr), wl);
     const mid = wl;
