@@ -2,7 +2,10 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { exportCsv, safeCell } from "../src/app/export-csv.ts";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { createLead } from "../src/app/records.ts";
 import { isWinnowError, type WinnowError } from "../src/core/errors.ts";
+import { addWorkingHours } from "../src/core/lifecycle/calendar.ts";
+import { DEFAULT_LIFECYCLE_CONFIG } from "../src/core/lifecycle/config.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 
@@ -152,6 +155,42 @@ describe.each(ENGINES)("CSV import and export on %s", (engine) => {
       const history = await s.history.listForLead(item.lead.id, ["stage"]);
       expect(history.map((h) => [h.actor, h.reason])).toEqual([["test", "imported"]]);
     }
+  });
+
+  it("starts the accept SLA clock of leads imported as MQL, as createLead does, with the lifecycle given", async () => {
+    const lifecycle = {
+      ...DEFAULT_LIFECYCLE_CONFIG,
+      sla: { ...DEFAULT_LIFECYCLE_CONFIG.sla, acceptWithinWorkingHours: 2 },
+    };
+    // The same lead made in the app, as MQL at the import's time: the clock every MQL should have.
+    const contact = await s.contacts.create({ email: "app-mql@sla.example" });
+    const viaApp = await createLead(
+      s,
+      { contactId: contact.id, stage: "mql", actor: "test", now: NOW },
+      lifecycle,
+    );
+    expect(viaApp.slaDueAt).not.toBeNull();
+    const file = [
+      "email,stage,created_at",
+      "old-mql@sla.example,mql,2024-01-15T10:00:00Z", // CRM history: not overdue the moment it lands
+      "now-mql@sla.example,mql,",
+      "future-mql@sla.example,mql,2026-03-09T09:00:00Z", // the clock starts when it becomes an MQL
+      "sal@sla.example,sal,",
+    ].join("\n");
+    await importCsv(s, csv(file), opts({ as: "leads", lifecycle }));
+    const due = async (email: string) =>
+      (await s.queries.listLeads({ search: email })).items.find((i) => i.email === email)?.lead.slaDueAt;
+    expect(await due("old-mql@sla.example")).toBe(viaApp.slaDueAt);
+    expect(await due("now-mql@sla.example")).toBe(viaApp.slaDueAt);
+    expect(await due("future-mql@sla.example")).toBe(
+      addWorkingHours("2026-03-09T09:00:00Z", 2, lifecycle.calendar),
+    );
+    expect(await due("sal@sla.example")).toBeNull();
+    // The sweep sees them as it sees the app's MQLs: due after the clock ran out, not before.
+    const overdue = await s.leads.listSlaDue("mql", viaApp.slaDueAt as string, 100);
+    expect(overdue.map((l) => l.id)).not.toContain(viaApp.id);
+    const later = new Date(Date.parse(viaApp.slaDueAt as string) + 1000).toISOString();
+    expect((await s.leads.listSlaDue("mql", later, 100)).length).toBeGreaterThanOrEqual(3);
   });
 
   it("maps Salesforce opportunity headers and rejects deals whose account is unknown", async () => {

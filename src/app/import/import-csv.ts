@@ -1,5 +1,6 @@
 import { parse } from "csv-parse";
 import { type Issue, isWinnowError, WinnowError } from "../../core/errors.ts";
+import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../../core/lifecycle/config.ts";
 import type { Instant } from "../../core/records.ts";
 import type { Storage } from "../../storage/ports.ts";
 import { coerce } from "./coerce.ts";
@@ -17,6 +18,8 @@ export type ImportOptions = {
   readonly skipInvalid?: boolean;
   readonly now: Instant;
   readonly actor: string;
+  /** Working calendar and SLAs: an imported MQL's accept SLA is due as configured here (default: the built-in one). */
+  readonly lifecycle?: LifecycleConfig;
   readonly batchSize?: number;
   /** At most this many rejected rows are kept in the report (the count is always exact). */
   readonly maxIssues?: number;
@@ -148,7 +151,11 @@ export async function importCsv(
       const overlap = !PLACED_BY_DATABASE.has(options.as);
       let pending: Promise<void> | null = null;
       const write = async (rows: readonly ValidRow[], at: { rows: number; bytes: number }) => {
-        const out = await writeBatch(tx, options.as, rows, { now: options.now, actor: options.actor });
+        const out = await writeBatch(tx, options.as, rows, {
+          now: options.now,
+          actor: options.actor,
+          lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
+        });
         // Keep the planner's row counts current as the tables grow (after batches 1, 2, 4, 8, ...),
         // so lookups by email and domain stay index scans instead of whole-table scans per batch.
         written += 1;

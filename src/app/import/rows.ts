@@ -1,3 +1,5 @@
+import { addWorkingHours } from "../../core/lifecycle/calendar.ts";
+import type { LifecycleConfig } from "../../core/lifecycle/config.ts";
 import type { Instant } from "../../core/records.ts";
 import type {
   AccountImportRow,
@@ -134,12 +136,38 @@ export const TABLES_OF = {
 /** Targets whose rows the database may fail to place (a missing account or lead): see RowProblem. */
 export const PLACED_BY_DATABASE: ReadonlySet<ImportTarget> = new Set<ImportTarget>(["deals", "events"]);
 
+const slaDueCache = new WeakMap<LifecycleConfig, Map<Instant, Instant | null>>();
+
+/**
+ * When an imported MQL's accept-or-reject SLA falls due: as for a lead created or moved to MQL in
+ * the app (createLead, moveLead), the configured working hours after the clock starts. The clock
+ * starts when the lead becomes an MQL in Winnow: at the import, or at its created_at when that is
+ * later. An older created_at (a CRM's history) does not make the lead overdue the moment it lands.
+ */
+function mqlSlaDue(createdAt: Instant, ctx: { readonly now: Instant; readonly lifecycle: LifecycleConfig }) {
+  const hours = ctx.lifecycle.sla.acceptWithinWorkingHours;
+  if (hours === null) return null;
+  const from = Date.parse(createdAt) > Date.parse(ctx.now) ? createdAt : ctx.now;
+  let cache = slaDueCache.get(ctx.lifecycle);
+  if (!cache) {
+    cache = new Map();
+    slaDueCache.set(ctx.lifecycle, cache);
+  }
+  let due = cache.get(from);
+  if (due === undefined) {
+    if (cache.size > 10_000) cache.clear();
+    due = addWorkingHours(from, hours, ctx.lifecycle.calendar);
+    cache.set(from, due);
+  }
+  return due;
+}
+
 /** Writes one batch of valid rows of `target` through the bulk port. */
 export async function writeBatch(
   repos: Repositories,
   target: ImportTarget,
   batch: readonly ValidRow[],
-  ctx: { readonly now: Instant; readonly actor: string },
+  ctx: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig },
 ): Promise<BatchOutcome> {
   if (target === "accounts") {
     const d = dedupe(
@@ -178,16 +206,19 @@ export async function writeBatch(
       (c) => c.email,
     );
     const leads = dedupe(
-      batch.map(
-        (r): LeadImportRow => ({
+      batch.map((r): LeadImportRow => {
+        const stage = s(r.values["stage"]) as LeadImportRow["stage"];
+        const createdAt = s(r.values["created_at"]) ?? ctx.now;
+        return {
           email: r.values["email"] as string,
           source: s(r.values["source"]),
           entryPath: s(r.values["entry_path"]) as LeadImportRow["entryPath"],
           ownerId: s(r.values["owner_id"]),
-          stage: s(r.values["stage"]) as LeadImportRow["stage"],
-          createdAt: s(r.values["created_at"]) ?? ctx.now,
-        }),
-      ),
+          stage,
+          createdAt,
+          slaDueAt: stage === "mql" ? mqlSlaDue(createdAt, ctx) : null,
+        };
+      }),
       (l) => l.email,
     );
     const a = await repos.bulk.upsertAccounts(accounts.rows);

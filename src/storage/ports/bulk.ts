@@ -34,6 +34,8 @@ export type LeadImportRow = {
   readonly ownerId: string | null;
   readonly stage: Stage | null;
   readonly createdAt: Instant;
+  /** When the accept-or-reject SLA of an MQL falls due (null: no clock, as for other stages). */
+  readonly slaDueAt: Instant | null;
 };
 
 export type DealImportRow = {

@@ -48,10 +48,10 @@ RETURNING (xmax = 0) AS inserted`;
 
 const CREATE_LEADS = `
 WITH input AS (
-  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, email text, source text, entry_path text, owner_id text, stage text, created_at timestamptz)
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, email text, source text, entry_path text, owner_id text, stage text, created_at timestamptz, sla_due_at timestamptz)
 ), ins AS (
-  INSERT INTO leads (id, contact_id, account_id, source, entry_path, owner_id, stage, stage_entered_at, created_at)
-  SELECT i.id, c.id, c.account_id, i.source, coalesce(i.entry_path, 'standard'), i.owner_id, coalesce(i.stage, 'new'), i.created_at, i.created_at
+  INSERT INTO leads (id, contact_id, account_id, source, entry_path, owner_id, stage, stage_entered_at, sla_due_at, created_at)
+  SELECT i.id, c.id, c.account_id, i.source, coalesce(i.entry_path, 'standard'), i.owner_id, coalesce(i.stage, 'new'), i.created_at, i.sla_due_at, i.created_at
   FROM input i JOIN contacts c ON c.email = i.email
   WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.contact_id = c.id)
   RETURNING id, stage, created_at
@@ -155,6 +155,7 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         owner_id: r.ownerId,
         stage: r.stage,
         created_at: r.createdAt,
+        sla_due_at: r.slaDueAt,
       }));
       const r = await sql.query<{ n: number }>(CREATE_LEADS, [JSON.stringify(payload), actor]);
       const created = r.rows[0]?.n ?? 0;
