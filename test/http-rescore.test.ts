@@ -99,4 +99,76 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
       await receiver.close();
     }
   });
+
+  it("publishing a model as the default rescores every lead as a job with progress, crossings announced", async () => {
+    const receiver = await startReceiver();
+    try {
+      const call = (method: string, path: string, body?: unknown) =>
+        fetch(`${s.url}${path}`, {
+          method,
+          headers: auth(),
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+      await call("POST", "/v1/webhooks", { url: receiver.url, events: ["lead.threshold_crossed"] });
+      const lead = await call("POST", "/v1/leads", { contact: { email: "pat@example.com" } });
+      const leadId = String((lead.json["lead"] as { id: string }).id);
+      for (const key of ["p1", "p2"])
+        await call("POST", "/v1/events", {
+          key,
+          leadId,
+          type: "page_view",
+          occurredAt: new Date().toISOString(),
+        });
+      await s.app.winnow.webhooks.drain();
+      const already = receiver.bodies.length; // page views score nothing under the current default
+      const draft = await call("POST", "/v1/scoring-models", {
+        document: {
+          ...MODEL,
+          id: "views",
+          engagement: { rules: [{ id: "view", event: "page_view", points: 20 }] },
+        },
+      });
+      const id = String(draft.json["id"]);
+      expect((await call("GET", `/v1/scoring-models/${id}/rescore`)).json).toMatchObject({
+        code: "WINNOW_ERR_RESCORE_NOT_FOUND",
+      });
+      expect((await call("POST", `/v1/scoring-models/${id}/rescore`, {})).status).toBe(409);
+      const published = await call("POST", `/v1/scoring-models/${id}/publish`, { default: true });
+      expect(published.status).toBe(200);
+      expect(published.json).toMatchObject({ status: "published", isDefault: true });
+      const job = published.json["rescore"] as { id: string; state: string; total: number };
+      expect(job).toMatchObject({ state: "running", total: 2 });
+      let progress: Record<string, unknown> = {};
+      for (let i = 0; i < 200; i++) {
+        progress = (await call("GET", `/v1/scoring-models/${id}/rescore`)).json;
+        if (progress["state"] !== "running") break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(progress).toMatchObject({ id: job.id, state: "done", processed: 2, total: 2, crossings: 1 });
+      await s.app.winnow.webhooks.drain();
+      // Pat went from 0 to 40 (crosses mql); Eve from 30 to 20 under the new model (no crossing).
+      expect(receiver.bodies.slice(already).map((b) => JSON.parse(b))).toEqual([
+        expect.objectContaining({
+          type: "lead.threshold_crossed",
+          data: expect.objectContaining({
+            leadId,
+            modelId: id,
+            threshold: "mql",
+            direction: "up",
+            value: 40,
+          }),
+        }),
+      ]);
+      const detail = await fetch(`${s.url}/v1/leads/${leadId}`, { headers: auth() }).then(
+        (r) =>
+          r.json() as Promise<{ score: { engagement: number; modelId: string; explanation: unknown[] } }>,
+      );
+      expect(detail.score).toMatchObject({ engagement: 40, modelId: id });
+      expect(detail.score.explanation).toEqual([expect.objectContaining({ ruleId: "view", events: 2 })]);
+      // Publishing again changes nothing, so rescores nothing.
+      expect((await call("POST", `/v1/scoring-models/${id}/publish`, {})).json["rescore"]).toBeNull();
+    } finally {
+      await receiver.close();
+    }
+  });
 });

@@ -69,3 +69,22 @@ export async function rescoreLeads(
   }
   return out;
 }
+
+/**
+ * The `lead.threshold_crossed` webhook payloads of a change, one per crossing: the same for live
+ * rescores (new events) and full rescores (a model published as, or made, the default).
+ */
+export function thresholdCrossedPayloads(change: ScoreChange): Record<string, unknown>[] {
+  return change.crossings.map((c) => ({
+    leadId: change.leadId,
+    modelId: change.modelId,
+    threshold: c.threshold,
+    metric: c.metric,
+    direction: c.direction,
+    action: c.action,
+    value: c.value,
+    fit: change.after.fit,
+    engagement: change.after.engagement,
+    grade: change.after.grade,
+  }));
+}

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { rescoreJobRunner } from "../../app/rescore-all.ts";
+import { thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { backtest } from "../../core/scoring/backtest.ts";
 import { parseScoringModel, validateScoringModel } from "../../core/scoring/parse-model.ts";
@@ -24,6 +26,31 @@ const ModelSchema = z
   })
   .meta({ id: "ScoringModel" });
 
+const RescoreJobSchema = z
+  .object({
+    id: z.string(),
+    modelId: z.string(),
+    state: z.enum(["running", "done", "failed"]),
+    processed: z.number().int().describe("Leads rescored so far"),
+    total: z
+      .number()
+      .int()
+      .describe("Leads in the workspace when the job started (grows if more are rescored)"),
+    crossings: z.number().int().describe("Threshold crossings so far, each sent as lead.threshold_crossed"),
+    error: z.string().nullable(),
+    createdBy: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "RescoreJob" });
+
+/** A model after publish / default, with the full rescore it started (null: none was needed). */
+const ModelWithRescore = ModelSchema.extend({
+  rescore: RescoreJobSchema.nullable().describe(
+    "The rescore of every lead this started (when the model is the default); poll GET /v1/scoring-models/{id}/rescore",
+  ),
+});
+
 const DraftBody = z.union([
   z.object({
     document: z.record(z.string(), z.unknown()).describe("The model as JSON (see docs/scoring.md)"),
@@ -36,6 +63,19 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
   const tags = ["scoring models"];
   const repo = ctx.deps.storage.scoringModels;
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
+  // Full rescores run here, one at a time; their threshold crossings go to the same
+  // lead.threshold_crossed subscribers as live ones. Jobs a previous process left running are failed.
+  const rescores = rescoreJobRunner(ctx.deps.storage, {
+    onCrossings: async (changes) => {
+      for (const change of changes)
+        for (const payload of thresholdCrossedPayloads(change))
+          await ctx.webhooks.emit("lead.threshold_crossed", payload);
+    },
+  });
+  await rescores.repository.failAbandoned(ctx.now().toISOString());
+  app.addHook("onClose", () => rescores.stop());
+  const startRescore = async (model: Awaited<ReturnType<typeof repo.publish>>, by: string) =>
+    (await rescores.start(model, by, ctx.ids(), ctx.now().toISOString())).job;
   const mustGet = async (id: string) => {
     const model = await repo.get(id);
     if (!model)
@@ -110,14 +150,23 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
       config: { permission: "models:write" },
       schema: {
         tags,
-        summary: "Publish a draft (published versions never change)",
+        summary:
+          "Publish a draft (published versions never change); with default: true also make it the default. When the model is the default, every lead is rescored from its event ledger as a job",
         params: IdParams,
-        response: { 200: ModelSchema, ...errors },
+        body: z
+          .object({ default: z.boolean().optional().describe("Also make it the default model") })
+          .nullish(),
+        response: { 200: ModelWithRescore, ...errors },
       },
     },
     async (request) => {
-      await mustGet(request.params.id);
-      return repo.publish(request.params.id, principalOf(request).name, ctx.now().toISOString());
+      const before = await mustGet(request.params.id);
+      const by = principalOf(request).name;
+      let model = await repo.publish(request.params.id, by, ctx.now().toISOString());
+      if (request.body?.default === true && !model.isDefault) model = await repo.setDefault(model.id);
+      const changed = before.status !== "published" || before.isDefault !== model.isDefault;
+      const rescore = model.isDefault && changed ? await startRescore(model, by) : null;
+      return { ...model, rescore };
     },
   );
   app.post(
@@ -126,14 +175,58 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
       config: { permission: "models:write" },
       schema: {
         tags,
-        summary: "Make a published model the one new scores use",
+        summary:
+          "Make a published model the one new scores use; every lead is then rescored from its event ledger as a job",
         params: IdParams,
-        response: { 200: ModelSchema, ...errors },
+        response: { 200: ModelWithRescore, ...errors },
+      },
+    },
+    async (request) => {
+      const before = await mustGet(request.params.id);
+      const model = await repo.setDefault(request.params.id);
+      const rescore = before.isDefault ? null : await startRescore(model, principalOf(request).name);
+      return { ...model, rescore };
+    },
+  );
+  app.post(
+    "/scoring-models/:id/rescore",
+    {
+      config: { permission: "models:write" },
+      schema: {
+        tags,
+        summary: "Rescore every lead with this (default) model from its event ledger, as a job",
+        params: IdParams,
+        response: { 202: RescoreJobSchema, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const model = await mustGet(request.params.id);
+      if (!model.isDefault)
+        throw new WinnowError("WINNOW_ERR_RESCORE_NOT_DEFAULT", {
+          message: `Scoring model ${model.id} is not the default; make it the default (that rescores every lead)`,
+        });
+      return reply.code(202).send(await startRescore(model, principalOf(request).name));
+    },
+  );
+  app.get(
+    "/scoring-models/:id/rescore",
+    {
+      config: { permission: "models:read" },
+      schema: {
+        tags,
+        summary: "The latest full rescore with this model: state, processed / total, threshold crossings",
+        params: IdParams,
+        response: { 200: RescoreJobSchema, ...errors },
       },
     },
     async (request) => {
       await mustGet(request.params.id);
-      return repo.setDefault(request.params.id);
+      const job = await rescores.repository.latestFor(request.params.id);
+      if (!job)
+        throw new WinnowError("WINNOW_ERR_RESCORE_NOT_FOUND", {
+          message: `Scoring model ${request.params.id} has not rescored the leads yet`,
+        });
+      return job;
     },
   );
 

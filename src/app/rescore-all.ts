@@ -1,0 +1,228 @@
+import { WinnowError } from "../core/errors.ts";
+import type { Instant } from "../core/records.ts";
+import { compileModel, type MutableScore, type Scorer } from "../core/scoring/compile-model.ts";
+import { validateScoringModel } from "../core/scoring/parse-model.ts";
+import type { LeadScore, Storage, StoredScoringModel } from "../storage/ports.ts";
+import { type RescoreJob, rescoreJobRepository } from "../storage/rescore-jobs.ts";
+import { countLeads, readLedgerPage, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
+import type { ScoreChange } from "./rescore-leads.ts";
+
+export type RescoreAllOptions = {
+  /** The scoring instant (decay is computed as of it); also stored as computed_at. */
+  readonly now: Instant;
+  /** Store every explanation (default) or scores only (explanation NULL: faster, for benches). */
+  readonly explanations?: boolean;
+  /** Leads per page (one read and one write each); default 5,000. */
+  readonly pageSize?: number;
+  /** After each page: leads done so far and threshold crossings so far. */
+  readonly onProgress?: (processed: number, crossings: number) => void | Promise<void>;
+  /** The changes of a page that crossed a threshold (what `lead.threshold_crossed` announces). */
+  readonly onCrossings?: (changes: readonly ScoreChange[]) => void | Promise<void>;
+  /** Checked between pages: true stops the rescore with an error (shutdown). */
+  readonly stopped?: () => boolean;
+};
+
+export type RescoreAllResult = {
+  readonly leads: number;
+  readonly events: number;
+  readonly crossings: number;
+  /** Milliseconds spent reading pages, scoring and writing scores. */
+  readonly phaseMs: { readonly read: number; readonly score: number; readonly write: number };
+};
+
+/** A validated, compiled stored model; an invalid document is an error naming the model. */
+export function scorerFor(model: StoredScoringModel): Scorer {
+  const parsed = validateScoringModel(model.document);
+  if (!parsed.ok)
+    throw new WinnowError("WINNOW_ERR_SCORING_MODEL_INVALID", {
+      message: `Scoring model ${model.id} is not valid any more`,
+      issues: parsed.error,
+    });
+  return compileModel(parsed.value);
+}
+
+/**
+ * Rescores EVERY lead with `model` from its full event ledger, streaming: keyset pages of leads with
+ * their ledgers (one query per page), scored in process, upserted with one set-based write per page.
+ * On PostgreSQL the next page is requested while the current one is scored and written, so the
+ * server builds it meanwhile (two pages in memory at most); PGlite runs in this thread, so there it
+ * reads after writing. A score written live after `now` (new events meanwhile) is newer and kept.
+ *
+ * Threshold crossings compare the lead's stored score before the rescore (whichever model made it)
+ * with the new one, under the new model's thresholds — so a lead that was under the MQL line and
+ * is over it under the new model crosses, one that was already over it does not; a lead never
+ * scored crosses every `atLeast` threshold it meets, exactly as for a live first score.
+ */
+export async function rescoreAll(
+  storage: Storage,
+  model: StoredScoringModel,
+  o: RescoreAllOptions,
+): Promise<RescoreAllResult> {
+  const scorer = scorerFor(model);
+  const explanations = o.explanations ?? true;
+  const pageSize = o.pageSize ?? 5_000;
+  const nowMs = Date.parse(o.now);
+  const computedAt = new Date(nowMs).toISOString();
+  const out: MutableScore = { fit: 0, engagement: 0, total: 0, grade: "D4" };
+  const phase = { read: 0, score: 0, write: 0 };
+  let t = performance.now();
+  const lap = (k: keyof typeof phase) => {
+    const at = performance.now();
+    phase[k] += at - t;
+    t = at;
+  };
+  const prefetch = storage.engine === "postgres";
+  const read = (after: string) => {
+    const page = readLedgerPage(storage.sql, storage.engine, after, pageSize);
+    page.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
+    return page;
+  };
+  let leads = 0;
+  let events = 0;
+  let crossings = 0;
+  let next = read("");
+  for (;;) {
+    if (o.stopped?.())
+      throw new WinnowError("WINNOW_ERR_CONFLICT", { message: "The rescore was stopped (shutdown)" });
+    t = performance.now();
+    const page = await next;
+    if (page.length === 0) break;
+    const after = page[page.length - 1]!.lead.lead.id;
+    if (prefetch) next = read(after);
+    lap("read");
+    const rows: ScoreRow[] = new Array(page.length);
+    const changes: ScoreChange[] = [];
+    for (let i = 0; i < page.length; i++) {
+      const { lead, previous } = page[i]!;
+      events += lead.events.length;
+      let row: ScoreRow;
+      if (explanations) {
+        const r = scorer.scorePrepared(lead, nowMs);
+        row = {
+          leadId: lead.lead.id,
+          fit: r.fit,
+          engagement: r.engagement,
+          grade: r.grade,
+          explanation: r.explanation,
+        };
+      } else {
+        scorer.scoreInto(lead, nowMs, out);
+        row = { leadId: lead.lead.id, fit: out.fit, engagement: out.engagement, grade: out.grade };
+      }
+      rows[i] = row;
+      const before = previous
+        ? {
+            ...previous,
+            total: previous.fit + previous.engagement,
+            grade: row.grade as MutableScore["grade"],
+          }
+        : null;
+      const after = {
+        fit: row.fit,
+        engagement: row.engagement,
+        total: row.fit + row.engagement,
+        grade: row.grade as MutableScore["grade"],
+      };
+      const crossed = scorer.crossings(before, after);
+      if (crossed.length > 0) {
+        crossings += crossed.length;
+        changes.push({
+          leadId: row.leadId,
+          modelId: model.id,
+          before: null,
+          after: toLeadScore(row, model.id, computedAt),
+          crossings: crossed,
+        });
+      }
+    }
+    lap("score");
+    await writeScorePage(storage.sql, rows, model.id, computedAt);
+    lap("write");
+    leads += page.length;
+    if (changes.length > 0) await o.onCrossings?.(changes);
+    await o.onProgress?.(leads, crossings);
+    if (!prefetch) next = read(after);
+  }
+  const round = (x: number) => Math.round(x);
+  return {
+    leads,
+    events,
+    crossings,
+    phaseMs: { read: round(phase.read), score: round(phase.score), write: round(phase.write) },
+  };
+}
+
+const toLeadScore = (r: ScoreRow, modelId: string, computedAt: string): LeadScore => ({
+  leadId: r.leadId,
+  modelId,
+  fit: r.fit,
+  engagement: r.engagement,
+  grade: r.grade,
+  explanation: r.explanation ?? null,
+  computedAt,
+});
+
+export type RescoreJobHooks = {
+  readonly onCrossings?: RescoreAllOptions["onCrossings"];
+  readonly onProgress?: (job: { processed: number; total: number; crossings: number }) => void;
+  readonly explanations?: boolean;
+};
+
+/**
+ * Runs full rescores as jobs, one at a time (a job asked for while another runs waits its turn),
+ * recording progress in rescore_jobs after every page so that `GET /v1/scoring-models/:id/rescore`
+ * and the CLI can show processed / total. `stop()` ends the running job between two pages (marked
+ * failed: interrupted) and lets the caller close the database afterwards.
+ */
+export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) {
+  const jobs = rescoreJobRepository(storage.sql);
+  let queue: Promise<unknown> = Promise.resolve();
+  let stopping = false;
+
+  async function run(job: RescoreJob, model: StoredScoringModel): Promise<RescoreJob> {
+    try {
+      const result = await rescoreAll(storage, model, {
+        now: job.startedAt,
+        ...(hooks.explanations === undefined ? {} : { explanations: hooks.explanations }),
+        stopped: () => stopping,
+        ...(hooks.onCrossings ? { onCrossings: hooks.onCrossings } : {}),
+        onProgress: async (processed, crossings) => {
+          await jobs.progress(job.id, processed, crossings);
+          hooks.onProgress?.({ processed, total: Math.max(job.total, processed), crossings });
+        },
+      });
+      await jobs.progress(job.id, result.leads, result.crossings);
+      return await jobs.finish(job.id, "done", new Date().toISOString(), null);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      return jobs.finish(job.id, "failed", new Date().toISOString(), message).catch(() => job);
+    }
+  }
+
+  return {
+    repository: jobs,
+    /**
+     * Records a new job for `model` (which must be valid) and starts it after any running one.
+     * Resolves with the job as recorded (state running) and, through `done`, its end.
+     */
+    async start(
+      model: StoredScoringModel,
+      by: string,
+      id: string,
+      now: Instant,
+    ): Promise<{ job: RescoreJob; done: Promise<RescoreJob> }> {
+      scorerFor(model); // an invalid model fails here, before any job is recorded
+      const total = await countLeads(storage.sql);
+      const job = await jobs.create({ id, modelId: model.id, total, createdBy: by, startedAt: now });
+      const done = queue.then(() => run(job, model));
+      queue = done.catch(() => undefined);
+      return { job, done };
+    },
+    /** Stops the running job between pages and waits for the queue to settle. */
+    async stop(): Promise<void> {
+      stopping = true;
+      await queue;
+    },
+  };
+}
+export type RescoreJobRunner = ReturnType<typeof rescoreJobRunner>;

@@ -1,0 +1,213 @@
+// Streaming every lead with its whole event ledger out of the database, and writing scores back,
+// for a full rescore (after a model is published or made the default). Set-based both ways: one
+// query per keyset page, one upsert per page; no per-lead round trip.
+import type { Contact, Lead } from "../core/records.ts";
+import type { PreparedEvent, PreparedLead } from "../core/scoring/prepare.ts";
+import type { Engine, SqlClient } from "./ports.ts";
+
+/**
+ * One keyset page: each lead with its contact, account, current score and whole event ledger as ONE
+ * json text column (events in ledger order, instants as epoch milliseconds). Decoding one text
+ * column per lead instead of ~30 columns and ten event rows is what makes PGlite fast, and on
+ * PostgreSQL one query per page replaces a join plus an events query.
+ */
+const PAGE_SQL = `SELECT json_build_array(
+    l.id, l.contact_id, l.account_id, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at, l.created_at,
+    c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, c.email_status, c.unsubscribed, c.attributes,
+    a.name, a.domain, a.industry, a.employees, a.annual_revenue, a.country, a.region, a.attributes,
+    (SELECT json_agg(json_build_array(e.id, e.type, floor(extract(epoch FROM e.occurred_at) * 1000), e.properties)
+       ORDER BY e.occurred_at, e.id)
+       FROM events e WHERE e.lead_id = l.id),
+    s.fit, s.engagement)::text AS j
+  FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
+  LEFT JOIN lead_scores s ON s.lead_id = l.id
+  WHERE l.id > $1 ORDER BY l.id LIMIT $2`;
+
+type Json = Record<string, never> | null;
+/** The positions of PAGE_SQL's json array. */
+type PageRow = [
+  id: string,
+  contactId: string,
+  accountId: string | null,
+  source: string | null,
+  entryPath: string,
+  ownerId: string | null,
+  stage: string,
+  stageEnteredAt: string,
+  createdAt: string,
+  email: string | null,
+  firstName: string | null,
+  lastName: string | null,
+  title: string | null,
+  seniority: string | null,
+  buyingRole: string | null,
+  phone: string | null,
+  emailStatus: string,
+  unsubscribed: boolean | null,
+  contactAttributes: Json,
+  name: string | null,
+  domain: string | null,
+  industry: string | null,
+  employees: number | null,
+  annualRevenue: number | null,
+  country: string | null,
+  region: string | null,
+  accountAttributes: Json,
+  events: [id: string, type: string, atMs: number, properties: Json][] | null,
+  fit: number | null,
+  engagement: number | null,
+];
+
+/** A lead of a page: ready to score, with the score stored before this rescore (null: never scored). */
+export type LedgerLead = {
+  readonly lead: PreparedLead & { readonly lead: Lead };
+  readonly previous: { readonly fit: number; readonly engagement: number } | null;
+};
+
+/** Leads in id order after `after` ("" for the first page), at most `limit`. */
+export async function readLedgerPage(
+  sql: SqlClient,
+  engine: Engine,
+  after: string,
+  limit: number,
+): Promise<LedgerLead[]> {
+  const read = async (c: SqlClient) => (await c.query<{ j: string }>(PAGE_SQL, [after, limit])).rows;
+  // JIT off on PostgreSQL: compiling this query cost ~45 ms a page and saved nothing.
+  const rows =
+    engine === "postgres"
+      ? await sql.transaction(async (tx) => {
+          await tx.exec("SET LOCAL jit = off");
+          return read(tx);
+        })
+      : await read(sql);
+  return rows.map((r) => toLedgerLead(JSON.parse(r.j) as PageRow));
+}
+
+export async function countLeads(sql: SqlClient): Promise<number> {
+  const r = await sql.query<{ n: string | number }>("SELECT count(*) AS n FROM leads");
+  return Number(r.rows[0]?.n ?? 0);
+}
+
+const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const obj = (v: Json | undefined) => v ?? {};
+
+function toLedgerLead(r: PageRow): LedgerLead {
+  const email = s(r[9]);
+  const at = email ? email.lastIndexOf("@") : -1;
+  const accountId = s(r[2]);
+  const raw = r[27] ?? [];
+  const events: PreparedEvent[] = new Array(raw.length);
+  for (let i = 0; i < raw.length; i++) {
+    const e = raw[i]!;
+    events[i] = { id: String(e[0]), type: String(e[1]), atMs: Number(e[2]), properties: obj(e[3]) };
+  }
+  const lead: Lead = {
+    id: String(r[0]),
+    contactId: String(r[1]),
+    accountId,
+    source: s(r[3]),
+    entryPath: String(r[4]) as Lead["entryPath"],
+    ownerId: s(r[5]),
+    stage: String(r[6]) as Lead["stage"],
+    stageEnteredAt: new Date(Date.parse(r[7])).toISOString(),
+    createdAt: new Date(Date.parse(r[8])).toISOString(),
+  };
+  return {
+    lead: {
+      account: accountId
+        ? {
+            id: accountId,
+            name: String(r[19]),
+            domain: s(r[20]),
+            industry: s(r[21]),
+            employees: n(r[22]),
+            annualRevenue: n(r[23]),
+            country: s(r[24]),
+            region: s(r[25]),
+            attributes: obj(r[26]),
+          }
+        : null,
+      contact: {
+        id: String(r[1]),
+        accountId,
+        email,
+        firstName: s(r[10]),
+        lastName: s(r[11]),
+        title: s(r[12]),
+        seniority: s(r[13]) as Contact["seniority"],
+        buyingRole: s(r[14]) as Contact["buyingRole"],
+        phone: s(r[15]),
+        emailStatus: String(r[16]) as Contact["emailStatus"],
+        unsubscribed: Boolean(r[17]),
+        attributes: obj(r[18]),
+      },
+      lead,
+      emailDomain: email && at >= 0 ? email.slice(at + 1).toLowerCase() : null,
+      events,
+    },
+    previous:
+      r[28] === null || r[28] === undefined ? null : { fit: Number(r[28]), engagement: Number(r[29]) },
+  };
+}
+
+/** One new score of a page. `explanation` undefined: store NULL (scores only). */
+export type ScoreRow = {
+  readonly leadId: string;
+  readonly fit: number;
+  readonly engagement: number;
+  readonly grade: string;
+  readonly explanation?: unknown;
+};
+
+// A score written live (new events) after this rescore started is newer than the rescore's: keep it.
+const UPSERT = `ON CONFLICT (lead_id) DO UPDATE SET model_id = excluded.model_id, fit = excluded.fit, engagement = excluded.engagement,
+  grade = excluded.grade, explanation = excluded.explanation, computed_at = excluded.computed_at
+  WHERE lead_scores.computed_at <= excluded.computed_at`;
+
+/**
+ * Upserts a page of scores in one transaction. Scores only: one statement, four typed arrays
+ * through unnest() (measured fastest on both engines). With explanations, 1,000-row VALUES lists
+ * of jsonb parameters stay fastest: a text[] of documents cast to jsonb or one json_to_recordset
+ * document measured 2-4x slower.
+ */
+export async function writeScorePage(
+  sql: SqlClient,
+  rows: readonly ScoreRow[],
+  modelId: string,
+  computedAt: string,
+): Promise<void> {
+  if (rows.length === 0) return;
+  const explained = rows.some((r) => r.explanation !== undefined);
+  if (!explained) {
+    await sql.query(
+      `INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at)
+       SELECT t.id, $1, t.fit, t.eng, t.grade, NULL, $2::timestamptz
+       FROM unnest($3::text[], $4::float8[], $5::float8[], $6::text[]) AS t(id, fit, eng, grade) ${UPSERT}`,
+      [
+        modelId,
+        computedAt,
+        rows.map((r) => r.leadId),
+        rows.map((r) => r.fit),
+        rows.map((r) => r.engagement),
+        rows.map((r) => r.grade),
+      ],
+    );
+    return;
+  }
+  await sql.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 1000) {
+      const chunk = rows.slice(i, i + 1000);
+      const params: unknown[] = [modelId, computedAt];
+      const tuples = chunk.map((r) => {
+        const b = params.length;
+        params.push(r.leadId, r.fit, r.engagement, r.grade, JSON.stringify(r.explanation ?? null));
+        return `($${b + 1}, $1, $${b + 2}::float8, $${b + 3}::float8, $${b + 4}, $${b + 5}::jsonb, $2::timestamptz)`;
+      });
+      await tx.query(
+        `INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at) VALUES ${tuples.join(",")} ${UPSERT}`,
+        params,
+      );
+    }
+  });
+}
