@@ -494,3 +494,28 @@ describe("winnow users (embedded database)", () => {
     }
   });
 });
+
+describe("sign-in rate limit", () => {
+  it("lets one address try 30 sign-ins a minute when the server's rate limit is on", async () => {
+    const storage = await freshStorage("pglite");
+    const t = await startTestApi(storage, { rateLimit: { max: 1000, windowMs: 1000 } }, { scrypt: SCRYPT });
+    try {
+      const codes: number[] = [];
+      for (let i = 0; i < 31; i++) {
+        const res = await t.app.inject({
+          method: "POST",
+          url: "/v1/sessions",
+          payload: { email: `guess${i}@example.com`, password: "guess guess" },
+        });
+        codes.push(res.statusCode);
+      }
+      expect(codes.slice(0, 30).every((c) => c === 401)).toBe(true);
+      expect(codes[30]).toBe(429);
+      // Other routes keep the server-wide limit.
+      expect((await t.app.inject({ url: "/v1/me", headers: t.as(t.keys.admin) })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+      await storage.close();
+    }
+  });
+});

@@ -12,6 +12,12 @@ import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, ProblemSchema } from "../schemas/common.ts";
 import { Password, SignedInSchema, UserSchema } from "../schemas/users.ts";
 
+/**
+ * Each sign-in costs a deliberate scrypt hash, so on top of the per-email lockout one address may
+ * try 30 times a minute (when the server's rate limit is on, as it is by default).
+ */
+const SIGN_IN_RATE = { max: 30, timeWindow: 60_000 } as const;
+
 const SignInBody = z.object({
   email: z.string().min(1).max(320),
   password: z.string().min(1).max(MAX_PASSWORD_LENGTH),
@@ -61,7 +67,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
   app.post(
     "/sessions",
     {
-      config: { permission: "public" },
+      config: { permission: "public", rateLimit: SIGN_IN_RATE },
       schema: {
         tags,
         summary: "Sign in with email and password (sets the session cookie)",
@@ -76,7 +82,7 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
   app.post(
     "/sessions/invite",
     {
-      config: { permission: "public" },
+      config: { permission: "public", rateLimit: SIGN_IN_RATE },
       schema: {
         tags,
         summary: "Redeem an invite or reset token: set the password and sign in",
