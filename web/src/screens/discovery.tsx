@@ -1,5 +1,5 @@
 import { useMemo, useState } from "react";
-import { listFrameworks } from "../../../src/core/frameworks/registry.ts";
+import { FRAMEWORKS, getFramework, listFrameworks } from "../../../src/core/frameworks/registry.ts";
 import {
   ELEMENT_INFO,
   type ElementId,
@@ -11,6 +11,7 @@ import { qualify } from "../../../src/core/qualification/verdict.ts";
 import type { BuyingRole, Seniority } from "../../../src/core/records.ts";
 import { useApi } from "../api/context.ts";
 import { getLead, saveScorecard } from "../api/leads.ts";
+import { getPlaybook } from "../api/settings.ts";
 import type { LeadView } from "../api/types.ts";
 import { ErrorNotice, Loading } from "../components/notice.tsx";
 import { useAsync } from "../components/use-async.ts";
@@ -78,7 +79,9 @@ export function Discovery({ leadId }: { leadId: string | null }) {
 
 function Workbench({ view, by }: { view: LeadView | null; by: string }) {
   const { api } = useApi();
-  const frameworks = listFrameworks();
+  // The workspace's playbook (ICP, own frameworks and questions), so the verdict here is the server's.
+  const playbook = useAsync(() => getPlaybook(api), [api]).state.data;
+  const frameworks = useMemo(() => [...listFrameworks(), ...(playbook?.frameworks ?? [])], [playbook]);
   const [framework, setFramework] = useState(view?.scorecard?.framework ?? "meddic");
   const [drafts, setDrafts] = useState<Drafts>(() => draftsFrom(view?.scorecard?.evidence ?? {}));
   const [version, setVersion] = useState(view?.scorecard?.version ?? 0);
@@ -96,8 +99,18 @@ function Workbench({ view, by }: { view: LeadView | null; by: string }) {
   }, [drafts, framework, view, by, stamp]);
 
   const verdict = useMemo(
-    () => qualify(scorecard, framework, { now: stamp, questions: 5 }),
-    [scorecard, framework, stamp],
+    () =>
+      qualify(
+        scorecard,
+        frameworks.find((f) => f.id === framework) ?? getFramework(framework) ?? FRAMEWORKS.meddic,
+        {
+          now: stamp,
+          questions: 5,
+          ...(playbook?.icp ? { icp: playbook.icp } : {}),
+          extraQuestions: playbook?.questions.filter((q) => q.lang === "en") ?? [],
+        },
+      ),
+    [scorecard, framework, frameworks, playbook, stamp],
   );
 
   const elements = useMemo(() => {

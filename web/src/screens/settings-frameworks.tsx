@@ -57,26 +57,20 @@ export function FrameworksPanel() {
         </div>
       ))}
       <p className="help">
-        Teams add their own frameworks and questions as files (see docs/qualification.md and
-        examples/custom-framework.json); editing them here is planned.
+        Built-in frameworks and the custom ones saved above, with the first questions of each criterion
+        (custom questions first).
       </p>
     </section>
   );
 }
 
-/** The lifecycle rules this Winnow ships with: SLAs and rejection reasons. */
+/** The lifecycle rules not edited here (reasons, SQL gate, recycling), as Winnow ships them. */
 export function LifecyclePanel() {
   const c = DEFAULT_LIFECYCLE_CONFIG;
   return (
     <section className="panel" aria-labelledby="lifecycle-title">
-      <h2 id="lifecycle-title">SLAs and ICP</h2>
+      <h2 id="lifecycle-title">Other lifecycle rules</h2>
       <dl className="facts">
-        <dt>Accept or reject an MQL within</dt>
-        <dd>{c.sla.acceptWithinWorkingHours ?? "no limit"} working hours</dd>
-        <dt>Unreachable needs</dt>
-        <dd>
-          {c.sla.unreachable.attempts} attempts over {c.sla.unreachable.overDays} days
-        </dd>
         <dt>Rejection reasons</dt>
         <dd>{[...REJECTION_REASONS, ...c.customReasons].join(", ")}</dd>
         <dt>SQL needs</dt>
@@ -85,8 +79,8 @@ export function LifecyclePanel() {
         <dd>{c.recycle.reEntryAfterDays} days</dd>
       </dl>
       <p className="help">
-        These are the defaults shipped with Winnow. The server reads its own lifecycle (SLAs, reasons) from
-        WINNOW_LIFECYCLE_FILE at start, and an ICP looks like examples/icp.json; editing them here is planned.
+        The defaults shipped with Winnow; the server reads its own (custom reasons, entry stages, recycling)
+        from WINNOW_LIFECYCLE_FILE at start. The SLA policy and the ICP are edited above.
       </p>
     </section>
   );
