@@ -226,6 +226,43 @@ describe.each(ENGINES)("CSV import and export on %s", (engine) => {
     expect(events.map((ev) => [ev.type, ev.properties])).toEqual([["page_view", { path: "/pricing" }]]);
   });
 
+  it("reports an event key re-sent with a different event as a conflict, not as a duplicate", async () => {
+    const mapping = { columns: { "attributes.path": "attributes.path" } };
+    const head = "email,type,occurred_at,key,attributes.path";
+    const first = [head, "ada@analytical.io,page_view,2026-03-01T11:00:00Z,ev-c1,/pricing"].join("\n");
+    expect((await importCsv(s, csv(first), opts({ as: "events", mapping }))).counts["events"]?.created).toBe(
+      1,
+    );
+    const file = [
+      head,
+      "ada@analytical.io,page_view,2026-03-01T11:00:00Z,ev-c1,/pricing", // the same event: a duplicate
+      "ada@analytical.io,page_view,2026-03-01T11:00:00Z,ev-c1,/careers", // other properties
+      "ada@analytical.io,demo_request,2026-03-01T12:00:00Z,ev-c2,", // new
+      "ada@analytical.io,demo_request,2026-03-01T12:05:00Z,ev-c2,", // same key, other time, same file
+    ].join("\n");
+    const e = await failure(() => importCsv(s, csv(file), opts({ as: "events", mapping })));
+    expect(e.code).toBe("WINNOW_ERR_IMPORT_INVALID_ROWS");
+    expect(e.issues.map((i) => [i.line, i.column, i.path])).toEqual([
+      [3, 4, "key"],
+      [5, 4, "key"],
+    ]);
+    expect(e.issues[0]?.message).toMatch(
+      /key "ev-c1" is already stored for a different event .*WINNOW_ERR_EVENT_KEY_CONFLICT/,
+    );
+    const lead = (await s.queries.listLeads({ search: "ada@" })).items[0]?.lead;
+    const types = async () => (await s.events.listForLead(lead?.id as string)).map((ev) => ev.type);
+    expect(await types()).not.toContain("demo_request"); // all or nothing
+    const r = await importCsv(s, csv(file), opts({ as: "events", mapping, skipInvalid: true }));
+    expect([r.counts["events"], r.rejected]).toEqual([{ created: 1, updated: 0, skipped: 1 }, 2]);
+    const stored = await s.events.listForLead(lead?.id as string);
+    expect(stored.filter((ev) => ev.idempotencyKey === "ev-c1").map((ev) => ev.properties)).toEqual([
+      { path: "/pricing" },
+    ]);
+    expect(stored.filter((ev) => ev.idempotencyKey === "ev-c2").map((ev) => ev.occurredAt)).toEqual([
+      "2026-03-01T12:00:00.000Z",
+    ]);
+  });
+
   it("refuses a mapping that names a missing column or unknown field, and unreadable CSV", async () => {
     const m = await failure(() =>
       importCsv(

@@ -265,7 +265,7 @@ export async function writeBatch(
   const result = await repos.bulk.insertEvents(rows);
   const problems = result.missing.map((m) => ({
     line: batch[m.index]?.line ?? 0,
-    field: m.field === "leadId" ? "lead_id" : "email",
+    field: m.field === "leadId" ? "lead_id" : m.field === "key" ? "key" : "email",
     message: m.message,
   }));
   return { counts: { events: add(zero(), result) }, problems, merged: 0 };

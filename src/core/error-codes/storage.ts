@@ -13,6 +13,11 @@ export const STORAGE_ERRORS = {
     status: 409,
   },
   WINNOW_ERR_DUPLICATE: { message: "A record with the same unique key already exists", status: 409 },
+  WINNOW_ERR_EVENT_KEY_CONFLICT: {
+    message:
+      "An event with this idempotency key is already stored with a different lead, type, time or properties",
+    status: 409,
+  },
   WINNOW_ERR_REFERENCE_NOT_FOUND: {
     message: "The record refers to another record that does not exist",
     status: 422,

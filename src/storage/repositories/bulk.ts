@@ -87,10 +87,22 @@ LEFT JOIN LATERAL (
 ORDER BY x.i`;
 
 const INSERT_EVENTS = `
-INSERT INTO events (lead_id, type, occurred_at, properties, idempotency_key)
-SELECT lead_id, type, occurred_at, coalesce(properties, '{}'::jsonb), key
-FROM jsonb_to_recordset($1::jsonb) AS x(lead_id text, type text, occurred_at timestamptz, properties jsonb, key text)
-ON CONFLICT (idempotency_key) DO NOTHING`;
+INSERT INTO events (id, lead_id, type, occurred_at, properties, idempotency_key)
+SELECT id, lead_id, type, occurred_at, coalesce(properties, '{}'::jsonb), key
+FROM jsonb_to_recordset($1::jsonb) AS x(i int, id text, lead_id text, type text, occurred_at timestamptz, properties jsonb, key text)
+ORDER BY i
+ON CONFLICT (idempotency_key) DO NOTHING
+RETURNING id`;
+
+// An event whose key is already stored (before, or earlier in the batch) must be that same event:
+// same lead, type, time and properties (jsonb equality ignores key order and spacing).
+const EVENT_KEY_CONFLICTS = `
+SELECT x.i, e.id
+FROM jsonb_to_recordset($1::jsonb) AS x(i int, lead_id text, type text, occurred_at timestamptz, properties jsonb, key text)
+JOIN events e ON e.idempotency_key = x.key
+WHERE NOT (e.lead_id = x.lead_id AND e.type = x.type AND e.occurred_at = x.occurred_at
+           AND e.properties = coalesce(x.properties, '{}'::jsonb))
+ORDER BY x.i`;
 
 /**
  * The rows in key order (rows without a key last), so that one batch's index insertions are
@@ -226,6 +238,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           continue;
         }
         payload.push({
+          i: ref.i,
+          id: orderedId(),
           lead_id: ref.lead_id,
           type: row.type,
           occurred_at: row.occurredAt,
@@ -233,9 +247,25 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           key: row.key,
         });
       }
-      const r =
-        payload.length > 0 ? await sql.query(INSERT_EVENTS, [JSON.stringify(payload)]) : { rowCount: 0 };
-      return { created: r.rowCount, updated: 0, skipped: payload.length - r.rowCount, missing };
+      if (payload.length === 0) return { created: 0, updated: 0, skipped: 0, missing };
+      const r = await sql.query<{ id: string }>(INSERT_EVENTS, [JSON.stringify(payload)]);
+      const stored = new Set(r.rows.map((x) => x.id));
+      const copies = payload.filter((p) => !stored.has(p["id"] as string));
+      let conflicts = 0;
+      if (copies.length > 0) {
+        const c = await sql.query<{ i: number; id: string }>(EVENT_KEY_CONFLICTS, [JSON.stringify(copies)]);
+        for (const x of c.rows) {
+          const key = rows[x.i]?.key;
+          missing.push({
+            index: x.i,
+            field: "key",
+            message: `key "${key}" is already stored for a different event (${x.id}): same key, other lead, type, time or properties [WINNOW_ERR_EVENT_KEY_CONFLICT]`,
+          });
+        }
+        conflicts = c.rows.length;
+        missing.sort((a, b) => a.index - b.index);
+      }
+      return { created: stored.size, updated: 0, skipped: copies.length - conflicts, missing };
     },
     async analyze(tables) {
       // Only the tables this import writes (a large events table is not sampled for a leads import);
