@@ -362,6 +362,23 @@ describe.each(ENGINES)("user accounts and sessions (%s)", (engine) => {
     expect(set.json().invite).toBeNull();
     expect((await t.app.inject({ url: "/v1/me", headers: { cookie: s.cookie } })).statusCode).toBe(401);
     await signIn("bob@example.com", "bobs reset password");
+
+    // An empty reset issues a one-time token; redeemed twice at once, it works once.
+    const again = await t.app.inject({
+      method: "POST",
+      url: `/v1/users/${id}/password`,
+      headers: t.as(t.keys.admin),
+      payload: {},
+    });
+    expect(again.json()).toMatchObject({ hasPassword: false, invite: { token: expect.any(String) } });
+    const redeem = (password: string) =>
+      t.app.inject({
+        method: "POST",
+        url: "/v1/sessions/invite",
+        payload: { token: again.json().invite.token, password },
+      });
+    const both = await Promise.all([redeem("first new password"), redeem("second new password")]);
+    expect(both.map((r) => r.statusCode).sort()).toEqual([201, 400]);
   });
 
   it("validates users: taken email (any case), rep without owner id, last enabled admin", async () => {

@@ -56,6 +56,11 @@ export interface UserRepository {
   list(): Promise<UserRecord[]>;
   count(): Promise<number>;
   update(id: string, patch: UserPatch, at: Instant): Promise<UserRecord | null>;
+  /**
+   * Sets the password of the enabled user whose unexpired invite token has this hash and voids the
+   * token, in one statement (a token works once even when redeemed twice at the same moment).
+   */
+  redeemInvite(inviteHash: string, passwordHash: string, at: Instant): Promise<UserRecord | null>;
 
   createSession(session: {
     readonly tokenHash: string;

@@ -114,6 +114,14 @@ export function sqlUserRepository(sql: ApiSql): UserRepository {
       );
       return rows[0] ? toUser(rows[0]) : null;
     },
+    async redeemInvite(inviteHash, passwordHash, at) {
+      const { rows } = await sql.query<Row>(
+        `UPDATE users SET password_hash = $2, invite_hash = NULL, invite_expires = NULL, updated_at = $3
+         WHERE invite_hash = $1 AND invite_expires > $3 AND disabled_at IS NULL RETURNING ${COLUMNS}`,
+        [inviteHash, passwordHash, at],
+      );
+      return rows[0] ? toUser(rows[0]) : null;
+    },
 
     async createSession(s) {
       await sql.query(

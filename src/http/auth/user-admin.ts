@@ -189,16 +189,15 @@ export async function acceptInvite(
   const issues = passwordIssues(password);
   if (issues.length > 0) throw invalid(issues);
   const at = clock.now.toISOString();
-  const user = await users.findByInvite(hashInviteToken(token), at);
+  const hash = hashInviteToken(token);
+  // Look first, so an unknown token costs no password hash.
+  const user = await users.findByInvite(hash, at);
   if (!user || user.disabledAt !== null) throw new WinnowError("WINNOW_ERR_INVITE_INVALID");
-  const updated = await users.update(
-    user.id,
-    {
-      passwordHash: await hashPassword(password, clock.scrypt ?? DEFAULT_SCRYPT),
-      inviteHash: null,
-      inviteExpires: null,
-    },
+  const redeemed = await users.redeemInvite(
+    hash,
+    await hashPassword(password, clock.scrypt ?? DEFAULT_SCRYPT),
     at,
   );
-  return updated ?? user;
+  if (!redeemed) throw new WinnowError("WINNOW_ERR_INVITE_INVALID");
+  return redeemed;
 }
