@@ -168,6 +168,11 @@ describe.each(ENGINES)("workspace settings over HTTP (%s)", (engine) => {
       [1, "admin", "first ICP"],
     ]);
     expect(history[1].value).toEqual({ industries: ["software"] });
+    // The history is append-only in the database itself.
+    await expect(
+      storage.sql.query("UPDATE workspace_settings_history SET why = 'rewritten'"),
+    ).rejects.toThrow(/append-only/);
+    await expect(storage.sql.query("DELETE FROM workspace_settings_history")).rejects.toThrow(/append-only/);
     // Back to no ICP for the next test.
     expect((await put("icp", { expectedVersion: 2, value: null })).json()).toMatchObject({
       version: 3,
