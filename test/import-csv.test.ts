@@ -208,6 +208,54 @@ describe.each(ENGINES)("CSV import and export on %s", (engine) => {
     expect([r.preset, r.counts["deals"]?.created, r.rejected]).toEqual(["salesforce", 2, 1]);
   });
 
+  it("updates deals re-imported with the same CRM id instead of adding copies (Salesforce and HubSpot ids)", async () => {
+    const deals = async (like: string) =>
+      (
+        await s.sql.query<{
+          external_id: string;
+          name: string;
+          amount: number;
+          status: string;
+          reason: string | null;
+        }>(
+          "SELECT external_id, name, amount, status, reason FROM deals WHERE name LIKE $1 ORDER BY external_id",
+          [like],
+        )
+      ).rows;
+    const sf = [
+      "Opportunity ID,Opportunity Name,Amount,StageName,Loss Reason,Account Website",
+      "006A1,Renewal A,1000,Prospecting,,analytical.io",
+      "006A2,Renewal B,2000,Closed Lost,budget,analytical.io",
+    ].join("\n");
+    const first = await importCsv(s, csv(sf), opts({ as: "deals" }));
+    expect([first.preset, first.counts["deals"]]).toEqual([
+      "salesforce",
+      { created: 2, updated: 0, skipped: 0 },
+    ]);
+    const again = [
+      "Opportunity ID,Opportunity Name,Amount,StageName,Loss Reason,Account Website",
+      "006A1,Renewal A,1500,Closed Won,,analytical.io",
+      "006A2,Renewal B,,Closed Lost,,", // empty cells keep what is stored
+      "006A3,Renewal C,300,Prospecting,,analytical.io",
+      "006A3,Renewal C,350,,,", // the same deal twice in one file: one deal, later cells win
+    ].join("\n");
+    const second = await importCsv(s, csv(again), opts({ as: "deals" }));
+    expect([second.counts["deals"], second.merged]).toEqual([{ created: 1, updated: 2, skipped: 0 }, 1]);
+    expect(await deals("Renewal %")).toEqual([
+      { external_id: "006A1", name: "Renewal A", amount: 1500, status: "won", reason: null },
+      { external_id: "006A2", name: "Renewal B", amount: 2000, status: "lost", reason: "budget" },
+      { external_id: "006A3", name: "Renewal C", amount: 350, status: "open", reason: null },
+    ]);
+    const hs = ["Record ID,Deal Name,Amount,Deal Stage", "9001,Hub deal,10,closedwon"].join("\n");
+    await importCsv(s, csv(hs), opts({ as: "deals" }));
+    const twice = await importCsv(s, csv(hs), opts({ as: "deals" }));
+    expect([twice.preset, twice.counts["deals"]]).toEqual([
+      "hubspot",
+      { created: 0, updated: 1, skipped: 0 },
+    ]);
+    expect(await deals("Hub deal")).toHaveLength(1);
+  });
+
   it("imports events idempotently by key, finding leads by email", async () => {
     const file = [
       "email,type,occurred_at,key,attributes.path",

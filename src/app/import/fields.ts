@@ -60,6 +60,8 @@ export const TARGET_FIELDS: Readonly<Record<ImportTarget, Readonly<Record<string
   accounts: { name: text, ...COMPANY },
   contacts: { email: { ...email, required: true }, ...PERSON, account_domain: domain },
   deals: {
+    /** The CRM's id of the deal: a deal re-imported with the same one is updated, not added again. */
+    external_id: text,
     name: { ...text, required: true },
     amount: num,
     currency: text,

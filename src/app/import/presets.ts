@@ -46,6 +46,8 @@ const HUBSPOT: Preset = {
     },
     accounts: { ...HUBSPOT_COMPANY, "Company name": "name", "Company Name": "name" },
     deals: {
+      "Record ID": "external_id",
+      "Deal ID": "external_id",
       "Deal Name": "name",
       Amount: "amount",
       "Deal Stage": "status",
@@ -121,6 +123,9 @@ const SALESFORCE: Preset = {
       "Billing State/Province": "region",
     },
     deals: {
+      Id: "external_id",
+      "Opportunity ID": "external_id",
+      "Opportunity Id": "external_id",
       Name: "name",
       "Opportunity Name": "name",
       Amount: "amount",

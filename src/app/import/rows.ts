@@ -231,26 +231,47 @@ export async function writeBatch(
     };
   }
   if (target === "deals") {
-    const rows = batch.map(
-      (r): DealImportRow => ({
-        name: r.values["name"] as string,
-        amount: n(r.values["amount"]),
-        currency: s(r.values["currency"]),
-        status: s(r.values["status"]) as DealImportRow["status"],
-        createdAt: s(r.values["created_at"]) ?? ctx.now,
-        closeDate: s(r.values["close_date"]),
-        reason: s(r.values["reason"]),
-        accountDomain: s(r.values["account_domain"]),
-        contactEmail: s(r.values["contact_email"]),
+    // Rows with the same external id are one deal: later non-empty cells win (the statement must not
+    // see the same deal twice). A problem is reported on the last of the rows merged into it.
+    const values: Record<string, unknown>[] = [];
+    const lines: number[] = [];
+    const at = new Map<string, number>();
+    let merged = 0;
+    for (const r of batch) {
+      const ext = s(r.values["external_id"]);
+      const k = ext === null ? undefined : at.get(ext);
+      if (k === undefined) {
+        if (ext !== null) at.set(ext, values.length);
+        values.push({ ...r.values });
+        lines.push(r.line);
+        continue;
+      }
+      merged += 1;
+      const prev = values[k] as Record<string, unknown>;
+      for (const [f, v] of Object.entries(r.values)) if (v !== null && v !== undefined) prev[f] = v;
+      lines[k] = r.line;
+    }
+    const rows = values.map(
+      (v): DealImportRow => ({
+        externalId: s(v["external_id"]),
+        name: v["name"] as string,
+        amount: n(v["amount"]),
+        currency: s(v["currency"]),
+        status: s(v["status"]) as DealImportRow["status"],
+        createdAt: s(v["created_at"]) ?? ctx.now,
+        closeDate: s(v["close_date"]),
+        reason: s(v["reason"]),
+        accountDomain: s(v["account_domain"]),
+        contactEmail: s(v["contact_email"]),
       }),
     );
     const result = await repos.bulk.insertDeals(rows);
     const problems = result.missing.map((m) => ({
-      line: batch[m.index]?.line ?? 0,
+      line: lines[m.index] ?? 0,
       field: m.field === "accountDomain" ? "account_domain" : "contact_email",
       message: m.message,
     }));
-    return { counts: { deals: add(zero(), result) }, problems, merged: 0 };
+    return { counts: { deals: add(zero(), result) }, problems, merged };
   }
   const rows = batch.map(
     (r): EventImportRow => ({

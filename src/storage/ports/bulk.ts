@@ -39,6 +39,8 @@ export type LeadImportRow = {
 };
 
 export type DealImportRow = {
+  /** The CRM's id of the deal: the de-duplication key (upsert); null = always a new deal. */
+  readonly externalId: string | null;
   readonly name: string;
   readonly amount: number | null;
   readonly currency: string | null;
@@ -82,6 +84,7 @@ export interface BulkRepository {
   upsertContacts(rows: readonly ContactImportRow[]): Promise<BulkResult>;
   /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
   createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
+  /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */
   insertEvents(rows: readonly EventImportRow[]): Promise<BulkResult>;

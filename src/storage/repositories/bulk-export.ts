@@ -18,7 +18,7 @@ export const EXPORT_QUERIES: Readonly<Record<ExportKind, string>> = {
            c.email_status, c.unsubscribed, c.attributes, c.created_at
     FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id WHERE c.id > $1 ORDER BY c.id LIMIT $2`,
   deals: `
-    SELECT d.id, d.name, d.amount, d.currency, d.status, d.reason, d.created_at, d.close_date, a.domain AS account_domain,
+    SELECT d.id, d.external_id, d.name, d.amount, d.currency, d.status, d.reason, d.created_at, d.close_date, a.domain AS account_domain,
            c.email AS contact_email
     FROM deals d LEFT JOIN accounts a ON a.id = d.account_id LEFT JOIN leads l ON l.id = d.lead_id
     LEFT JOIN contacts c ON c.id = l.contact_id

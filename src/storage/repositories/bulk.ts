@@ -70,11 +70,35 @@ LEFT JOIN LATERAL (
 ) l ON true
 ORDER BY x.i`;
 
-const INSERT_DEALS = `
-INSERT INTO deals (account_id, lead_id, name, amount, currency, status, created_at, close_date, reason)
-SELECT account_id, lead_id, name, amount, coalesce(currency, 'USD'), coalesce(status, 'open'), created_at, close_date, reason
-FROM jsonb_to_recordset($1::jsonb) AS x(account_id text, lead_id text, name text, amount float8, currency text, status text,
-  created_at timestamptz, close_date timestamptz, reason text)`;
+// Deals with an external id (the CRM's) that is already stored are updated — empty cells keep the
+// stored values — and the others inserted; both in one statement, whose snapshot decides which is which.
+const UPSERT_DEALS = `
+WITH input AS (
+  SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, external_id text, account_id text, lead_id text, name text,
+    amount float8, currency text, status text, created_at timestamptz, close_date timestamptz, reason text)
+), upd AS (
+  UPDATE deals d SET
+    account_id = coalesce(i.account_id, d.account_id),
+    lead_id = coalesce(i.lead_id, d.lead_id),
+    name = i.name,
+    amount = coalesce(i.amount, d.amount),
+    currency = coalesce(i.currency, d.currency),
+    status = coalesce(i.status, d.status),
+    close_date = coalesce(i.close_date, d.close_date),
+    reason = coalesce(i.reason, d.reason),
+    version = d.version + 1,
+    updated_at = now()
+  FROM input i
+  WHERE i.external_id IS NOT NULL AND d.external_id = i.external_id
+  RETURNING d.id
+), ins AS (
+  INSERT INTO deals (id, external_id, account_id, lead_id, name, amount, currency, status, created_at, close_date, reason)
+  SELECT id, external_id, account_id, lead_id, name, amount, coalesce(currency, 'USD'), coalesce(status, 'open'), created_at, close_date, reason
+  FROM input i
+  WHERE i.external_id IS NULL OR NOT EXISTS (SELECT 1 FROM deals d WHERE d.external_id = i.external_id)
+  RETURNING id
+)
+SELECT (SELECT count(*) FROM ins)::int AS created, (SELECT count(*) FROM upd)::int AS updated`;
 
 const RESOLVE_EVENT_LEADS = `
 SELECT x.i, coalesce(byid.id, byemail.id) AS lead_id
@@ -203,6 +227,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           });
         else {
           payload.push({
+            id: orderedId(),
+            external_id: row.externalId,
             account_id: ref.account_id,
             lead_id: ref.lead_id,
             name: row.name,
@@ -215,8 +241,11 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           });
         }
       }
-      if (payload.length > 0) await sql.query(INSERT_DEALS, [JSON.stringify(payload)]);
-      return { created: payload.length, updated: 0, skipped: 0, missing };
+      if (payload.length === 0) return { created: 0, updated: 0, skipped: 0, missing };
+      const r = await sql.query<{ created: number; updated: number }>(UPSERT_DEALS, [
+        JSON.stringify(payload),
+      ]);
+      return { created: r.rows[0]?.created ?? 0, updated: r.rows[0]?.updated ?? 0, skipped: 0, missing };
     },
     async insertEvents(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
