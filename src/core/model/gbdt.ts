@@ -2,6 +2,7 @@ import { applyBinning, type BinnedTable, type FeatureBinning, fitBinning } from 
 import { seededRandom, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
 import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
+import { shapScratch, treeDepth, treeExpectation, treeShap } from "./tree-shap.ts";
 import { categoryMasks, goesLeft, leafWithMasks } from "./tree-walk.ts";
 
 /** Histogram gradient-boosted trees for a 0/1 label (log loss). */
@@ -263,29 +264,58 @@ export function gbdtMargin(model: GbdtModel, table: Table): Float64Array {
 }
 
 /**
- * Per-feature contributions by exact path attribution (Saabas): along each tree's path, the change
- * of node value is credited to the split feature. `bias + Σ contrib = margin` exactly.
- * Writes rows × features into `contrib` and returns the bias (same for every row).
+ * Per-feature contributions by exact TreeSHAP (Lundberg et al. 2018; see tree-shap.ts): each tree's
+ * Shapley values with cover-weighted expectations, summed over the trees. `bias` is the initial
+ * log-odds plus every tree's expected value, and `bias + Σ contrib = margin` (to rounding).
+ * Writes rows × features into `contrib` (added to what is there) and returns the bias.
  */
 export function gbdtContributions(model: GbdtModel, table: Table, contrib: Float64Array): number {
   const binned = applyBinning(model.binning, table);
   const nf = model.binning.length;
   const n = binned.rows;
   let bias = model.init;
-  for (const tree of model.trees) bias += tree.value[0]!;
+  let depth = 0;
   for (const tree of model.trees) {
-    const masks = categoryMasks(tree);
-    for (let i = 0; i < n; i++) {
-      let node = 0;
-      while (tree.feature[node]! >= 0) {
-        const f = tree.feature[node]!;
-        const b = binned.bins[f * n + i]!;
-        const next = goesLeft(tree, masks, node, b, binned.binCount[f]!)
-          ? tree.left[node]!
-          : tree.right[node]!;
-        contrib[i * nf + f]! += tree.value[next]! - tree.value[node]!;
-        node = next;
+    bias += treeExpectation(tree);
+    depth = Math.max(depth, treeDepth(tree));
+  }
+  const scratch = shapScratch(depth);
+  const one = new Float64Array(nf);
+  for (const tree of model.trees) {
+    // A tree's SHAP values depend on the row only through the way it goes at every split: rows that
+    // go the same ways share them, so they are computed once per pattern (exactly the same values).
+    const internal: number[] = [];
+    const used = new Set<number>();
+    for (let k = 0; k < tree.feature.length; k++) {
+      if (tree.feature[k]! >= 0) {
+        internal.push(k);
+        used.add(tree.feature[k]!);
       }
+    }
+    const features = Int32Array.from(used);
+    if (internal.length > 52) {
+      for (let i = 0; i < n; i++) treeShap(tree, binned, i, contrib, i * nf, 1, scratch);
+      continue;
+    }
+    const masks = categoryMasks(tree);
+    const seen = new Map<number, Float64Array>();
+    for (let i = 0; i < n; i++) {
+      let key = 0;
+      let bit = 1;
+      for (const node of internal) {
+        const f = tree.feature[node]!;
+        if (goesLeft(tree, masks, node, binned.bins[f * n + i]!, binned.binCount[f]!)) key += bit;
+        bit *= 2;
+      }
+      let phi = seen.get(key);
+      if (!phi) {
+        for (const f of features) one[f] = 0;
+        treeShap(tree, binned, i, one, 0, 1, scratch);
+        phi = Float64Array.from(features, (f) => one[f]!);
+        if (seen.size < 1 << 16) seen.set(key, phi);
+      }
+      const at = i * nf;
+      for (let u = 0; u < features.length; u++) contrib[at + features[u]!]! += phi[u]!;
     }
   }
   return bias;
