@@ -1,6 +1,7 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/http/auth/password.ts";
 import { sessionCookie } from "../src/http/auth/session-token.ts";
@@ -533,6 +534,81 @@ describe("sign-in rate limit", () => {
     } finally {
       await t.close();
       await storage.close();
+    }
+  });
+});
+
+describe("winnow serve --log", () => {
+  it("logs sign-in requests without passwords, session tokens or CSRF tokens", {
+    timeout: 120_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "winnow-users-log-"));
+    const db = join(dir, ".winnow");
+    const password = "a password for the log test";
+    await migratedPgliteFolder(db);
+    const added = await winnow([
+      "users",
+      "add",
+      "--email",
+      "log@example.com",
+      "--role",
+      "admin",
+      "--password",
+      password,
+      "--db",
+      db,
+    ]);
+    expect(added.code, added.stderr).toBe(0);
+    const child = spawn(
+      process.execPath,
+      [resolve(import.meta.dirname, "../bin/winnow.js"), "serve", "--log", "--port", "0", "--db", db],
+      {
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += String(d);
+    });
+    child.stderr.on("data", (d) => {
+      out += String(d);
+    });
+    try {
+      const url = await new Promise<string>((ok, fail) => {
+        const timer = setInterval(() => {
+          const m = /listening on (http:\/\/\S+)/.exec(out);
+          if (m?.[1]) {
+            clearInterval(timer);
+            ok(m[1]);
+          } else if (child.exitCode !== null) {
+            clearInterval(timer);
+            fail(new Error(out));
+          }
+        }, 100);
+      });
+      const res = await fetch(`${url}/v1/sessions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ email: "log@example.com", password }),
+      });
+      expect(res.status).toBe(201);
+      const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] as string;
+      const { csrfToken } = (await res.json()) as { csrfToken: string };
+      expect((await fetch(`${url}/v1/me`, { headers: { cookie } })).status).toBe(200);
+      const bye = await fetch(`${url}/v1/sessions`, {
+        method: "DELETE",
+        headers: { cookie, "x-winnow-csrf": csrfToken },
+      });
+      expect(bye.status).toBe(204);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(out).toContain('"url":"/v1/sessions"');
+      expect(out).not.toContain(password);
+      expect(out).not.toContain(cookie.slice("winnow_session=".length));
+      expect(out).not.toContain(csrfToken);
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
