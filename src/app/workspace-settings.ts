@@ -102,11 +102,52 @@ export type WorkspaceSettings = {
   readonly questions: readonly (Question & { readonly lang: QuestionLang })[];
 };
 
+type SectionValue =
+  | { readonly section: "icp"; readonly value: IcpProfile }
+  | { readonly section: "sla"; readonly value: SlaSetting }
+  | { readonly section: "frameworks"; readonly value: readonly Framework[] }
+  | { readonly section: "questions"; readonly value: WorkspaceSettings["questions"] };
+
+/**
+ * The last parse of each section, by its stored JSON: reading settings on every request must not
+ * re-validate 500 questions each time (about 20 ms at the size limits), and the JSON (not the version)
+ * is the key, so two databases with the same version number never share an answer.
+ */
+const parsedCache = new Map<
+  SettingsSection,
+  { readonly json: string; readonly parsed: SectionValue | null }
+>();
+
+function parseStored(section: SettingsSection, value: unknown): SectionValue | null {
+  const json = JSON.stringify(value);
+  const hit = parsedCache.get(section);
+  if (hit && hit.json === json) return hit.parsed;
+  let parsed: SectionValue | null = null;
+  // Values were validated when written; one that no longer validates (an older format) is ignored
+  // rather than breaking every request.
+  if (checkSection(section, value).ok) {
+    if (section === "icp") parsed = { section, value: value as IcpProfile };
+    else if (section === "sla") parsed = { section, value: value as SlaSetting };
+    else if (section === "frameworks")
+      parsed = {
+        section,
+        value: (value as unknown[]).flatMap((f) => {
+          const r = defineFramework(f);
+          return r.ok ? [r.value] : [];
+        }),
+      };
+    else {
+      const r = checkQuestionLibrary(value);
+      parsed = { section, value: r.ok ? r.value.questions : [] };
+    }
+  }
+  parsedCache.set(section, { json, parsed });
+  return parsed;
+}
+
 /**
  * Reads the stored sections and lays them over `base` (the server's lifecycle: WINNOW_LIFECYCLE_FILE
  * or the built-in defaults). A section that is not stored, or stored as null, keeps the default.
- * Values were validated when written; one that no longer validates (an older format) is ignored
- * rather than breaking every request.
  */
 export async function loadWorkspaceSettings(
   repo: SettingsRepository,
@@ -114,21 +155,14 @@ export async function loadWorkspaceSettings(
 ): Promise<WorkspaceSettings> {
   let icp: IcpProfile | null = null;
   let lifecycle = base;
-  let frameworks: Framework[] = [];
-  let questions: (Question & { readonly lang: QuestionLang })[] = [];
+  let frameworks: readonly Framework[] = [];
+  let questions: WorkspaceSettings["questions"] = [];
   for (const stored of await repo.all()) {
-    if (stored.value === null || !checkSection(stored.section, stored.value).ok) continue;
-    if (stored.section === "icp") icp = stored.value as IcpProfile;
-    else if (stored.section === "sla") lifecycle = { ...base, ...(stored.value as SlaSetting) };
-    else if (stored.section === "frameworks")
-      frameworks = (stored.value as unknown[]).flatMap((f) => {
-        const r = defineFramework(f);
-        return r.ok ? [r.value] : [];
-      });
-    else {
-      const r = checkQuestionLibrary(stored.value);
-      if (r.ok) questions = [...r.value.questions];
-    }
+    const parsed = stored.value === null ? null : parseStored(stored.section, stored.value);
+    if (parsed?.section === "icp") icp = parsed.value;
+    else if (parsed?.section === "sla") lifecycle = { ...base, ...parsed.value };
+    else if (parsed?.section === "frameworks") frameworks = parsed.value;
+    else if (parsed?.section === "questions") questions = parsed.value;
   }
   return { icp, lifecycle, frameworks, questions };
 }
