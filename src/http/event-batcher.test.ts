@@ -63,4 +63,42 @@ describe("event batcher (group commit)", () => {
     expect(bad.status).toBe("rejected");
     expect([...s.keys.keys()].sort()).toEqual(["w", "x", "y"]);
   });
+
+  it("keeps at most `writers` writes in flight and answers every request", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const s = store();
+    const b = createEventBatcher(
+      async (batch) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        try {
+          return await s.ingest(batch);
+        } finally {
+          inFlight--;
+        }
+      },
+      3,
+      2,
+    );
+    const all = await Promise.all(Array.from({ length: 20 }, (_, i) => b.ingest([ev("l1", `k${i}`)])));
+    expect(most).toBe(2);
+    expect(all.map((r) => r[0]?.id)).toEqual(Array.from({ length: 20 }, (_, i) => `id-k${i}`));
+    // Groups of at most 3 events, so at least 7 writes; but fewer than one per request.
+    expect(s.calls.every((n) => n <= 3)).toBe(true);
+    expect(s.calls.length).toBeLessThan(20);
+    // And one writer when asked for one.
+    most = 0;
+    const one = createEventBatcher(async (batch) => {
+      inFlight++;
+      most = Math.max(most, inFlight);
+      try {
+        return await s.ingest(batch);
+      } finally {
+        inFlight--;
+      }
+    });
+    await Promise.all(Array.from({ length: 10 }, (_, i) => one.ingest([ev("l1", `m${i}`)])));
+    expect(most).toBe(1);
+  });
 });

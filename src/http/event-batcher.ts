@@ -12,13 +12,18 @@ type Pending = {
  * instead of 50. Each request is still answered only after its events are committed (durable), and
  * keys keep retries idempotent. When a combined write fails (say one request names a lead that does
  * not exist), each request is retried on its own, so one bad request never fails the others.
+ *
+ * `writers` is how many writes may be in flight at once: 1 for the embedded engine (it runs one
+ * statement at a time anyway), a few for a PostgreSQL pool, so that the next group is being
+ * written while the previous one commits instead of waiting behind it.
  */
 export function createEventBatcher(
   ingest: (batch: readonly EventInput[]) => Promise<IngestOutcome[]>,
   maxEvents = 2000,
+  writers = 1,
 ) {
   const queue: Pending[] = [];
-  let writing = false;
+  let running = 0;
 
   async function writeAlone(p: Pending): Promise<void> {
     try {
@@ -57,8 +62,18 @@ export function createEventBatcher(
         }
       }
     } finally {
-      writing = false;
+      running--;
+      // A request queued after this writer's last look (while it resolved its group) is not left behind.
+      if (queue.length > 0) start();
     }
+  }
+
+  function start(): void {
+    if (running >= writers) return;
+    running++;
+    // Start on the next turn of the event loop: requests already received in this one join the
+    // write (the embedded engine runs queries synchronously, so none arrive during it).
+    setImmediate(() => void drain());
   }
 
   return {
@@ -66,12 +81,7 @@ export function createEventBatcher(
     ingest(events: readonly EventInput[]): Promise<IngestOutcome[]> {
       return new Promise((resolve, reject) => {
         queue.push({ events, resolve, reject });
-        if (!writing) {
-          // Start on the next turn of the event loop: requests already received in this one join
-          // the write (the embedded engine runs queries synchronously, so none arrive during it).
-          writing = true;
-          setImmediate(() => void drain());
-        }
+        start();
       });
     },
   };
