@@ -307,5 +307,13 @@ describe.each(ENGINES)("workspace settings over HTTP (%s)", (engine) => {
       ]),
     );
     expect(doc.paths["/v1/settings/{section}"].put.responses).toHaveProperty("409");
+    const value =
+      doc.paths["/v1/settings/{section}"].put.requestBody.content["application/json"].schema.properties.value;
+    expect(value.oneOf.map((s: { title: string }) => s.title)).toEqual([
+      "icp",
+      "sla",
+      "frameworks",
+      "questions",
+    ]);
   });
 });

@@ -2,6 +2,9 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { checkSection, slaSettingOf, type WorkspaceSettings } from "../../app/workspace-settings.ts";
 import { WinnowError } from "../../core/errors.ts";
+import { frameworkInputSchema } from "../../core/frameworks/define-framework.ts";
+import { customQuestionLibrarySchema } from "../../core/frameworks/questions/check-library.ts";
+import { icpProfileSchema } from "../../core/qualification/icp.ts";
 import { SETTINGS_SECTIONS, type SettingsSection, type StoredSetting } from "../../storage/settings-repo.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
@@ -24,13 +27,42 @@ const SettingSchema = z
 
 const SectionParams = z.object({ section: z.enum(SETTINGS_SECTIONS) });
 
+/** The SLA section's shape, for the document only (the core's parseLifecycleConfig validates it). */
+const SlaDoc = z.object({
+  calendar: z.object({
+    timeZone: z.string().describe("IANA time zone, e.g. Europe/Paris"),
+    workdays: z.array(z.number().int().min(1).max(7)).describe("1 = Monday ... 7 = Sunday"),
+    start: z.string().describe("HH:mm"),
+    end: z.string().describe("HH:mm, after start"),
+    holidays: z.array(z.string()).describe("YYYY-MM-DD"),
+  }),
+  sla: z.object({
+    acceptWithinWorkingHours: z.number().positive().nullable(),
+    unreachable: z.object({ attempts: z.number().int().min(0), overDays: z.number().min(0) }),
+  }),
+});
+
+/** JSON schema of a section value for the OpenAPI document; validation is checkSection's, with paths. */
+const docSchema = (schema: z.ZodType, title: string) => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" });
+  return { ...rest, title };
+};
+
 const SettingWrite = z.object({
   expectedVersion: z.number().int().min(0).describe("The version you read (0 when it was never saved)"),
   value: z
     .unknown()
     .describe(
       "icp: an ICP profile; sla: { calendar, sla } as in a lifecycle file; frameworks: custom framework definitions; questions: custom questions. null clears the section",
-    ),
+    )
+    .meta({
+      oneOf: [
+        docSchema(icpProfileSchema, "icp"),
+        docSchema(SlaDoc, "sla"),
+        docSchema(z.array(frameworkInputSchema), "frameworks"),
+        docSchema(customQuestionLibrarySchema, "questions"),
+      ],
+    }),
   why: z.string().max(500).optional(),
 });
 
