@@ -4,8 +4,8 @@ import { POPULATIONS } from "../../app/predictive/features.ts";
 import { predictiveForecast } from "../../app/predictive/forecast.ts";
 import { icpFromDeals } from "../../app/predictive/icp.ts";
 import { adoptIcpIntoDraft, withRule } from "../../app/predictive/icp-draft.ts";
+import { freshLeadPrediction } from "../../app/predictive/refresh.ts";
 import { predictiveRepo } from "../../app/predictive/repo.ts";
-import { leadPrediction } from "../../app/predictive/score.ts";
 import { trainPredictive } from "../../app/predictive/train.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { LEARNER_ALIASES, learnerNamed } from "../../core/model/learners.ts";
@@ -147,7 +147,7 @@ export const predictiveRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     },
     async (request) => {
       const lead = await visibleLead(storage, request, request.params.id);
-      const view = await leadPrediction(storage, lead.id, ctx.now().toISOString());
+      const view = await freshLeadPrediction(storage, lead.id, ctx.now().toISOString());
       return view as z.infer<typeof PredictionView>;
     },
   );
