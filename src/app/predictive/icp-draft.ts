@@ -152,18 +152,17 @@ export async function adoptIcpIntoDraft(storage: Storage, options: IcpDraftOptio
       throw new WinnowError("WINNOW_ERR_VALIDATION", {
         message:
           "No fit rule is suggested yet: no segment's win rate differs from the base rate with confidence",
-        issues: [{ path: "body.adopt", message: "nothing suggested to adopt" }],
+        issues: [{ path: "adopt", message: "nothing suggested to adopt" }],
       });
   } else {
     const ids = [...new Set(options.adopt)];
     const issues = options.adopt.flatMap((id, i) => {
       const rule = available.get(id);
-      if (!rule)
-        return [{ path: `body.adopt.${i}`, message: `no ICP segment or suggested rule has id "${id}"` }];
+      if (!rule) return [{ path: `adopt.${i}`, message: `no ICP segment or suggested rule has id "${id}"` }];
       if (rule.points === 0)
         return [
           {
-            path: `body.adopt.${i}`,
+            path: `adopt.${i}`,
             message: `segment "${id}" wins at the base rate: it would give 0 points`,
           },
         ];

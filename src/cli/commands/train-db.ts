@@ -1,6 +1,7 @@
 import { type CommandDef, defineCommand } from "citty";
 import { POPULATIONS, type Population } from "../../app/predictive/features.ts";
 import { icpFromDeals } from "../../app/predictive/icp.ts";
+import { adoptIcpIntoDraft, type IcpDraftResult } from "../../app/predictive/icp-draft.ts";
 import { trainPredictive } from "../../app/predictive/train.ts";
 import { readConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
@@ -39,6 +40,11 @@ export const command = defineCommand({
     seed: { type: "string", description: "Seed for the held-out split and the trees", default: "0" },
     now: { type: "string", description: "Treat this instant as now (ISO; default: the clock)" },
     icp: { type: "boolean", description: "Also print ICP fit rules" },
+    adopt: {
+      type: "string",
+      description:
+        "Then save a scoring-model draft = the default model + ICP rules: `suggested`, or rule/segment ids separated by commas (never published)",
+    },
     actor: { type: "string", description: "Recorded as trained_by", default: "cli" },
     json: { type: "boolean", description: "Machine-readable output" },
   },
@@ -74,6 +80,21 @@ export const command = defineCommand({
       const icp = args.icp
         ? await icpFromDeals(storage, at, { population: args.population as Population })
         : null;
+      const adopt = args.adopt?.trim();
+      const adopted: IcpDraftResult | null = adopt
+        ? await adoptIcpIntoDraft(storage, {
+            now: at,
+            actor: args.actor,
+            population: args.population as Population,
+            adopt:
+              adopt === "suggested"
+                ? "suggested"
+                : adopt
+                    .split(",")
+                    .map((x) => x.trim())
+                    .filter(Boolean),
+          })
+        : null;
       const m = result.metrics;
       if (args.json) {
         printJson({
@@ -82,6 +103,7 @@ export const command = defineCommand({
           metrics: m,
           scored: result.scored,
           ...(icp ? { icp } : {}),
+          ...(adopted ? { draft: adopted } : {}),
         });
         return EXIT.ok;
       }
@@ -107,6 +129,12 @@ export const command = defineCommand({
         for (const r of icp.rules.slice(0, 10)) {
           println(`  ${JSON.stringify(r.scoringRule.when)}: ${r.points > 0 ? "+" : ""}${r.points} points`);
         }
+      }
+      if (adopted) {
+        const d = adopted.draft;
+        println(
+          `draft ${d.name} v${d.version} (${d.id}) = ${adopted.base.name} v${adopted.base.version} + ${adopted.adopted.map((r) => r.id).join(", ")}; backtest it, then publish (nothing was published)`,
+        );
       }
       return EXIT.ok;
     } finally {

@@ -248,16 +248,32 @@ export const predictiveRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     async (request, reply) =>
       idempotent(ctx, request, reply, async () => {
         const b = request.body;
-        const result = await adoptIcpIntoDraft(storage, {
-          now: ctx.now().toISOString(),
-          actor: principalOf(request).name,
-          adopt: b.adopt,
-          population: b.population,
-          replaceEarlier: b.replaceEarlier,
-          ...(b.from ? { from: b.from } : {}),
-          ...(b.name ? { name: b.name } : {}),
-        });
-        return { status: 201, body: result };
+        try {
+          const result = await adoptIcpIntoDraft(storage, {
+            now: ctx.now().toISOString(),
+            actor: principalOf(request).name,
+            adopt: b.adopt,
+            population: b.population,
+            replaceEarlier: b.replaceEarlier,
+            ...(b.from ? { from: b.from } : {}),
+            ...(b.name ? { name: b.name } : {}),
+          });
+          return { status: 201, body: result };
+        } catch (e) {
+          // The chosen ids are in the body: say so in the issue paths.
+          if (
+            e instanceof WinnowError &&
+            e.code === "WINNOW_ERR_VALIDATION" &&
+            e.issues.some((i) => i.path.startsWith("adopt"))
+          )
+            throw new WinnowError("WINNOW_ERR_VALIDATION", {
+              message: e.message,
+              issues: e.issues.map((i) =>
+                i.path.startsWith("adopt") ? { ...i, path: `body.${i.path}` } : i,
+              ),
+            });
+          throw e;
+        }
       }),
   );
 
