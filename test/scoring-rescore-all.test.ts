@@ -103,7 +103,7 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
       "SELECT lead_id, fit, engagement FROM lead_scores WHERE lead_id <> $1 ORDER BY lead_id",
       [ids[0]!.id],
     );
-    const r = await rescoreAll(storage, model, { now: at, explanations: false, pageSize: 25 });
+    const r = await rescoreAll(storage, model, { now: at, explanations: false, pageSize: 25, readAhead: 3 });
     expect(r.leads).toBe(LEADS);
     const after = await storage.sql.query<{
       lead_id: string;

@@ -4,7 +4,14 @@ import { compileModel, type MutableScore, type Scorer } from "../core/scoring/co
 import { validateScoringModel } from "../core/scoring/parse-model.ts";
 import type { LeadScore, Storage, StoredScoringModel } from "../storage/ports.ts";
 import { type RescoreJob, rescoreJobRepository } from "../storage/rescore-jobs.ts";
-import { countLeads, readLedgerPage, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
+import {
+  countLeads,
+  type LedgerLead,
+  pageBoundaries,
+  readLedgerPage,
+  type ScoreRow,
+  writeScorePage,
+} from "../storage/rescore-pages.ts";
 import type { ScoreChange } from "./rescore-leads.ts";
 
 export type RescoreAllOptions = {
@@ -14,6 +21,8 @@ export type RescoreAllOptions = {
   readonly explanations?: boolean;
   /** Leads per page (one read and one write each); default 5,000. */
   readonly pageSize?: number;
+  /** PostgreSQL: pages being built by the server at once (default 1; more only pays with idle cores). PGlite reads one at a time. */
+  readonly readAhead?: number;
   /** After each page: leads done so far and threshold crossings so far. */
   readonly onProgress?: (processed: number, crossings: number) => void | Promise<void>;
   /** The changes of a page that crossed a threshold (what `lead.threshold_crossed` announces). */
@@ -44,9 +53,9 @@ export function scorerFor(model: StoredScoringModel): Scorer {
 /**
  * Rescores EVERY lead with `model` from its full event ledger, streaming: keyset pages of leads with
  * their ledgers (one query per page), scored in process, upserted with one set-based write per page.
- * On PostgreSQL the next page is requested while the current one is scored and written, so the
- * server builds it meanwhile (two pages in memory at most); PGlite runs in this thread, so there it
- * reads after writing. A score written live after `now` (new events meanwhile) is newer and kept.
+ * On PostgreSQL page ranges are cut up front and the next `readAhead` pages are requested while the
+ * current one is scored and written, so the server builds them meanwhile, in parallel (readAhead + 1
+ * pages in memory at most); PGlite runs in this thread, so there it reads after writing. A score written live after `now` (new events meanwhile) is newer and kept.
  *
  * Threshold crossings compare the lead's stored score before the rescore (whichever model made it)
  * with the new one, under the new model's thresholds — so a lead that was under the MQL line and
@@ -71,24 +80,44 @@ export async function rescoreAll(
     phase[k] += at - t;
     t = at;
   };
-  const prefetch = storage.engine === "postgres";
-  const read = (after: string) => {
-    const page = readLedgerPage(storage.sql, storage.engine, after, pageSize);
+  // PostgreSQL builds pages while this process scores and writes: page ranges are cut up front
+  // (every pageSize-th id) so that `readAhead` pages are built at once, on as many connections.
+  // PGlite runs in this thread, so there pages are read one after the other, after each write.
+  const parallel = storage.engine === "postgres";
+  const readAhead = Math.max(1, o.readAhead ?? 1);
+  const read = (from: string, upTo: string | null) => {
+    const page = readLedgerPage(storage.sql, storage.engine, from, upTo, parallel ? 2 ** 31 - 1 : pageSize);
     page.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     return page;
   };
   let leads = 0;
   let events = 0;
   let crossings = 0;
-  let next = read("");
+  const inFlight: Promise<LedgerLead[]>[] = [];
+  let nextRange = 0;
+  const bounds = parallel ? await pageBoundaries(storage.sql, pageSize) : [];
+  const fill = () => {
+    // Ranges (bounds[i-1], bounds[i]], then (last, ∞): bounds.length + 1 pages in all.
+    while (parallel && inFlight.length < readAhead && nextRange <= bounds.length) {
+      inFlight.push(read(nextRange === 0 ? "" : bounds[nextRange - 1]!, bounds[nextRange] ?? null));
+      nextRange++;
+    }
+  };
+  if (parallel) fill();
+  else inFlight.push(read("", null));
   for (;;) {
     if (o.stopped?.())
       throw new WinnowError("WINNOW_ERR_CONFLICT", { message: "The rescore was stopped (shutdown)" });
     t = performance.now();
-    const page = await next;
-    if (page.length === 0) break;
-    const after = page[page.length - 1]!.lead.lead.id;
-    if (prefetch) next = read(after);
+    const pending = inFlight.shift();
+    if (pending === undefined) break;
+    const page = await pending;
+    fill();
+    if (page.length === 0) {
+      if (parallel) continue; // an empty range (its leads deleted meanwhile); later ranges may have some
+      break;
+    }
+    const last = page[page.length - 1]!.lead.lead.id;
     lap("read");
     const rows: ScoreRow[] = new Array(page.length);
     const changes: ScoreChange[] = [];
@@ -141,7 +170,7 @@ export async function rescoreAll(
     leads += page.length;
     if (changes.length > 0) await o.onCrossings?.(changes);
     await o.onProgress?.(leads, crossings);
-    if (!prefetch) next = read(after);
+    if (!parallel) inFlight.push(read(last, null));
   }
   const round = (x: number) => Math.round(x);
   return {

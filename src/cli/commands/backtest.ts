@@ -1,10 +1,21 @@
 import { defineCommand } from "citty";
+import { readConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { type BacktestSummary, backtest, capacityPlan, type HistoryLead } from "../../core/scoring/index.ts";
+import {
+  type BacktestSummary,
+  backtest,
+  capacityPlan,
+  type HistoryLead,
+  type ScoringModel,
+  validateScoringModel,
+} from "../../core/scoring/index.ts";
 import { DEMO_DEFAULTS, generateLeads } from "../../demo/generate.ts";
 import { toHistoryLead } from "../../demo/history.ts";
+import { loadBacktestHistory } from "../../storage/backtest-history.ts";
+import { openStorage } from "../../storage/open.ts";
+import type { Storage } from "../../storage/ports.ts";
 import { EXIT } from "../exit-codes.ts";
-import { printJson, println } from "../io.ts";
+import { eprintln, io, printJson, println } from "../io.ts";
 import { parseCount, requireModel } from "./score.ts";
 
 const DAY = 86_400_000;
@@ -51,7 +62,7 @@ export const command = defineCommand({
   meta: {
     name: "backtest",
     description:
-      "Replay history under a scoring model (e.g. a draft) and compare it with another (e.g. the published one).\n  winnow backtest <model.yaml> --demo [--from 2025-01-06 --to 2026-01-05] [--compare published.yaml] [--reps 6 --per-rep 25]\nHistory comes from the demo generator for now (--demo); database history will follow.",
+      "Replay history under a scoring model (e.g. a draft) and compare it with another (e.g. the published one).\n  winnow backtest <model.yaml> [--db D] [--from 2025-01-06 --to 2026-01-05] [--compare other.yaml] [--reps 6 --per-rep 25]\n  winnow backtest <model.yaml> --demo [...]\nHistory comes from the database (leads created in [from, to), their events, stage moves and deals; compared with the database's default model unless --compare names a file), or with --demo from the demo generator.",
   },
   args: {
     model: {
@@ -67,8 +78,16 @@ export const command = defineCommand({
       type: "string",
       description: "End of the period, exclusive (default: end of the demo lead creation)",
     },
-    compare: { type: "string", description: "Another model file to show side by side" },
-    demo: { type: "boolean", description: "Use generated demo history" },
+    compare: {
+      type: "string",
+      description: "Another model file to show side by side (database: default is the default model)",
+    },
+    demo: { type: "boolean", description: "Use generated demo history instead of the database" },
+    db: {
+      type: "string",
+      description:
+        "Database: a folder for the embedded engine, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
+    },
     leads: { type: "string", description: "Demo leads (default 2000)" },
     seed: { type: "string", description: "Demo seed (default 42)" },
     reps: { type: "string", description: "Capacity plan: number of reps" },
@@ -76,25 +95,44 @@ export const command = defineCommand({
     json: { type: "boolean", description: "Print JSON" },
   },
   async run({ args }) {
-    if (!args.demo)
-      throw new WinnowError("WINNOW_ERR_NOT_IMPLEMENTED", {
-        message: "backtests on the database are not built yet: run with --demo to use generated history",
-      });
     const model = await requireModel(args.model);
-    const other = args.compare ? await requireModel(args.compare) : undefined;
+    let other: ScoringModel | undefined = args.compare ? await requireModel(args.compare) : undefined;
     const demo = {
       ...DEMO_DEFAULTS,
       leads: parseCount(args.leads, "leads", DEMO_DEFAULTS.leads),
       seed: parseCount(args.seed, "seed", DEMO_DEFAULTS.seed),
     };
-    const from = instantArg(args.from, "from", demo.start);
-    const to = instantArg(args.to, "to", new Date(Date.parse(demo.start) + demo.days * DAY).toISOString());
+    // Demo: the generated year. Database: the last 52 weeks unless --from/--to say otherwise.
+    const defaultTo = args.demo
+      ? new Date(Date.parse(demo.start) + demo.days * DAY).toISOString()
+      : new Date().toISOString();
+    const to = instantArg(args.to, "to", defaultTo);
+    const from = instantArg(
+      args.from,
+      "from",
+      args.demo ? demo.start : new Date(Date.parse(to) - 364 * DAY).toISOString(),
+    );
     if (Date.parse(from) >= Date.parse(to))
       throw new WinnowError("WINNOW_ERR_BACKTEST_RANGE", {
         message: `--from (${from}) must be before --to (${to})`,
       });
-    const history: HistoryLead[] = [];
-    for (const b of generateLeads(demo)) history.push(toHistoryLead(b));
+    let history: HistoryLead[] = [];
+    let source = "";
+    if (args.demo) {
+      for (const b of generateLeads(demo)) history.push(toHistoryLead(b));
+      source = `demo history of ${history.length} leads`;
+    } else {
+      const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
+      const storage = await openStorage(config.database);
+      try {
+        eprintln(`reading the leads created from ${from.slice(0, 10)} to ${to.slice(0, 10)}…`);
+        history = await loadBacktestHistory(storage.sql, from, to);
+        if (!other) other = await defaultModel(storage, model);
+      } finally {
+        await storage.close();
+      }
+      source = `${history.length} leads from the database`;
+    }
     const r = backtest(model, history, { from, to, ...(other ? { compareWith: other } : {}) });
     const weeks = r.result.weeks.length;
     const reps = args.reps === undefined ? undefined : parseCount(args.reps, "reps", 0);
@@ -116,9 +154,7 @@ export const command = defineCommand({
       printJson({ from: r.from, to: r.to, result: strip(r.result), compare: strip(r.compare), capacity });
       return EXIT.ok;
     }
-    println(
-      `Backtest from ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (${weeks} weeks, demo history of ${history.length} leads)\n`,
-    );
+    println(`Backtest from ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (${weeks} weeks, ${source})\n`);
     for (const line of table(r.result, r.compare)) println(line);
     println("\nMQLs per week (reached SQL / won):");
     const cmp = r.compare?.weeks;
@@ -142,3 +178,17 @@ export const command = defineCommand({
     return EXIT.ok;
   },
 });
+
+/** The database's default model to compare with (none when it is the model backtested, or there is none). */
+async function defaultModel(storage: Storage, model: ScoringModel): Promise<ScoringModel | undefined> {
+  const stored = await storage.scoringModels.getDefault();
+  if (!stored) return undefined;
+  const parsed = validateScoringModel(stored.document);
+  if (!parsed.ok)
+    throw new WinnowError("WINNOW_ERR_SCORING_MODEL_INVALID", {
+      message: `The default scoring model ${stored.id} is not valid any more`,
+      issues: parsed.error,
+    });
+  const same = parsed.value.id === model.id && parsed.value.version === model.version;
+  return same ? undefined : parsed.value;
+}

@@ -1,6 +1,10 @@
+import { randomUUID } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
+import { rescoreJobRunner } from "../../app/rescore-all.ts";
+import { thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
+import { readConfig } from "../../config.ts";
 import { type Issue, WinnowError } from "../../core/errors.ts";
 import {
   compileModel,
@@ -12,8 +16,11 @@ import {
   thresholdMet,
 } from "../../core/scoring/index.ts";
 import { DEMO_DEFAULTS, type DemoOptions, generateLeads } from "../../demo/generate.ts";
+import { openStorage } from "../../storage/open.ts";
+import type { Storage, StoredScoringModel } from "../../storage/ports.ts";
+import { sqlWebhookRepository } from "../../storage/webhooks-repo.ts";
 import { EXIT } from "../exit-codes.ts";
-import { io, printJson, println } from "../io.ts";
+import { eprintln, io, printJson, println } from "../io.ts";
 
 /** Reads a file named on the command line (relative to the CLI's working directory). */
 export async function readInputFile(path: string): Promise<string> {
@@ -110,15 +117,125 @@ function explainLine(e: ExplanationEntry): string {
   return `    ${signed(e.counted).padStart(4)}  ${e.ruleId} [${e.kind}${e.group ? `/${e.group}` : ""}${events}${cap}]${decay}`;
 }
 
+/** `[#####-----] 45,000/100,000 leads (45%), 1,234 crossings` on a terminal; a line per tenth otherwise. */
+function progressBar(label: string): (done: number, total: number, crossings: number) => void {
+  let lastTenth = -1;
+  const fmt = (n: number) => n.toLocaleString("en-US");
+  return (done, total, crossings) => {
+    const share = total > 0 ? Math.min(1, done / total) : 1;
+    const text = `${fmt(done)}/${fmt(total)} leads (${Math.floor(share * 100)}%), ${fmt(crossings)} crossings`;
+    if (io().isTty) {
+      const filled = Math.round(share * 30);
+      io().stderr(`\r${label} [${"#".repeat(filled)}${"-".repeat(30 - filled)}] ${text}`);
+      if (done >= total) io().stderr("\n");
+      return;
+    }
+    const tenth = Math.floor(share * 10);
+    if (tenth !== lastTenth) eprintln(`${label}: ${text}`);
+    lastTenth = tenth;
+  };
+}
+
+/**
+ * Rescores every lead with `model` (the default) as a job, with a progress bar; crossings are queued
+ * as lead.threshold_crossed webhooks (a running `winnow serve` delivers them).
+ */
+async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, actor: string) {
+  const webhooks = sqlWebhookRepository(storage.sql);
+  const bar = progressBar("rescoring");
+  const runner = rescoreJobRunner(storage, {
+    onProgress: (p) => bar(p.processed, p.total, p.crossings),
+    onCrossings: async (changes) => {
+      for (const change of changes)
+        for (const data of thresholdCrossedPayloads(change)) {
+          const at = new Date().toISOString();
+          const payload = JSON.stringify({
+            id: randomUUID(),
+            type: "lead.threshold_crossed",
+            createdAt: at,
+            data,
+          });
+          await webhooks.enqueue({ ids: randomUUID, event: "lead.threshold_crossed", payload, at });
+        }
+    },
+  });
+  const { job, done } = await runner.start(model, actor, randomUUID(), new Date().toISOString());
+  if (job.total === 0) bar(0, 0, 0);
+  const end = await done;
+  if (end.state === "failed")
+    throw new WinnowError("WINNOW_ERR_INTERNAL", {
+      message: `The rescore failed: ${end.error ?? "unknown"}`,
+    });
+  return end;
+}
+
+/** `winnow score publish <file|id> [--default]` and `winnow score rescore`: both against the database. */
+async function publishOrRescore(
+  action: "publish" | "rescore",
+  args: { model?: string; db?: string; default?: boolean; actor?: string; json?: boolean },
+): Promise<number> {
+  const storage = await openStorage(readConfig({ env: io().env, cwd: io().cwd, db: args.db }).database);
+  const actor = args.actor ?? "cli";
+  try {
+    let model: StoredScoringModel;
+    let changed = true;
+    if (action === "rescore") {
+      const current = await storage.scoringModels.getDefault();
+      if (!current)
+        throw new WinnowError("WINNOW_ERR_USAGE", {
+          message: "there is no default scoring model to rescore with: publish one with --default",
+        });
+      model = current;
+    } else {
+      if (!args.model)
+        throw new WinnowError("WINNOW_ERR_USAGE", {
+          message: "give a model file or the id of a stored draft",
+        });
+      const now = new Date().toISOString();
+      let found = await storage.scoringModels.get(args.model);
+      if (!found) {
+        const doc = await requireModel(args.model);
+        found = await storage.scoringModels.createDraft({
+          name: doc.name,
+          document: doc,
+          createdBy: actor,
+          createdAt: now,
+        });
+      }
+      model = await storage.scoringModels.publish(found.id, actor, now);
+      if (args.default && !model.isDefault) model = await storage.scoringModels.setDefault(model.id);
+      changed = found.status !== "published" || found.isDefault !== model.isDefault;
+      if (!args.json)
+        println(
+          `published ${model.name} v${model.version} (${model.id})${model.isDefault ? ", default" : ""}`,
+        );
+    }
+    const job = model.isDefault && changed ? await rescoreWithProgress(storage, model, actor) : null;
+    if (args.json) printJson({ model, rescore: job });
+    else if (job)
+      println(
+        `rescored ${job.processed} leads with ${model.id}: ${job.crossings} threshold crossings (job ${job.id})`,
+      );
+    else println("not the default model: scores unchanged (publish with --default to rescore every lead)");
+    return EXIT.ok;
+  } finally {
+    await storage.close();
+  }
+}
+
 export const command = defineCommand({
   meta: {
     name: "score",
     description:
-      "Validate a scoring model, or score leads with it.\n  winnow score validate <model.yaml>\n  winnow score leads <model.yaml> --demo [--leads N]\n  winnow score leads <model.yaml> <leads.json> [--at ISO]",
+      "Validate a scoring model, score leads with it, or publish it to the database.\n  winnow score validate <model.yaml>\n  winnow score leads <model.yaml> --demo [--leads N]\n  winnow score leads <model.yaml> <leads.json> [--at ISO]\n  winnow score publish <model.yaml|draft id> [--default] [--db D]   (the default model rescores every lead, with a progress bar)\n  winnow score rescore [--db D]   (every lead again with the default model)",
   },
   args: {
-    action: { type: "positional", required: true, description: "validate | leads" },
-    model: { type: "positional", required: true, description: "Scoring model file (.yaml, .yml or .json)" },
+    action: { type: "positional", required: true, description: "validate | leads | publish | rescore" },
+    model: {
+      type: "positional",
+      required: false,
+      description: "Scoring model file (.yaml, .yml or .json); publish: or the id of a stored draft",
+    },
     input: {
       type: "positional",
       required: false,
@@ -137,12 +254,32 @@ export const command = defineCommand({
       description: "Explanation lines per lead in text output (default 5; 0 for none)",
     },
     json: { type: "boolean", description: "Print JSON" },
+    default: {
+      type: "boolean",
+      description: "publish: also make it the default model (rescores every lead)",
+    },
+    db: {
+      type: "string",
+      description:
+        "publish, rescore: a folder for the embedded engine, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
+    },
+    actor: { type: "string", description: "publish, rescore: recorded as who did it", default: "cli" },
   },
   async run({ args }) {
+    if (args.action === "publish" || args.action === "rescore")
+      return publishOrRescore(args.action, {
+        ...(args.model ? { model: args.model } : {}),
+        ...(args.db ? { db: args.db } : {}),
+        default: Boolean(args.default),
+        actor: args.actor,
+        json: Boolean(args.json),
+      });
+    if (!args.model)
+      throw new WinnowError("WINNOW_ERR_USAGE", { message: "give a scoring model file (.yaml or .json)" });
     if (args.action === "validate") return validate(args.model, Boolean(args.json));
     if (args.action !== "leads")
       throw new WinnowError("WINNOW_ERR_USAGE", {
-        message: `unknown action "${args.action}": use validate or leads`,
+        message: `unknown action "${args.action}": use validate, leads, publish or rescore`,
       });
     const model = await requireModel(args.model);
     const demoOptions = {
