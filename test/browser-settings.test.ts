@@ -143,6 +143,10 @@ describe("settings and accessibility in a real browser", () => {
     await page.getByLabel("Id of question 1").fill("acme.need.cost");
     await page.getByRole("button", { name: "Save questions" }).click();
     await page.getByText(/^Saved as version 1/).waitFor();
+    // The framework browser below reads the lists again after the save.
+    const frameworkList = page.getByRole("region", { name: "Frameworks and questions" });
+    await frameworkList.getByRole("combobox").selectOption("bant");
+    await frameworkList.getByText("What does a lost lead cost your team in a week?").waitFor();
     await page.getByRole("button", { name: "Discard changes" }).nth(1).click();
     await page.evaluate(() => document.getElementById("icp-title")?.scrollIntoView());
     await screenshot(page, "settings-workspace");

@@ -62,8 +62,8 @@ const FRAMEWORKS_FORM: SectionForm<string> = {
 };
 
 /** The team's own frameworks: criteria over the shared evidence elements. */
-export function CustomFrameworksPanel() {
-  const editor = useSectionEditor(FRAMEWORKS_FORM);
+export function CustomFrameworksPanel({ onSaved }: { onSaved?: () => void }) {
+  const editor = useSectionEditor(FRAMEWORKS_FORM, onSaved);
   const { form, parsed } = editor;
   const error =
     issueAt(parsed, "") ?? (parsed && parsed.issues.length > 0 ? "see the problems below" : undefined);
@@ -138,8 +138,8 @@ function adviceFor(rows: QuestionRow[]): Map<number, string> {
 }
 
 /** The team's own discovery questions: asked before the shipped ones, in discovery and next questions. */
-export function CustomQuestionsPanel() {
-  const editor = useSectionEditor(QUESTIONS_FORM);
+export function CustomQuestionsPanel({ onSaved }: { onSaved?: () => void }) {
+  const editor = useSectionEditor(QUESTIONS_FORM, onSaved);
   const { form, parsed } = editor;
   const rows = form ?? [];
   const advice = adviceFor(rows);

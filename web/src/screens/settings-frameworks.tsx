@@ -15,13 +15,14 @@ type CriterionQuestions = {
 };
 
 /** The frameworks the server knows, with their criteria (level, required) and discovery questions. */
-export function FrameworksPanel() {
+export function FrameworksPanel({ revision = 0 }: { revision?: number }) {
   const { api } = useApi();
-  const list = useAsync(() => api.get<{ data: FrameworkSummary[] }>("/v1/frameworks"), [api]);
+  // `revision` changes when custom frameworks or questions are saved: read the lists again.
+  const list = useAsync(() => api.get<{ data: FrameworkSummary[] }>("/v1/frameworks"), [api, revision]);
   const [id, setId] = useState("meddic");
   const questions = useAsync(
     () => api.get<{ data: CriterionQuestions[] }>(`/v1/frameworks/${encodeURIComponent(id)}/questions`),
-    [api, id],
+    [api, id, revision],
   );
   const frameworks = list.state.data?.data ?? [];
   const current = frameworks.find((f) => f.id === id);

@@ -20,7 +20,7 @@ export type SectionForm<F> = {
  * One settings section being edited: the stored version, the form, its problems as you type,
  * and save (naming the version read, so a concurrent save is refused) / discard.
  */
-export function useSectionEditor<F>(spec: SectionForm<F>) {
+export function useSectionEditor<F>(spec: SectionForm<F>, onSaved?: () => void) {
   const { api } = useApi();
   const loaded = useAsync(() => getSetting(api, spec.section), [api, spec.section]);
   const [base, setBase] = useState<Setting | null>(null);
@@ -49,6 +49,7 @@ export function useSectionEditor<F>(spec: SectionForm<F>) {
       setBase(out);
       setForm(spec.fromValue(out.value));
       setSaved({ version: out.version, warnings: out.warnings });
+      onSaved?.();
     } catch (e) {
       setError(e);
     } finally {
