@@ -52,6 +52,16 @@ export type Scorer = {
 
 const MONDAY_MS = Date.UTC(1970, 0, 5);
 
+/** The generated scorer, or null where generating code is forbidden (`--disallow-code-generation-from-strings`). */
+function generateOrNull(model: ScoringModel, rules: CompiledRules): ReturnType<typeof generateScorer> | null {
+  try {
+    return generateScorer(model, rules);
+  } catch (error) {
+    if (error instanceof EvalError) return null;
+    throw error;
+  }
+}
+
 /** How `scoreInto` runs: generated code (default) or the closure interpreter (the reference). */
 export type ScorerEngine = "generated" | "interpreter";
 
@@ -71,7 +81,7 @@ export type ScorerEngine = "generated" | "interpreter";
 export function compileModel(model: ScoringModel, options: { engine?: ScorerEngine } = {}): Scorer {
   const rules = compileRules(model);
   // The hot path is generated code; explanations stay with the interpreter below (the reference).
-  const generated = options.engine === "interpreter" ? null : generateScorer(model, rules);
+  const generated = options.engine === "interpreter" ? null : generateOrNull(model, rules);
   const nAttr = rules.attribute.length;
   const nEvent = rules.event.length;
   const fired = new Uint8Array(nAttr);
