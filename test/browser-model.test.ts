@@ -148,4 +148,18 @@ describe("model screen in a real browser", () => {
     await expect(page.getByRole("button", { name: "Publish", exact: true }).isDisabled()).resolves.toBe(true);
     expect(errors).toEqual([]);
   });
+
+  it("shows account data in the ICP table as text: markup in an industry is neither rendered nor run", async () => {
+    const markup = `<img src=x onerror="window.__xss=1">`;
+    await storage.sql.query("UPDATE accounts SET industry = $1 WHERE industry = $2", [markup, "retail"]);
+    await page.goto(`${base}/model`);
+    await page.getByLabel("Show").selectOption("support");
+    const segments = page.getByRole("table", { name: "ICP segments" });
+    await segments.getByText(`account.industry = ${markup}`, { exact: true }).first().waitFor();
+    await expect(
+      page.evaluate(() => (window as unknown as { __xss?: number }).__xss),
+    ).resolves.toBeUndefined();
+    await expect(segments.locator("img").count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+  });
 });
