@@ -33,9 +33,10 @@ WITH input AS MATERIALIZED (
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id
 )
-SELECT input.i, input.key, input.lead_ok, ins.id AS created_id, e.id AS existing_id
-FROM input LEFT JOIN ins ON ins.id = input.new_id
-LEFT JOIN events e ON ins.id IS NULL AND input.key IS NOT NULL AND e.idempotency_key = input.key`;
+SELECT input.i, input.key, input.lead_ok, ins.id AS created_id,
+       CASE WHEN ins.id IS NULL AND input.key IS NOT NULL
+            THEN (SELECT e.id FROM events e WHERE e.idempotency_key = input.key) END AS existing_id
+FROM input LEFT JOIN ins ON ins.id = input.new_id`;
 
 type BatchRow = {
   i: number;
