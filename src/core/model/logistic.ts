@@ -172,42 +172,61 @@ function newton(
   const idx = new Int32Array(1 + nc);
   const wNew = new Float64Array(dim);
   const gNew = new Float64Array(dim);
+  // The Hessian is the costly part (rows × terms²): once the full Newton steps converge fast, the
+  // last one is reused for a couple of steps (same optimum, the gradient is always exact).
+  const kept = new Float64Array(dim * dim);
+  let age = Number.POSITIVE_INFINITY;
+  let lastGmax = Number.POSITIVE_INFINITY;
+  let lastFull = false;
   let f = objective(w, g);
-  for (let iter = 0; iter < 50; iter++) {
+  for (let iter = 0; iter < 60; iter++) {
     let gmax = 0;
     for (let k = 0; k < dim; k++) gmax = Math.max(gmax, Math.abs(g[k]!));
     if (gmax < 1e-7) break;
-    marginOf(des, w, denseAt, z);
-    hess.fill(0);
-    for (let i = 0; i < n; i++) {
-      const zi = z[i]!;
-      const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-      const wi = (p * (1 - p)) / n;
-      // Intercept and one-hot levels (value 1, indexes ascending), then the dense block: only the
-      // lower triangle is accumulated, each cell once per row.
-      let m = 0;
-      idx[m++] = 0;
-      for (let j = 0; j < nc; j++) {
-        const k = cat[i * nc + j]!;
-        if (k >= 0) idx[m++] = k;
+    const reuse = age < 2 && lastFull && gmax < 0.25 * lastGmax;
+    lastGmax = gmax;
+    if (reuse) {
+      age++;
+      hess.set(kept);
+    } else {
+      age = 0;
+      marginOf(des, w, denseAt, z);
+      hess.fill(0);
+      for (let i = 0; i < n; i++) {
+        const zi = z[i]!;
+        const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+        const wi = (p * (1 - p)) / n;
+        // Intercept and one-hot levels (value 1, indexes ascending), then the dense block: only the
+        // lower triangle is accumulated, each cell once per row.
+        let m = 0;
+        idx[m++] = 0;
+        for (let j = 0; j < nc; j++) {
+          const k = cat[i * nc + j]!;
+          if (k >= 0) idx[m++] = k;
+        }
+        for (let a = 0; a < m; a++) {
+          const at = idx[a]! * dim;
+          for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += wi;
+        }
+        const row = i * nd;
+        for (let d = 0; d < nd; d++) {
+          const va = wi * dense[row + d]!;
+          const at = (denseAt + d) * dim;
+          for (let b = 0; b < m; b++) hess[at + idx[b]!]! += va;
+          const atd = at + denseAt;
+          for (let e = 0; e <= d; e++) hess[atd + e]! += va * dense[row + e]!;
+        }
       }
-      for (let a = 0; a < m; a++) {
-        const at = idx[a]! * dim;
-        for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += wi;
-      }
-      const row = i * nd;
-      for (let d = 0; d < nd; d++) {
-        const va = wi * dense[row + d]!;
-        const at = (denseAt + d) * dim;
-        for (let b = 0; b < m; b++) hess[at + idx[b]!]! += va;
-        const atd = at + denseAt;
-        for (let e = 0; e <= d; e++) hess[atd + e]! += va * dense[row + e]!;
-      }
+      for (let k = 1; k < dim; k++) hess[k * dim + k]! += lambda;
+      hess[0]! += 1e-12;
+      kept.set(hess);
     }
-    for (let k = 1; k < dim; k++) hess[k * dim + k]! += lambda;
-    hess[0]! += 1e-12;
     const step = Float64Array.from(g);
-    if (!choleskySolve(hess, step, dim)) break;
+    if (!choleskySolve(hess, step, dim)) {
+      if (!reuse) break;
+      lastFull = false;
+      continue;
+    }
     let t = 1;
     let accepted = false;
     let slope = 0;
@@ -221,12 +240,14 @@ function newton(
         f = fNew;
         w.set(wNew);
         g.set(gNew);
-        if (gain < 1e-10) iter = 1e9;
+        if (gain < 1e-10 && !reuse) iter = 1e9;
         break;
       }
       t *= 0.5;
     }
-    if (!accepted) break;
+    // A reused Hessian that fails is recomputed rather than giving up.
+    lastFull = accepted && t === 1;
+    if (!accepted && !reuse) break;
   }
   return w;
 }
