@@ -5,6 +5,7 @@ import { validateScoringModel } from "../core/scoring/parse-model.ts";
 import type { LeadScore, Storage, StoredScoringModel } from "../storage/ports.ts";
 import { type RescoreJob, rescoreJobRepository } from "../storage/rescore-jobs.ts";
 import {
+  analyzeForRescore,
   countLeads,
   type LedgerLead,
   pageBoundaries,
@@ -83,6 +84,7 @@ export async function rescoreAll(
   // PostgreSQL builds pages while this process scores and writes: page ranges are cut up front
   // (every pageSize-th id) so that `readAhead` pages are built at once, on as many connections.
   // PGlite runs in this thread, so there pages are read one after the other, after each write.
+  await analyzeForRescore(storage.sql);
   const parallel = storage.engine === "postgres";
   const readAhead = Math.max(1, o.readAhead ?? 1);
   const read = (from: string, upTo: string | null) => {

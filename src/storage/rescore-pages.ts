@@ -96,6 +96,16 @@ export async function pageBoundaries(sql: SqlClient, pageSize: number): Promise<
   return r.rows.map((x) => x.id);
 }
 
+/**
+ * Refreshes the planner's statistics of the tables a rescore reads. PGlite has no autovacuum, so
+ * after bulk loads or API ingest its statistics can be empty, and the page query then joins
+ * contacts and accounts by scanning them once per lead (measured: 70 s instead of 3 s for 5,000
+ * leads of 20,000). Sampling makes this cheap (about a second for millions of rows).
+ */
+export async function analyzeForRescore(sql: SqlClient): Promise<void> {
+  await sql.exec("ANALYZE leads, contacts, accounts, events, lead_scores");
+}
+
 export async function countLeads(sql: SqlClient): Promise<number> {
   const r = await sql.query<{ n: string | number }>("SELECT count(*) AS n FROM leads");
   return Number(r.rows[0]?.n ?? 0);
