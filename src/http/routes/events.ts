@@ -32,12 +32,18 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
   // One group write in flight: on the shared 2-core bench machine 2, 4 or 8 writers over the
   // PostgreSQL pool measured no better than one (interleaved runs), and PGlite runs one statement
   // at a time anyway. The batcher takes a `writers` count for a server with cores to spare.
-  const batcher = createEventBatcher((batch) => storage.events.ingest(batch));
-  const ingest = async (batch: StoredEventInput[]) => {
-    const outcomes = await batcher.ingest(batch);
-    await ctx.deps.afterIngest?.(batch, outcomes);
+  // What follows a write (rescoring the leads, threshold webhooks) runs once per group too, before
+  // any of its requests is answered. The events are stored by then: a failure there is logged, not
+  // answered as an error, so that a client never retries (and never doubles) a stored event.
+  const batcher = createEventBatcher(async (batch) => {
+    const outcomes = await storage.events.ingest(batch);
+    if (ctx.deps.afterIngest)
+      await ctx.deps.afterIngest(batch, outcomes).catch((error: unknown) => {
+        app.log.error({ err: error }, "after-ingest work (rescoring) failed; the events are stored");
+      });
     return outcomes;
-  };
+  });
+  const ingest = (batch: StoredEventInput[]) => batcher.ingest(batch);
 
   app.post(
     "/events",
