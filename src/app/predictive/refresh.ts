@@ -10,15 +10,16 @@ import { type LeadPredictionView, leadPrediction, type PredictionReason } from "
 
 const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
 
-// Model files by stored model id (a stored model never changes), so that a read does not parse the
-// model again; a few at most (the active one, and the one before it for a while).
-const parsed = new Map<Id, ModelFile>();
+// Model files by stored model (id, version and training time: a stored model never changes), so
+// that a read does not parse the model again; a few at most (several databases in one process).
+const parsed = new Map<string, ModelFile>();
 function modelFile(stored: StoredPredictiveModel): ModelFile {
-  let file = parsed.get(stored.id);
+  const key = `${stored.id}\u0000${stored.version}\u0000${stored.trainedAt}`;
+  let file = parsed.get(key);
   if (!file) {
     file = fromModelFile(stored.model);
     if (parsed.size >= 4) parsed.delete(parsed.keys().next().value!);
-    parsed.set(stored.id, file);
+    parsed.set(key, file);
   }
   return file;
 }
