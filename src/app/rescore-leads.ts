@@ -88,3 +88,15 @@ export function thresholdCrossedPayloads(change: ScoreChange): Record<string, un
     grade: change.after.grade,
   }));
 }
+
+/**
+ * Whether anyone listens to `lead.threshold_crossed` (an active subscription naming it): a full
+ * rescore asks once per page instead of queueing each of thousands of crossings for nobody.
+ */
+export async function thresholdCrossedListened(webhooks: {
+  listSubscriptions(): Promise<readonly { readonly active: boolean; readonly events: readonly string[] }[]>;
+}): Promise<boolean> {
+  return (await webhooks.listSubscriptions()).some(
+    (s) => s.active && s.events.includes("lead.threshold_crossed"),
+  );
+}

@@ -3,7 +3,7 @@ import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { rescoreJobRunner } from "../../app/rescore-all.ts";
-import { thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
+import { thresholdCrossedListened, thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
 import { readConfig } from "../../config.ts";
 import { type Issue, WinnowError } from "../../core/errors.ts";
 import {
@@ -146,6 +146,7 @@ async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, 
   const runner = rescoreJobRunner(storage, {
     onProgress: (p) => bar(p.processed, p.total, p.crossings),
     onCrossings: async (changes) => {
+      if (!(await thresholdCrossedListened(webhooks))) return;
       for (const change of changes)
         for (const data of thresholdCrossedPayloads(change)) {
           const at = new Date().toISOString();

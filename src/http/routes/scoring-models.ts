@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { rescoreJobRunner } from "../../app/rescore-all.ts";
-import { thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
+import { thresholdCrossedListened, thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { backtest } from "../../core/scoring/backtest.ts";
 import { parseScoringModel, validateScoringModel } from "../../core/scoring/parse-model.ts";
@@ -67,6 +67,7 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
   // lead.threshold_crossed subscribers as live ones. Jobs a previous process left running are failed.
   const rescores = rescoreJobRunner(ctx.deps.storage, {
     onCrossings: async (changes) => {
+      if (!(await thresholdCrossedListened(ctx.deps.webhooks))) return;
       for (const change of changes)
         for (const payload of thresholdCrossedPayloads(change))
           await ctx.webhooks.emit("lead.threshold_crossed", payload);
