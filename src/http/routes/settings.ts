@@ -1,6 +1,12 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { checkSection, slaSettingOf, type WorkspaceSettings } from "../../app/workspace-settings.ts";
+import { verdictJobRunner } from "../../app/rejudge-verdicts.ts";
+import {
+  checkSection,
+  loadWorkspaceSettings,
+  slaSettingOf,
+  type WorkspaceSettings,
+} from "../../app/workspace-settings.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { frameworkInputSchema } from "../../core/frameworks/define-framework.ts";
 import { customQuestionLibrarySchema } from "../../core/frameworks/questions/check-library.ts";
@@ -24,6 +30,25 @@ const SettingSchema = z
     updatedBy: z.string().nullable(),
   })
   .meta({ id: "WorkspaceSetting" });
+
+const VerdictJobSchema = z
+  .object({
+    id: z.string(),
+    section: z.string().describe("The settings section whose save started it (icp or frameworks)"),
+    settingsVersion: z.number().int().describe("The version saved"),
+    state: z.enum(["running", "done", "failed"]),
+    processed: z.number().int().describe("Leads with a scorecard re-judged so far"),
+    total: z.number().int().describe("Leads with a scorecard when the job started"),
+    changed: z.number().int().describe("Leads whose stored verdict changed (each with a history entry)"),
+    error: z.string().nullable(),
+    createdBy: z.string(),
+    startedAt: z.string(),
+    finishedAt: z.string().nullable(),
+  })
+  .meta({ id: "VerdictJob" });
+
+/** Sections a stored verdict depends on: saving one re-judges every lead's stored verdict. */
+const REJUDGED: Partial<Record<SettingsSection, string>> = { icp: "ICP", frameworks: "Custom frameworks" };
 
 const SectionParams = z.object({ section: z.enum(SETTINGS_SECTIONS) });
 
@@ -99,6 +124,9 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
   const tags = ["settings"];
   const read = { permission: "reports:read" } as const;
   const repo = settingsRepo(ctx);
+  // Re-judges of stored verdicts after an ICP / framework save: jobs in rescore_jobs, like rescores.
+  const verdictJobs = verdictJobRunner(ctx.deps.storage);
+  app.addHook("onClose", () => verdictJobs.stop());
 
   app.get(
     "/settings",
@@ -142,6 +170,9 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
             warnings: z
               .array(IssueSchema)
               .describe("Advice that did not block saving (e.g. a closed question)"),
+            rejudge: VerdictJobSchema.nullable().describe(
+              "icp and frameworks: the job re-judging every lead's stored verdict with the new settings; poll GET /v1/settings/rejudge/{id}",
+            ),
           }),
           409: ProblemSchema,
           422: ProblemSchema,
@@ -158,6 +189,8 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
           issues: checked.error.map((i) => ({ ...i, path: i.path ? `body.value.${i.path}` : "body.value" })),
         });
       }
+      const label = REJUDGED[section];
+      const before = label ? await loadWorkspaceSettings(repo, baseLifecycle(ctx)) : null;
       const saved = await repo.put({
         section,
         expectedVersion: request.body.expectedVersion,
@@ -166,7 +199,55 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
         at: ctx.now().toISOString(),
         why: request.body.why ?? null,
       });
-      return { ...view(section, saved, ctx), warnings: [...checked.value.warnings] };
+      let rejudge = null;
+      if (label && before) {
+        const after = await loadWorkspaceSettings(repo, baseLifecycle(ctx));
+        const { job } = await verdictJobs.start({
+          id: ctx.ids(),
+          section,
+          settingsVersion: saved.version,
+          by: principalOf(request).name,
+          now: ctx.now().toISOString(),
+          before,
+          after,
+          reason: `${label} changed (settings version ${saved.version})`,
+        });
+        rejudge = job;
+      }
+      return { ...view(section, saved, ctx), warnings: [...checked.value.warnings], rejudge };
+    },
+  );
+  app.get(
+    "/settings/rejudge",
+    {
+      config: read,
+      schema: {
+        tags,
+        summary:
+          "The latest re-judge of stored verdicts (after an ICP or custom framework save): state, processed / total, changed",
+        response: { 200: z.object({ job: VerdictJobSchema.nullable() }), ...AUTH_ERRORS },
+      },
+    },
+    async () => ({ job: await verdictJobs.repository.latest() }),
+  );
+  app.get(
+    "/settings/rejudge/:id",
+    {
+      config: read,
+      schema: {
+        tags,
+        summary: "One re-judge of stored verdicts by id (the `rejudge.id` a settings save answered)",
+        params: z.object({ id: z.string().min(1) }),
+        response: { 200: VerdictJobSchema, 404: ProblemSchema, ...AUTH_ERRORS },
+      },
+    },
+    async (request) => {
+      const job = await verdictJobs.repository.get(request.params.id);
+      if (!job)
+        throw new WinnowError("WINNOW_ERR_NOT_FOUND", {
+          message: `No re-judge of stored verdicts has id ${request.params.id}`,
+        });
+      return job;
     },
   );
   app.get(
