@@ -71,10 +71,10 @@ export function rescoreJobRepository(sql: SqlClient) {
       );
       return r.rows[0] ? toJob(r.rows[0]) : null;
     },
-    /** Jobs a previous process left running can never finish: say so. */
+    /** Score jobs (they name a model; other kinds of job share the table) a previous process left running can never finish: say so. */
     async failAbandoned(at: string): Promise<number> {
       const r = await sql.query(
-        "UPDATE rescore_jobs SET state = 'failed', finished_at = $1, error = 'interrupted: the process running it stopped' WHERE state = 'running'",
+        "UPDATE rescore_jobs SET state = 'failed', finished_at = $1, error = 'interrupted: the process running it stopped' WHERE state = 'running' AND model_id IS NOT NULL",
         [at],
       );
       return r.rowCount;
