@@ -382,6 +382,59 @@ describe.each(ENGINES)("user accounts and sessions (%s)", (engine) => {
     expect(both.map((r) => r.statusCode).sort()).toEqual([201, 400]);
   });
 
+  it("lets a signed-in user change their own password: current one checked (counts toward the lockout), other sessions end", async () => {
+    const made = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "pat@example.com", displayName: "Pat", role: "manager", password: PASSWORD },
+    });
+    expect(made.statusCode, made.body).toBe(201);
+    const here = await signIn("pat@example.com");
+    const other = await signIn("pat@example.com");
+    const change = (s: Session | null, body: Record<string, unknown>, csrf = s?.csrf) =>
+      t.app.inject({
+        method: "PUT",
+        url: "/v1/me/password",
+        headers: s ? withCookie(s, csrf) : t.as(t.keys.manager),
+        payload: body,
+      });
+    const NEW = "a brand new passphrase";
+    // API keys have no password; cookie writes need the CSRF header.
+    expect((await change(null, { currentPassword: PASSWORD, newPassword: NEW })).statusCode).toBe(403);
+    const noCsrf = await change(here, { currentPassword: PASSWORD, newPassword: NEW }, "");
+    expect(noCsrf.json().code).toBe("WINNOW_ERR_CSRF");
+    const short = await change(here, { currentPassword: PASSWORD, newPassword: "short" });
+    expect(short.statusCode).toBe(422);
+    // A wrong current password is refused without signing the user out, and counts toward the lockout.
+    const wrong = await change(here, { currentPassword: "not my password", newPassword: NEW });
+    expect(wrong.statusCode).toBe(422);
+    expect(wrong.json().issues).toEqual([
+      { path: "body.currentPassword", message: "is not your current password" },
+    ]);
+    expect((await t.app.inject({ url: "/v1/me", headers: withCookie(here) })).statusCode).toBe(200);
+    for (let i = 0; i < 3; i++)
+      expect((await change(here, { currentPassword: "nope nope", newPassword: NEW })).statusCode).toBe(422);
+    const fifth = await change(here, { currentPassword: "nope nope", newPassword: NEW });
+    expect(fifth.statusCode).toBe(429);
+    expect(fifth.headers["retry-after"]).toBe("900");
+    expect((await change(here, { currentPassword: PASSWORD, newPassword: NEW })).statusCode).toBe(429);
+    clock += 15 * 60_000 + 1000;
+
+    const done = await change(here, { currentPassword: PASSWORD, newPassword: NEW });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toEqual({ endedSessions: 1 });
+    expect((await t.app.inject({ url: "/v1/me", headers: withCookie(here) })).statusCode).toBe(200);
+    expect((await t.app.inject({ url: "/v1/me", headers: withCookie(other) })).statusCode).toBe(401);
+    const old = await t.app.inject({
+      method: "POST",
+      url: "/v1/sessions",
+      payload: { email: "pat@example.com", password: PASSWORD },
+    });
+    expect(old.statusCode).toBe(401);
+    await signIn("pat@example.com", NEW);
+  });
+
   it("validates users: taken email (any case), rep without owner id, last enabled admin", async () => {
     const dup = await t.app.inject({
       method: "POST",

@@ -73,6 +73,16 @@ export interface UserRepository {
   deleteSession(tokenHash: string): Promise<void>;
   /** Signs a user out everywhere (disable, password change); returns how many sessions ended. */
   deleteSessionsOf(userId: string): Promise<number>;
+  /**
+   * Sets an enabled user's password and ends their other sessions, keeping the one whose token has
+   * `keepTokenHash`, in one transaction. The number of sessions ended; null when no such enabled user.
+   */
+  changePassword(
+    userId: string,
+    passwordHash: string,
+    keepTokenHash: string,
+    at: Instant,
+  ): Promise<number | null>;
   /** Forgets sessions that expired before `at`. */
   purgeExpiredSessions(at: Instant): Promise<number>;
 

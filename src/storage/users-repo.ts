@@ -145,6 +145,20 @@ export function sqlUserRepository(sql: ApiSql): UserRepository {
       const { rowCount } = await sql.query("DELETE FROM user_sessions WHERE user_id = $1", [userId]);
       return rowCount;
     },
+    async changePassword(userId, passwordHash, keepTokenHash, at) {
+      return sql.transaction(async (tx) => {
+        const { rowCount } = await tx.query(
+          "UPDATE users SET password_hash = $2, updated_at = $3 WHERE id = $1 AND disabled_at IS NULL",
+          [userId, passwordHash, at],
+        );
+        if (rowCount === 0) return null;
+        const ended = await tx.query("DELETE FROM user_sessions WHERE user_id = $1 AND token_hash <> $2", [
+          userId,
+          keepTokenHash,
+        ]);
+        return ended.rowCount;
+      });
+    },
     async purgeExpiredSessions(at) {
       const { rowCount } = await sql.query("DELETE FROM user_sessions WHERE expires_at <= $1", [at]);
       return rowCount;

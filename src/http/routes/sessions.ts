@@ -1,8 +1,9 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { WinnowError } from "../../core/errors.ts";
+import { isWinnowError, WinnowError } from "../../core/errors.ts";
 import { principalOf, sessionTokenOf } from "../auth/authenticate.ts";
+import { changeOwnPassword } from "../auth/change-password.ts";
 import { MAX_PASSWORD_LENGTH } from "../auth/password.ts";
 import { ROLE_PERMISSIONS, type UserRole } from "../auth/roles.ts";
 import { hashSessionToken, sessionCookie } from "../auth/session-token.ts";
@@ -94,6 +95,56 @@ export const sessionRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
     async (request, reply) => {
       const user = await acceptInvite(ctx.deps.users, request.body.token, request.body.password, clock());
       return open(request, reply, user.email, request.body.password);
+    },
+  );
+
+  app.put(
+    "/me/password",
+    {
+      config: { permission: "any-key", rateLimit: SIGN_IN_RATE },
+      schema: {
+        tags,
+        summary:
+          "A signed-in user changes their own password (current + new); their other sessions end, this one stays",
+        body: z.object({
+          currentPassword: z.string().min(1).max(MAX_PASSWORD_LENGTH),
+          newPassword: Password,
+        }),
+        response: {
+          200: z.object({
+            endedSessions: z.number().int().describe("Other sessions of this user that were signed out"),
+          }),
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const token = p.user ? sessionTokenOf(request) : null;
+      if (!p.user || token === null)
+        throw new WinnowError("WINNOW_ERR_FORBIDDEN", {
+          message:
+            "Only a user signed in with email and password has a password to change (API keys have none)",
+        });
+      try {
+        return await changeOwnPassword(
+          ctx.deps.users,
+          {
+            userId: p.user.id,
+            email: p.user.email,
+            sessionToken: token,
+            currentPassword: request.body.currentPassword,
+            newPassword: request.body.newPassword,
+          },
+          ctx.now(),
+          ctx.deps.scrypt,
+        );
+      } catch (error) {
+        const retry = isWinnowError(error) ? error.details?.["retryAfterSeconds"] : undefined;
+        if (typeof retry === "number") reply.header("retry-after", String(retry));
+        throw error;
+      }
     },
   );
 
