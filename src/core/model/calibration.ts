@@ -30,6 +30,8 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
   };
   let a = 1;
   let b = 0;
+  // The loss at (a, b): the line search's last accepted value (one pass over the rows saved per step).
+  let f0 = loss(a, b);
   for (let iter = 0; iter < 100; iter++) {
     let ga = 0;
     let gb = 0;
@@ -53,11 +55,15 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
     // Backtracking: Newton overshoots when margins are large.
-    const f0 = loss(a, b);
     let t = 1;
-    while (t > 1e-8 && loss(a - t * da, b - t * db) > f0 + 1e-12) t /= 2;
+    let f = loss(a - da, b - db);
+    while (t > 1e-8 && f > f0 + 1e-12) {
+      t /= 2;
+      f = loss(a - t * da, b - t * db);
+    }
     a -= t * da;
     b -= t * db;
+    f0 = f;
     if (Math.abs(t * da) < 1e-10 && Math.abs(t * db) < 1e-10) break;
   }
   return { kind: "platt", a, b };

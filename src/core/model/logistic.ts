@@ -1,6 +1,7 @@
 import { choleskySolve } from "./cholesky.ts";
 import { type FeatureSchema, numericFor, recode } from "./features.ts";
 import { lbfgs } from "./lbfgs.ts";
+import { medianOf } from "./select.ts";
 import type { Table } from "./table.ts";
 
 type NumericTerm = FeatureSchema & {
@@ -76,18 +77,6 @@ type Design = {
   /** Dense standardised numeric block, rows × nd. */
   readonly dense: Float64Array;
 };
-
-function median(values: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) m++;
-  if (m === 0) return 0;
-  const v = new Float64Array(m);
-  m = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
-  v.sort();
-  const h = v.length >> 1;
-  return v.length % 2 ? v[h]! : (v[h - 1]! + v[h]!) / 2;
-}
 
 function meanStd(values: ArrayLike<number>): { mean: number; scale: number } {
   let s = 0;
@@ -268,7 +257,7 @@ export function fitLogistic(table: Table, label: Uint8Array, options: LogisticOp
       cats.push({ name: col.name, kind: col.kind, levels: col.levels });
       continue;
     }
-    const med = median(col.values);
+    const med = medianOf(col.values);
     let missing = 0;
     const filled = new Float64Array(col.values.length);
     const ind = new Float64Array(col.values.length);
