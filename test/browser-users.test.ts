@@ -1,12 +1,33 @@
 import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverConfig } from "../src/http/server-config.ts";
 import { type RunningServer, startServer } from "../src/http/start-server.ts";
 import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
 import { migratedPgliteFolder } from "./helpers/db.ts";
+
+const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+/** axe-core's serious and critical violations on the page (as in browser-settings and browser-model). */
+async function audit(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> } }
+    ).axe;
+    return (await axe.run(document, { resultTypes: ["violations"] })).violations as {
+      id: string;
+      impact: string | null;
+      nodes: { target: string[] }[];
+    }[];
+  });
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} at ${n.target.join(" ")}`));
+}
 
 /**
  * Email and password sign-in end to end, on the demo server `npm start` runs (startServer with the
@@ -133,6 +154,50 @@ describe("user accounts in a real browser", () => {
     await nora.page.getByLabel("Email").waitFor();
     expect([...errors, ...nora.errors]).toEqual([]);
     await nora.page.context().close();
+    await page.context().close();
+  });
+
+  it("lets a rep change their own password from My account: the other session is signed out, this one stays", async () => {
+    const demo = server.demoUsers;
+    const signedIn = async () => {
+      const opened = await openPage(browser);
+      await opened.page.goto(server.url);
+      await opened.page.getByLabel("Email").fill("rep-2@demo.winnow.local");
+      await opened.page.getByLabel("Password").fill(demo?.reps.password ?? "");
+      await opened.page.getByRole("button", { name: "Sign in" }).click();
+      await opened.page.getByRole("heading", { name: "My leads" }).waitFor();
+      return opened;
+    };
+    const other = await signedIn();
+    const { page, errors } = await signedIn();
+    await page.getByRole("link", { name: "My account" }).click();
+    const form = page.getByRole("form", { name: "Change password" });
+    await form.getByLabel("Current password").fill("not my password");
+    await form.getByLabel("New password", { exact: true }).fill("rep two new passphrase");
+    await form.getByLabel("Repeat new password").fill("rep two new passphrase");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await page.getByRole("alert").getByText("is not your current password").waitFor();
+
+    await form.getByLabel("Current password").fill(demo?.reps.password ?? "");
+    await form.getByRole("button", { name: "Change password" }).click();
+    await page
+      .getByRole("status")
+      .getByText("Password changed. Your other session was signed out.")
+      .waitFor();
+    await screenshot(page, "my-account");
+    expect(await audit(page)).toEqual([]);
+    // This tab is still signed in; the other one is back at the sign-in form.
+    await page.getByRole("link", { name: "Inbox" }).click();
+    await page.getByRole("heading", { name: "My leads" }).waitFor();
+    await other.page.reload();
+    await other.page.getByLabel("Email").waitFor();
+    // The new password signs in there.
+    await other.page.getByLabel("Email").fill("rep-2@demo.winnow.local");
+    await other.page.getByLabel("Password").fill("rep two new passphrase");
+    await other.page.getByRole("button", { name: "Sign in" }).click();
+    await other.page.getByRole("heading", { name: "My leads" }).waitFor();
+    expect([...errors, ...other.errors]).toEqual([]);
+    await other.page.context().close();
     await page.context().close();
   });
 });

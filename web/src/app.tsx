@@ -7,6 +7,7 @@ import { Discovery } from "./screens/discovery.tsx";
 import { Inbox } from "./screens/inbox.tsx";
 import { LeadPage } from "./screens/lead-page.tsx";
 import { Settings } from "./screens/settings.tsx";
+import { MyAccount } from "./screens/settings-account.tsx";
 import { SignIn } from "./screens/sign-in.tsx";
 import { clearSession, credentialsOf, loadSession, SCREENS_BY_ROLE, type Session } from "./session.ts";
 
@@ -25,10 +26,21 @@ const NAV = [
   { id: "settings", label: "Settings", href: "/settings" },
 ] as const;
 
-function NavLink({ href, label, active }: { href: string; label: string; active: boolean }) {
+function NavLink({
+  href,
+  label,
+  active,
+  className,
+}: {
+  href: string;
+  label: string;
+  active: boolean;
+  className?: string;
+}) {
   return (
     <a
       href={href}
+      className={className}
       aria-current={active ? "page" : undefined}
       onClick={(e) => {
         if (e.metaKey || e.ctrlKey || e.shiftKey) return;
@@ -50,6 +62,7 @@ function Routes({ path }: { path: string }) {
   if (path === "/scoring") return <ScoringConsole />;
   if (path === "/model") return <ModelScreen />;
   if (path === "/settings") return <Settings />;
+  if (path === "/account") return <MyAccount />;
   if (path === "/discovery") return <Discovery leadId={null} />;
   return <Inbox />;
 }
@@ -89,6 +102,7 @@ export function App() {
           {session.name} · {session.role}
           {session.subject ? ` (${session.subject})` : ""}
         </span>
+        <NavLink href="/account" label="My account" active={section === "account"} className="link" />
         <button
           type="button"
           className="link"
