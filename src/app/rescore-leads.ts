@@ -3,11 +3,20 @@ import { compileModel, type Scorer } from "../core/scoring/compile-model.ts";
 import { validateScoringModel } from "../core/scoring/parse-model.ts";
 import type { Crossing } from "../core/scoring/thresholds.ts";
 import type { LeadScore, Storage } from "../storage/ports.ts";
+import { readLedgerLeads, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
+
+/** The stored score a change replaced: its numbers and the model that made it. */
+export type ScoreBefore = {
+  readonly modelId: string | null;
+  readonly fit: number;
+  readonly engagement: number;
+};
 
 export type ScoreChange = {
   readonly leadId: string;
   readonly modelId: string;
-  readonly before: LeadScore | null;
+  /** The score stored before (null: never scored, or not reported, as by full rescores). */
+  readonly before: ScoreBefore | null;
   readonly after: LeadScore;
   /** Thresholds of the model crossed by this change (e.g. `mql` going up): what webhooks announce. */
   readonly crossings: readonly Crossing[];
@@ -20,6 +29,11 @@ export type ScorerCache = Map<string, Scorer>;
  * Rescores leads with the default (published) model from their full event ledger — after new
  * events arrived — stores each new score and reports the thresholds crossed. Leads that do not exist
  * are skipped; without a default model nothing happens.
+ *
+ * Set-based, so N leads cost the same few queries as one: the default model, ONE read of every
+ * lead's facts, ledger and stored score (the full rescore's loader, filtered by ids), scoring in
+ * process, ONE upsert of the new scores (with explanations). A score stored with a later
+ * computed_at than `now` (a concurrent, newer rescore) is kept, as in full rescores.
  */
 export async function rescoreLeads(
   storage: Storage,
@@ -27,6 +41,8 @@ export async function rescoreLeads(
   now: Instant,
   cache: ScorerCache = new Map(),
 ): Promise<ScoreChange[]> {
+  const ids = [...new Set(leadIds)];
+  if (ids.length === 0) return [];
   const model = await storage.scoringModels.getDefault();
   if (!model) return [];
   let scorer = cache.get(model.id);
@@ -36,38 +52,53 @@ export async function rescoreLeads(
     scorer = compileModel(parsed.value);
     cache.set(model.id, scorer);
   }
-  const out: ScoreChange[] = [];
-  for (const leadId of new Set(leadIds)) {
-    const lead = await storage.leads.get(leadId);
-    if (!lead) continue;
-    const [contact, account, events] = await Promise.all([
-      storage.contacts.get(lead.contactId),
-      lead.accountId ? storage.accounts.get(lead.accountId) : null,
-      storage.events.listForLead(lead.id, { limit: 10_000 }),
-    ]);
-    const result = scorer.score({ lead, contact, account, events }, now);
-    const after: LeadScore = {
+  const nowMs = Date.parse(now);
+  const computedAt = new Date(nowMs).toISOString();
+  const leads = await readLedgerLeads(storage.sql, ids);
+  const rows: ScoreRow[] = new Array(leads.length);
+  const out: ScoreChange[] = new Array(leads.length);
+  for (let i = 0; i < leads.length; i++) {
+    const { lead, previous } = leads[i]!;
+    const result = scorer.scorePrepared(lead, nowMs);
+    const leadId = lead.lead.id;
+    rows[i] = {
       leadId,
-      modelId: model.id,
       fit: result.fit,
       engagement: result.engagement,
       grade: result.grade,
       explanation: result.explanation,
-      computedAt: now,
     };
-    const before = await storage.leadScores.put(after);
-    const previous =
-      before && before.modelId === model.id
+    // Only a score of the same model is a "before" for its thresholds (a score of another model
+    // crosses as a first score would), as when scores were written one lead at a time.
+    const same =
+      previous && previous.modelId === model.id
         ? {
-            fit: before.fit,
-            engagement: before.engagement,
-            total: before.fit + before.engagement,
+            fit: previous.fit,
+            engagement: previous.engagement,
+            total: previous.fit + previous.engagement,
             grade: result.grade,
           }
         : null;
-    out.push({ leadId, modelId: model.id, before, after, crossings: scorer.crossings(previous, result) });
+    out[i] = {
+      leadId,
+      modelId: model.id,
+      before: previous,
+      after: {
+        leadId,
+        modelId: model.id,
+        fit: result.fit,
+        engagement: result.engagement,
+        grade: result.grade,
+        explanation: result.explanation,
+        computedAt,
+      },
+      crossings: scorer.crossings(same, result),
+    };
   }
-  return out;
+  await writeScorePage(storage.sql, rows, model.id, computedAt);
+  // Reported in the order asked (the read returns rows in no particular order).
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return out.sort((a, b) => order.get(a.leadId)! - order.get(b.leadId)!);
 }
 
 /**

@@ -6,22 +6,28 @@ import type { PreparedEvent, PreparedLead } from "../core/scoring/prepare.ts";
 import type { Engine, SqlClient } from "./ports.ts";
 
 /**
- * A page of leads: each with its contact, account, current score and whole event ledger as ONE
- * json text column. Decoding one text column per lead instead of ~30 columns and ten event rows is
- * what makes PGlite fast, and on PostgreSQL one query per page replaces a join plus an events query.
- * Events come in index order (lead, time) without an ORDER BY in the aggregate (that sort cost a
- * third of the query); the reader checks the order and sorts when needed. Leads: id in ($1, $2]
- * ($2 null: no upper bound), at most $3.
+ * Each lead with its contact, account, current score and whole event ledger as ONE json text
+ * column. Decoding one text column per lead instead of ~30 columns and ten event rows is what makes
+ * PGlite fast, and on PostgreSQL one query per page replaces a join plus an events query. Events
+ * come in index order (lead, time) without an ORDER BY in the aggregate (that sort cost a third of
+ * the query); the reader checks the order and sorts when needed.
  */
-const PAGE_SQL = `SELECT json_build_array(
+const LEDGER_SELECT = `SELECT json_build_array(
     l.id, l.contact_id, l.account_id, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at, l.created_at,
     c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, c.email_status, c.unsubscribed, c.attributes,
     a.name, a.domain, a.industry, a.employees, a.annual_revenue, a.country, a.region, a.attributes,
     (SELECT json_agg(json_build_array(e.id, e.type, e.occurred_at, e.properties)) FROM events e WHERE e.lead_id = l.id),
-    s.fit, s.engagement)::text AS j
+    s.fit, s.engagement, s.model_id)::text AS j
   FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
-  LEFT JOIN lead_scores s ON s.lead_id = l.id
+  LEFT JOIN lead_scores s ON s.lead_id = l.id`;
+
+/** A keyset page (full rescore): leads with id in ($1, $2] ($2 null: no upper bound), at most $3. */
+const PAGE_SQL = `${LEDGER_SELECT}
   WHERE l.id > $1 AND ($2::text IS NULL OR l.id <= $2) ORDER BY l.id LIMIT $3`;
+
+/** An explicit set of leads (live rescore after ingest): ids in $1 (unknown ids are simply absent). */
+const IDS_SQL = `${LEDGER_SELECT}
+  WHERE l.id = ANY($1::text[])`;
 
 type Json = Record<string, never> | null;
 /** The positions of PAGE_SQL's json array. */
@@ -56,12 +62,18 @@ type PageRow = [
   events: [id: string, type: string, occurredAt: string, properties: Json][] | null,
   fit: number | null,
   engagement: number | null,
+  modelId: string | null,
 ];
 
 /** A lead of a page: ready to score, with the score stored before this rescore (null: never scored). */
 export type LedgerLead = {
   readonly lead: PreparedLead & { readonly lead: Lead };
-  readonly previous: { readonly fit: number; readonly engagement: number } | null;
+  readonly previous: {
+    readonly fit: number;
+    readonly engagement: number;
+    /** The model that made the stored score (null: its model was deleted). */
+    readonly modelId: string | null;
+  } | null;
 };
 
 /** Leads in id order after `after` ("" for the first page) up to `upTo` included (null: no bound), at most `limit`. */
@@ -82,6 +94,17 @@ export async function readLedgerPage(
         })
       : await read(sql);
   return rows.map((r) => toLedgerLead(JSON.parse(r.j) as PageRow));
+}
+
+/**
+ * The leads of `ids` (duplicates and unknown ids ignored) with their ledgers and stored scores, in
+ * ONE query whatever their number: what the live rescore after an event write reads. No JIT
+ * setting here (an extra round trip): a lookup by primary key stays far under PostgreSQL's JIT cost.
+ */
+export async function readLedgerLeads(sql: SqlClient, ids: readonly string[]): Promise<LedgerLead[]> {
+  if (ids.length === 0) return [];
+  const r = await sql.query<{ j: string }>(IDS_SQL, [ids]);
+  return r.rows.map((row) => toLedgerLead(JSON.parse(row.j) as PageRow));
 }
 
 /**
@@ -174,7 +197,9 @@ function toLedgerLead(r: PageRow): LedgerLead {
       events,
     },
     previous:
-      r[28] === null || r[28] === undefined ? null : { fit: Number(r[28]), engagement: Number(r[29]) },
+      r[28] === null || r[28] === undefined
+        ? null
+        : { fit: Number(r[28]), engagement: Number(r[29]), modelId: s(r[30]) },
   };
 }
 
@@ -222,7 +247,8 @@ export async function writeScorePage(
     );
     return;
   }
-  await sql.transaction(async (tx) => {
+  // One chunk is one statement (atomic by itself): no BEGIN/COMMIT round trips.
+  const write = async (tx: SqlClient) => {
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
       const params: unknown[] = [modelId, computedAt];
@@ -236,5 +262,7 @@ export async function writeScorePage(
         params,
       );
     }
-  });
+  };
+  if (rows.length <= 1000) await write(sql);
+  else await sql.transaction(write);
 }
