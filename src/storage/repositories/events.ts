@@ -18,22 +18,27 @@ export function toEvent(r: SqlRow): StoredEvent {
 // front so that inserted rows can be matched back to their input position even without a key;
 // nothing is inserted when any lead is missing (each input row says whether its lead exists); ON
 // CONFLICT skips keys that are already stored, and the keys stored before this statement are looked
-// up in the same statement. On the embedded engine each statement has a fixed cost (its wire
+// up in the same statement; a key stored for a different event (lead, type, time, properties) is a
+// conflict and, like a missing lead, stops the whole batch. On the embedded engine each statement has a fixed cost (its wire
 // protocol round trip), so one instead of four (BEGIN, check, insert, COMMIT) is most of the saving.
 const INSERT_BATCH = `
 WITH input AS MATERIALIZED (
   SELECT x.i, x.key, x.lead_id, x.type, x.occurred_at, coalesce(x.properties, '{}'::jsonb) AS properties,
          gen_random_uuid()::text AS new_id, EXISTS (SELECT 1 FROM leads l WHERE l.id = x.lead_id) AS lead_ok
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, key text, lead_id text, type text, occurred_at timestamptz, properties jsonb)
+), clash AS MATERIALIZED (
+  SELECT input.i, e.id FROM input JOIN events e ON e.idempotency_key = input.key
+  WHERE NOT (e.lead_id = input.lead_id AND e.type = input.type AND e.occurred_at = input.occurred_at
+             AND e.properties = input.properties)
 ), ins AS (
   INSERT INTO events (id, lead_id, type, occurred_at, properties, idempotency_key)
   SELECT new_id, lead_id, type, occurred_at, properties, key FROM input
-  WHERE NOT EXISTS (SELECT 1 FROM input WHERE NOT lead_ok)
+  WHERE NOT EXISTS (SELECT 1 FROM input WHERE NOT lead_ok) AND NOT EXISTS (SELECT 1 FROM clash)
   ORDER BY i
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id
 )
-SELECT input.i, input.key, input.lead_ok, ins.id AS created_id,
+SELECT input.i, input.key, input.lead_ok, ins.id AS created_id, (SELECT c.id FROM clash c WHERE c.i = input.i) AS clash_id,
        CASE WHEN ins.id IS NULL AND input.key IS NOT NULL
             THEN (SELECT e.id FROM events e WHERE e.idempotency_key = input.key) END AS existing_id
 FROM input LEFT JOIN ins ON ins.id = input.new_id`;
@@ -44,7 +49,32 @@ type BatchRow = {
   lead_ok: boolean;
   created_id: string | null;
   existing_id: string | null;
+  clash_id: string | null;
 };
+
+const conflictMessage = (key: string, id: string) =>
+  `key "${key}" is already stored for a different event (${id}): same key, other lead, type, time or properties`;
+
+/** JSON with object keys sorted, so that two property objects compare as the database's jsonb does. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  if (v && typeof v === "object")
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+const sameEvent = (a: EventInput, b: EventInput) =>
+  a.leadId === b.leadId &&
+  a.type === b.type &&
+  Date.parse(a.occurredAt) === Date.parse(b.occurredAt) &&
+  canonical(a.properties ?? {}) === canonical(b.properties ?? {});
+
+function keyConflict(issues: { path: string; message: string }[], keys: readonly string[]): WinnowError {
+  return new WinnowError("WINNOW_ERR_EVENT_KEY_CONFLICT", { issues, details: { keys: [...new Set(keys)] } });
+}
 
 function missingLeads(batch: readonly EventInput[], rows: readonly BatchRow[]): void {
   const missing = new Set(rows.filter((r) => !r.lead_ok).map((r) => batch[r.i]?.leadId));
@@ -65,11 +95,24 @@ export function eventRepository(sql: SqlClient): EventRepository {
       // A key repeated inside the batch is stored once; later copies report the first one's id.
       const firstOfKey = new Map<string, number>();
       const unique: { i: number; e: EventInput }[] = [];
+      const inBatch: { path: string; message: string }[] = [];
+      const clashing: string[] = [];
       batch.forEach((e, i) => {
-        if (e.key && firstOfKey.has(e.key)) return;
+        const first = e.key ? firstOfKey.get(e.key) : undefined;
+        if (e.key && first !== undefined) {
+          if (!sameEvent(batch[first] as EventInput, e)) {
+            inBatch.push({
+              path: `[${i}].key`,
+              message: conflictMessage(e.key, `event ${first} of this batch`),
+            });
+            clashing.push(e.key);
+          }
+          return;
+        }
         if (e.key) firstOfKey.set(e.key, i);
         unique.push({ i, e });
       });
+      if (inBatch.length > 0) throw keyConflict(inBatch, clashing);
       const payload = unique.map(({ i, e }) => ({
         i,
         key: e.key ?? null,
@@ -80,6 +123,15 @@ export function eventRepository(sql: SqlClient): EventRepository {
       }));
       const r = await sql.query<BatchRow>(INSERT_BATCH, [JSON.stringify(payload)]);
       missingLeads(batch, r.rows);
+      const clashes = r.rows.filter((row) => row.clash_id && row.key);
+      if (clashes.length > 0)
+        throw keyConflict(
+          clashes.map((c) => ({
+            path: `[${c.i}].key`,
+            message: conflictMessage(c.key as string, c.clash_id as string),
+          })),
+          clashes.map((c) => c.key as string),
+        );
       const idOfKey = new Map<string, string>();
       const created = new Map<number, string>();
       for (const row of r.rows) {
