@@ -3,6 +3,12 @@
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
+import {
+  rescoreLeads,
+  type ScoreChange,
+  type ScorerCache,
+  thresholdCrossedPayloads,
+} from "../src/app/rescore-leads.ts";
 import { createApiKey } from "../src/http/auth/create-key.ts";
 import { buildApp } from "../src/http/build-app.ts";
 import { apiDeps } from "../src/http/deps.ts";
@@ -25,13 +31,35 @@ if (mode === "hello") {
     /^postgres(ql)?:\/\//.test(url) ? { engine: "postgres", url } : { engine: "pglite", dataDir: url },
   );
   await seedDemoWorkspace(storage, { leads: 500, accounts: 100 });
-  const deps = apiDeps(storage);
+  // As `winnow serve` (start-server.ts) runs it: new events rescore their leads with the default
+  // model (the demo seeds one) once per group write, and crossings go to the webhook queue.
+  const scorers: ScorerCache = new Map();
+  let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
+  const deps = apiDeps(storage, {
+    afterIngest: async (events, outcomes) => {
+      const created = outcomes
+        .filter((o) => o.status === "created")
+        .map((o) => events[o.index]?.leadId ?? "");
+      if (created.length === 0) return;
+      for (const change of await rescoreLeads(
+        storage,
+        created.filter(Boolean),
+        new Date().toISOString(),
+        scorers,
+      ))
+        await emit(change);
+    },
+  });
   const key = async (role: "ingest" | "manager") =>
     (await createApiKey(deps.keys, { name: `bench-${role}`, role, subject: null }, new Date(), randomUUID))
       .key;
   const keys = { ingest: await key("ingest"), manager: await key("manager") };
   const app = await buildApp(serverConfig({ port: 0, rateLimit: false, keyCacheMs: 60_000 }), deps);
   await app.listen({ host: "127.0.0.1", port: 0 });
+  emit = async (change) => {
+    for (const p of thresholdCrossedPayloads(change))
+      await app.winnow.webhooks.emit("lead.threshold_crossed", p);
+  };
   const address = app.server.address();
   const leads = await storage.sql.query<{ id: string }>("SELECT id FROM leads ORDER BY id LIMIT 200");
   process.stdout.write(
