@@ -1,0 +1,73 @@
+// node bin/run-ts.js bench/api-rescore.ts — the rescore that follows each event group write in
+// `winnow serve` (rescoreLeads with the default model), without HTTP: groups touching 1, 10 and 50
+// leads, repeated, on PGlite (a folder) and on PostgreSQL when WINNOW_BENCH_DATABASE_URL is set (a
+// throw-away database). Each lead has ~10 events. Wall and CPU ms per group and leads/s. JSON lines
+// on stdout. Flags: --groups N per size (default 100).
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
+import { rescoreLeads, type ScorerCache } from "../src/app/rescore-leads.ts";
+import { openStorage } from "../src/storage/open.ts";
+import type { Storage } from "../src/storage/ports.ts";
+
+const i = process.argv.indexOf("--groups");
+const GROUPS = i >= 0 ? Number(process.argv[i + 1]) : 100;
+
+async function run(storage: Storage, engine: string): Promise<void> {
+  await seedDemoWorkspace(storage, { leads: 500, accounts: 100 });
+  const leads = (await storage.sql.query<{ id: string }>("SELECT id FROM leads ORDER BY id")).rows.map(
+    (r) => r.id,
+  );
+  const cache: ScorerCache = new Map();
+  let seq = 0;
+  const group = (n: number) => Array.from({ length: n }, () => leads[seq++ % leads.length] as string);
+  for (let w = 0; w < 10; w++) await rescoreLeads(storage, group(10), new Date().toISOString(), cache); // warm up
+  for (const size of [1, 10, 50]) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    for (let w = 0; w < GROUPS; w++)
+      await rescoreLeads(storage, group(size), new Date().toISOString(), cache);
+    const wall = performance.now() - t0;
+    const c = process.cpuUsage(c0);
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "api-rescore",
+        engine,
+        leads_per_group: size,
+        groups: GROUPS,
+        ms_per_group: +(wall / GROUPS).toFixed(3),
+        cpu_ms_per_group: +((c.user + c.system) / 1000 / GROUPS).toFixed(3),
+        leads_per_s: Math.round((GROUPS * size * 1000) / wall),
+      })}\n`,
+    );
+  }
+}
+
+const dir = mkdtempSync(join(tmpdir(), "winnow-bench-rescore-"));
+try {
+  const storage = await openStorage({ engine: "pglite", dataDir: join(dir, "db") });
+  await run(storage, "pglite");
+  await storage.close();
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+const url = process.env["WINNOW_BENCH_DATABASE_URL"];
+if (url) {
+  const name = `winnow_bench_${randomBytes(5).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  try {
+    const storage = await openStorage({ engine: "postgres", url: u.toString() });
+    await run(storage, "postgres");
+    await storage.close();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  }
+}
