@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadMigrations } from "../src/storage/migrations/index.ts";
+import { openStorage } from "../src/storage/open.ts";
 import { winnow } from "./helpers/cli.ts";
 import { migratedPgliteFolder } from "./helpers/db.ts";
 
@@ -53,6 +54,28 @@ describe("winnow migrate / import / export", () => {
     const migrate = await winnow(["migrate", "--db", db], {}, dir);
     expect([migrate.code, migrate.stdout]).toEqual([0, expect.stringContaining("up to date")]);
   }, 120_000);
+
+  it("times imported MQLs with the lifecycle file's SLA policy (WINNOW_LIFECYCLE_FILE)", async () => {
+    writeFileSync(join(dir, "no-sla.yaml"), "sla:\n  acceptWithinWorkingHours: null\n");
+    writeFileSync(join(dir, "mql-a.csv"), "email,stage\nno-clock@sla.example,mql\n");
+    writeFileSync(join(dir, "mql-b.csv"), "email,stage\nclock@sla.example,mql\n");
+    const off = await winnow(
+      ["import", "mql-a.csv", "--as", "leads", "--db", db],
+      { WINNOW_LIFECYCLE_FILE: "no-sla.yaml" },
+      dir,
+    );
+    const on = await winnow(["import", "mql-b.csv", "--as", "leads", "--db", db], {}, dir);
+    expect([off.code, on.code]).toEqual([0, 0]);
+    const storage = await openStorage({ engine: "pglite", dataDir: db });
+    try {
+      const due = async (email: string) =>
+        (await storage.queries.listLeads({ search: email })).items[0]?.lead.slaDueAt;
+      expect(await due("no-clock@sla.example")).toBeNull();
+      expect(await due("clock@sla.example")).toEqual(expect.any(String));
+    } finally {
+      await storage.close();
+    }
+  });
 
   it("explains usage mistakes", async () => {
     const r = await winnow(["import", "missing.csv", "--as", "contacts", "--db", db], {}, dir);

@@ -13,9 +13,11 @@ import {
   type PresetName,
   parseMappingSpec,
 } from "../../app/import/index.ts";
+import { loadWorkspaceSettings } from "../../app/workspace-settings.ts";
 import { readConfig } from "../../config.ts";
 import { formatIssues, WinnowError } from "../../core/errors.ts";
 import { openStorage } from "../../storage/open.ts";
+import { sqlSettingsRepository } from "../../storage/settings-repo.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
 import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
@@ -153,9 +155,13 @@ export const command = defineCommand({
     }
     const mapping = readMapping(args.mapping);
     const remote = remoteFor(args);
-    const storage = remote
-      ? null
-      : await openStorage(readConfig({ env: io().env, cwd: io().cwd, db: args.db }).database);
+    const config = remote ? null : readConfig({ env: io().env, cwd: io().cwd, db: args.db });
+    const storage = config ? await openStorage(config.database) : null;
+    // Imported MQLs get their SLA clock from the policy the server uses: stored settings over WINNOW_LIFECYCLE_FILE.
+    const lifecycle =
+      storage && config
+        ? (await loadWorkspaceSettings(sqlSettingsRepository(storage.sql), config.lifecycle)).lifecycle
+        : undefined;
     const bar =
       io().isTty && storage
         ? new cliProgress.SingleBar(
@@ -182,6 +188,7 @@ export const command = defineCommand({
             dryRun: run.dryRun,
             skipInvalid: run.skipInvalid,
             now: new Date().toISOString(),
+            ...(lifecycle ? { lifecycle } : {}),
             actor: io().env["USER"] ? `import:${io().env["USER"]}` : "import",
             onProgress: ({ rows, bytes }) => bar?.update(bytes, { rows }),
           })

@@ -16,6 +16,7 @@ import { principalOf } from "../auth/authenticate.ts";
 import { seesAllLeads } from "../auth/roles.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, ProblemSchema } from "../schemas/common.ts";
+import { workspaceSettings } from "../workspace-settings.ts";
 
 /** Whole-workspace reads and writes: managers and admins, never a rep (who sees their own leads only). */
 function requireWholeWorkspace(request: FastifyRequest, what: string): void {
@@ -135,6 +136,8 @@ export const dataTransferRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
           dryRun: q.dryRun === "true",
           skipInvalid: q.skipInvalid === "true",
           now: ctx.now().toISOString(),
+          // Imported MQLs get their SLA clock from the policy in force (stored settings, else the server's).
+          lifecycle: (await workspaceSettings(ctx)).lifecycle,
           actor: `import:${principalOf(request).name}`,
         });
         return report as unknown as Record<string, unknown>;
