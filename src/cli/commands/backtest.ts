@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { defineCommand } from "citty";
 import { readConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
@@ -16,6 +18,8 @@ import { openStorage } from "../../storage/open.ts";
 import type { Storage } from "../../storage/ports.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+import { refuseRemote } from "../remote/scoring.ts";
 import { parseCount, requireModel } from "./score.ts";
 
 const DAY = 86_400_000;
@@ -62,13 +66,13 @@ export const command = defineCommand({
   meta: {
     name: "backtest",
     description:
-      "Replay history under a scoring model (e.g. a draft) and compare it with another (e.g. the published one).\n  winnow backtest <model.yaml> [--db D] [--from 2025-01-06 --to 2026-01-05] [--compare other.yaml] [--reps 6 --per-rep 25]\n  winnow backtest <model.yaml> --demo [...]\nHistory comes from the database (leads created in [from, to), their events, stage moves and deals; compared with the database's default model unless --compare names a file), or with --demo from the demo generator.",
+      "Replay history under a scoring model (e.g. a draft) and compare it with another (e.g. the published one).\n  winnow backtest <model.yaml> [--db D] [--from 2025-01-06 --to 2026-01-05] [--compare other.yaml] [--reps 6 --per-rep 25]\n  winnow backtest <model.yaml> --demo [...]\n  winnow backtest <stored model id> --url <server> --key <api key> [--from --to] [--compare <model id>]\nHistory comes from the database (leads created in [from, to), their events, stage moves and deals; compared with the database's default model unless --compare names a file), or with --demo from the demo generator.",
   },
   args: {
     model: {
       type: "positional",
       required: true,
-      description: "Scoring model file to backtest (.yaml or .json)",
+      description: "Scoring model file to backtest (.yaml or .json); with --url the id of a stored model",
     },
     from: {
       type: "string",
@@ -80,7 +84,8 @@ export const command = defineCommand({
     },
     compare: {
       type: "string",
-      description: "Another model file to show side by side (database: default is the default model)",
+      description:
+        "Another model file to show side by side (database: default is the default model; --url: a stored model id)",
     },
     demo: { type: "boolean", description: "Use generated demo history instead of the database" },
     db: {
@@ -93,8 +98,11 @@ export const command = defineCommand({
     reps: { type: "string", description: "Capacity plan: number of reps" },
     "per-rep": { type: "string", description: "Capacity plan: leads one rep can work per week (default 25)" },
     json: { type: "boolean", description: "Print JSON" },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
+    const remote = remoteFor(args);
+    if (remote) return remoteBacktest(remote, args);
     const model = await requireModel(args.model);
     let other: ScoringModel | undefined = args.compare ? await requireModel(args.compare) : undefined;
     const demo = {
@@ -134,50 +142,96 @@ export const command = defineCommand({
       source = `${history.length} leads from the database`;
     }
     const r = backtest(model, history, { from, to, ...(other ? { compareWith: other } : {}) });
-    const weeks = r.result.weeks.length;
-    const reps = args.reps === undefined ? undefined : parseCount(args.reps, "reps", 0);
-    const plan = (s: BacktestSummary) =>
-      reps === undefined
-        ? null
-        : capacityPlan(
-            s.scored.map((x) => ({ score: x.score, won: x.won })),
-            {
-              repsCount: reps,
-              leadsPerRepPerWeek: parseCount(args["per-rep"], "per-rep", 25),
-              weeks,
-              ...(s.threshold?.atLeast === undefined ? {} : { currentThreshold: s.threshold.atLeast }),
-            },
-          );
-    const capacity = plan(r.result);
-    if (args.json) {
-      const strip = (s: BacktestSummary | null) => (s ? { ...s, scored: undefined } : null);
-      printJson({ from: r.from, to: r.to, result: strip(r.result), compare: strip(r.compare), capacity });
-      return EXIT.ok;
-    }
-    println(`Backtest from ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (${weeks} weeks, ${source})\n`);
-    for (const line of table(r.result, r.compare)) println(line);
-    println("\nMQLs per week (reached SQL / won):");
-    const cmp = r.compare?.weeks;
-    for (const [i, w] of r.result.weeks.entries()) {
-      const c = cmp?.[i];
-      println(
-        `  ${w.week}  ${String(w.mqls).padStart(4)} (${w.reachedSql}/${w.won})${c ? `   vs ${String(c.mqls).padStart(4)} (${c.reachedSql}/${c.won})` : ""}`,
-      );
-    }
-    if (capacity) {
-      const rec = capacity.recommended;
-      println(`\nCapacity: ${capacity.capacityPerWeek} leads per week (${reps} reps)`);
-      println(
-        `  threshold that fills it: total >= ${rec.threshold}: ${rec.perWeek.toFixed(1)} leads/week, ${rec.expectedConversions} wins (${pct(rec.conversionRate)})`,
-      );
-      if (capacity.current)
-        println(
-          `  the model's MQL threshold ${capacity.current.threshold}: ${capacity.current.perWeek.toFixed(1)} leads/week (${pct(capacity.current.utilisation)} of capacity), ${capacity.current.expectedConversions} wins (${pct(capacity.current.conversionRate)})`,
-        );
-    }
+    printBacktest(r, source, args);
     return EXIT.ok;
   },
 });
+
+type BacktestOutput = { from: string; to: string; result: BacktestSummary; compare: BacktestSummary | null };
+type OutputArgs = { reps?: string | undefined; "per-rep"?: string | undefined; json?: boolean | undefined };
+
+/** The report (text or JSON) with the optional capacity plan; the same for local and remote runs. */
+function printBacktest(r: BacktestOutput, source: string, args: OutputArgs): void {
+  const weeks = r.result.weeks.length;
+  const reps = args.reps === undefined ? undefined : parseCount(args.reps, "reps", 0);
+  const plan = (s: BacktestSummary) =>
+    reps === undefined
+      ? null
+      : capacityPlan(
+          s.scored.map((x) => ({ score: x.score, won: x.won })),
+          {
+            repsCount: reps,
+            leadsPerRepPerWeek: parseCount(args["per-rep"], "per-rep", 25),
+            weeks,
+            ...(s.threshold?.atLeast === undefined ? {} : { currentThreshold: s.threshold.atLeast }),
+          },
+        );
+  const capacity = plan(r.result);
+  if (args.json) {
+    const strip = (s: BacktestSummary | null) => (s ? { ...s, scored: undefined } : null);
+    printJson({ from: r.from, to: r.to, result: strip(r.result), compare: strip(r.compare), capacity });
+    return;
+  }
+  println(`Backtest from ${r.from.slice(0, 10)} to ${r.to.slice(0, 10)} (${weeks} weeks, ${source})\n`);
+  for (const line of table(r.result, r.compare)) println(line);
+  println("\nMQLs per week (reached SQL / won):");
+  const cmp = r.compare?.weeks;
+  for (const [i, w] of r.result.weeks.entries()) {
+    const c = cmp?.[i];
+    println(
+      `  ${w.week}  ${String(w.mqls).padStart(4)} (${w.reachedSql}/${w.won})${c ? `   vs ${String(c.mqls).padStart(4)} (${c.reachedSql}/${c.won})` : ""}`,
+    );
+  }
+  if (capacity) {
+    const rec = capacity.recommended;
+    println(`\nCapacity: ${capacity.capacityPerWeek} leads per week (${reps} reps)`);
+    println(
+      `  threshold that fills it: total >= ${rec.threshold}: ${rec.perWeek.toFixed(1)} leads/week, ${rec.expectedConversions} wins (${pct(rec.conversionRate)})`,
+    );
+    if (capacity.current)
+      println(
+        `  the model's MQL threshold ${capacity.current.threshold}: ${capacity.current.perWeek.toFixed(1)} leads/week (${pct(capacity.current.utilisation)} of capacity), ${capacity.current.expectedConversions} wins (${pct(capacity.current.conversionRate)})`,
+      );
+  }
+}
+
+/**
+ * `--url`: the server replays its own history (POST /v1/scoring-models/:id/backtest) for a model
+ * stored there; the capacity plan is worked out here from the scores it sends back.
+ */
+async function remoteBacktest(
+  remote: RemoteClient,
+  args: OutputArgs & {
+    model: string;
+    from?: string | undefined;
+    to?: string | undefined;
+    compare?: string | undefined;
+    demo?: boolean | undefined;
+    db?: string | undefined;
+  },
+): Promise<number> {
+  if (args.demo)
+    refuseRemote("--demo", "demo history is generated on this machine; drop --url to backtest it locally");
+  if (args.db) refuseRemote("--db", "give either a database (--db) or a server (--url), not both");
+  if (existsSync(resolve(io().cwd, args.model)))
+    refuseRemote(
+      `the model file ${args.model}`,
+      "the server backtests models it stores: save the file as a draft with `winnow score draft <file> --url …` and backtest the id it prints",
+    );
+  const to = instantArg(args.to, "to", new Date().toISOString());
+  const from = instantArg(args.from, "from", new Date(Date.parse(to) - 364 * DAY).toISOString());
+  if (Date.parse(from) >= Date.parse(to))
+    throw new WinnowError("WINNOW_ERR_BACKTEST_RANGE", {
+      message: `--from (${from}) must be before --to (${to})`,
+    });
+  eprintln(`reading the leads created from ${from.slice(0, 10)} to ${to.slice(0, 10)}…`);
+  const r = await remote.json<BacktestOutput>(
+    `/v1/scoring-models/${encodeURIComponent(args.model)}/backtest`,
+    { body: { from, to, ...(args.compare ? { compareWith: args.compare } : {}) } },
+  );
+  printBacktest(r, `${r.result.leads} leads from the server's database`, args);
+  return EXIT.ok;
+}
 
 /** The database's default model to compare with (none when it is the model backtested, or there is none). */
 async function defaultModel(storage: Storage, model: ScoringModel): Promise<ScoringModel | undefined> {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { defineCommand } from "citty";
@@ -21,6 +22,16 @@ import type { Storage, StoredScoringModel } from "../../storage/ports.ts";
 import { sqlWebhookRepository } from "../../storage/webhooks-repo.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+import {
+  followRescore,
+  refuseRemote,
+  remoteCreateDraft,
+  remoteDefaultModel,
+  remoteModel,
+  remotePublish,
+  remoteStartRescore,
+} from "../remote/scoring.ts";
 
 /** Reads a file named on the command line (relative to the CLI's working directory). */
 export async function readInputFile(path: string): Promise<string> {
@@ -170,6 +181,88 @@ async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, 
   return end;
 }
 
+/** What publish / rescore print, locally and through a server alike. */
+function printPublishOutcome(
+  model: StoredScoringModel,
+  job: { id: string; processed: number; crossings: number } | null,
+  json: boolean,
+) {
+  if (json) printJson({ model, rescore: job });
+  else if (job)
+    println(
+      `rescored ${job.processed} leads with ${model.id}: ${job.crossings} threshold crossings (job ${job.id})`,
+    );
+  else println("not the default model: scores unchanged (publish with --default to rescore every lead)");
+}
+
+const printPublished = (model: StoredScoringModel) =>
+  println(`published ${model.name} v${model.version} (${model.id})${model.isDefault ? ", default" : ""}`);
+
+/**
+ * publish / rescore through a server: the server runs the rescore job; this polls it and draws the
+ * same progress bar. A file is validated here first (same errors as locally), then saved as a draft.
+ */
+async function remotePublishOrRescore(
+  remote: RemoteClient,
+  action: "publish" | "rescore",
+  args: { model?: string; default?: boolean; json?: boolean },
+): Promise<number> {
+  let model: StoredScoringModel;
+  let started = null;
+  if (action === "rescore") {
+    const current = await remoteDefaultModel(remote);
+    if (!current)
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: "there is no default scoring model to rescore with: publish one with --default",
+      });
+    model = current;
+    started = await remoteStartRescore(remote, current.id);
+  } else {
+    if (!args.model)
+      throw new WinnowError("WINNOW_ERR_USAGE", {
+        message: "give a model file or the id of a stored draft",
+      });
+    // A file on this machine is uploaded; anything else names a model stored on the server.
+    const onDisk = existsSync(resolve(io().cwd, args.model));
+    let found = onDisk ? null : await remoteModel(remote, args.model);
+    if (!found) found = await remoteCreateDraft(remote, await requireModel(args.model));
+    const { rescore, ...published } = await remotePublish(remote, found.id, Boolean(args.default));
+    model = published;
+    started = rescore;
+    if (!args.json) printPublished(model);
+  }
+  const job = started ? await followRescore(remote, started, progressBar("rescoring")) : null;
+  printPublishOutcome(model, job, Boolean(args.json));
+  return EXIT.ok;
+}
+
+/** `winnow score draft <file>`: saves a model file as a draft (never published) and prints its id. */
+async function saveDraft(
+  remote: RemoteClient | null,
+  args: { model?: string; db?: string; actor?: string; json?: boolean },
+): Promise<number> {
+  if (!args.model) throw new WinnowError("WINNOW_ERR_USAGE", { message: "give a scoring model file" });
+  const doc = await requireModel(args.model);
+  let draft: StoredScoringModel;
+  if (remote) draft = await remoteCreateDraft(remote, doc);
+  else {
+    const storage = await openStorage(readConfig({ env: io().env, cwd: io().cwd, db: args.db }).database);
+    try {
+      draft = await storage.scoringModels.createDraft({
+        name: doc.name,
+        document: doc,
+        createdBy: args.actor ?? "cli",
+        createdAt: new Date().toISOString(),
+      });
+    } finally {
+      await storage.close();
+    }
+  }
+  if (args.json) printJson(draft);
+  else println(`saved draft ${draft.name} v${draft.version} (${draft.id}): backtest it, then publish it`);
+  return EXIT.ok;
+}
+
 /** `winnow score publish <file|id> [--default]` and `winnow score rescore`: both against the database. */
 async function publishOrRescore(
   action: "publish" | "rescore",
@@ -206,18 +299,10 @@ async function publishOrRescore(
       model = await storage.scoringModels.publish(found.id, actor, now);
       if (args.default && !model.isDefault) model = await storage.scoringModels.setDefault(model.id);
       changed = found.status !== "published" || found.isDefault !== model.isDefault;
-      if (!args.json)
-        println(
-          `published ${model.name} v${model.version} (${model.id})${model.isDefault ? ", default" : ""}`,
-        );
+      if (!args.json) printPublished(model);
     }
     const job = model.isDefault && changed ? await rescoreWithProgress(storage, model, actor) : null;
-    if (args.json) printJson({ model, rescore: job });
-    else if (job)
-      println(
-        `rescored ${job.processed} leads with ${model.id}: ${job.crossings} threshold crossings (job ${job.id})`,
-      );
-    else println("not the default model: scores unchanged (publish with --default to rescore every lead)");
+    printPublishOutcome(model, job, Boolean(args.json));
     return EXIT.ok;
   } finally {
     await storage.close();
@@ -228,10 +313,14 @@ export const command = defineCommand({
   meta: {
     name: "score",
     description:
-      "Validate a scoring model, score leads with it, or publish it to the database.\n  winnow score validate <model.yaml>\n  winnow score leads <model.yaml> --demo [--leads N]\n  winnow score leads <model.yaml> <leads.json> [--at ISO]\n  winnow score publish <model.yaml|draft id> [--default] [--db D]   (the default model rescores every lead, with a progress bar)\n  winnow score rescore [--db D]   (every lead again with the default model)",
+      "Validate a scoring model, score leads with it, or publish it to the database.\n  winnow score validate <model.yaml>\n  winnow score leads <model.yaml> --demo [--leads N]\n  winnow score leads <model.yaml> <leads.json> [--at ISO]\n  winnow score draft <model.yaml> [--db D]   (save it as a draft; prints its id)\n  winnow score publish <model.yaml|draft id> [--default] [--db D]   (the default model rescores every lead, with a progress bar)\n  winnow score rescore [--db D]   (every lead again with the default model)\ndraft, publish and rescore also run through a server: --url <server> --key <api key>",
   },
   args: {
-    action: { type: "positional", required: true, description: "validate | leads | publish | rescore" },
+    action: {
+      type: "positional",
+      required: true,
+      description: "validate | leads | draft | publish | rescore",
+    },
     model: {
       type: "positional",
       required: false,
@@ -262,11 +351,40 @@ export const command = defineCommand({
     db: {
       type: "string",
       description:
-        "publish, rescore: a folder for the embedded engine, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
+        "draft, publish, rescore: a folder for the embedded engine, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
     },
-    actor: { type: "string", description: "publish, rescore: recorded as who did it", default: "cli" },
+    actor: {
+      type: "string",
+      description: "draft, publish, rescore: recorded as who did it (with --url: the API key's name)",
+      default: "cli",
+    },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
+    const remote = args.action === "validate" ? null : remoteFor(args);
+    if (remote) {
+      if (args.db) refuseRemote("--db", "give either a database (--db) or a server (--url), not both");
+      if (args.actor !== "cli")
+        refuseRemote("--actor", "the server records the API key's name as who did it; drop --actor");
+      if (args.action === "leads")
+        refuseRemote(
+          "score leads",
+          "it scores a file or demo leads on this machine, and the server scores its own leads as events arrive (GET /v1/leads/:id shows a lead's score); drop --url",
+        );
+    }
+    if (args.action === "draft")
+      return saveDraft(remote, {
+        ...(args.model ? { model: args.model } : {}),
+        ...(args.db ? { db: args.db } : {}),
+        actor: args.actor,
+        json: Boolean(args.json),
+      });
+    if (remote && (args.action === "publish" || args.action === "rescore"))
+      return remotePublishOrRescore(remote, args.action, {
+        ...(args.model ? { model: args.model } : {}),
+        default: Boolean(args.default),
+        json: Boolean(args.json),
+      });
     if (args.action === "publish" || args.action === "rescore")
       return publishOrRescore(args.action, {
         ...(args.model ? { model: args.model } : {}),
@@ -280,7 +398,7 @@ export const command = defineCommand({
     if (args.action === "validate") return validate(args.model, Boolean(args.json));
     if (args.action !== "leads")
       throw new WinnowError("WINNOW_ERR_USAGE", {
-        message: `unknown action "${args.action}": use validate, leads, publish or rescore`,
+        message: `unknown action "${args.action}": use validate, leads, draft, publish or rescore`,
       });
     const model = await requireModel(args.model);
     const demoOptions = {

@@ -1,14 +1,16 @@
 import { type CommandDef, defineCommand } from "citty";
 import { POPULATIONS, type Population } from "../../app/predictive/features.ts";
-import { icpFromDeals } from "../../app/predictive/icp.ts";
+import { type IcpView, icpFromDeals } from "../../app/predictive/icp.ts";
 import { adoptIcpIntoDraft, type IcpDraftResult } from "../../app/predictive/icp-draft.ts";
-import { trainPredictive } from "../../app/predictive/train.ts";
+import { type TrainPredictiveResult, trainPredictive } from "../../app/predictive/train.ts";
 import { readConfig } from "../../config.ts";
-import { WinnowError } from "../../core/errors.ts";
+import { isWinnowError, WinnowError } from "../../core/errors.ts";
 import { learnerNamed } from "../../core/model/learners.ts";
 import { openStorage } from "../../storage/open.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+import { refuseRemote, serverDetail } from "../remote/scoring.ts";
 
 /** Same as `winnow train`: too few won or lost examples; the rules score stays in use. */
 export const EXIT_NOT_ENOUGH_DATA = 7;
@@ -23,7 +25,7 @@ export const command = defineCommand({
   meta: {
     name: "train-db",
     description:
-      "Train a predictive model on the database's won and lost leads (or deals), store it as the active model and score the open leads",
+      "Train a predictive model on the database's won and lost leads (or deals), store it as the active model and score the open leads (or a server's: --url <server> --key <api key>)",
   },
   args: {
     db: {
@@ -47,6 +49,7 @@ export const command = defineCommand({
     },
     actor: { type: "string", description: "Recorded as trained_by", default: "cli" },
     json: { type: "boolean", description: "Machine-readable output" },
+    ...REMOTE_ARGS,
   },
   async run({ args }) {
     const seed = Number(args.seed);
@@ -60,41 +63,62 @@ export const command = defineCommand({
     if (Number.isNaN(Date.parse(now)))
       throw new WinnowError("WINNOW_ERR_USAGE", { message: "--now must be an ISO date or instant" });
     const learner = learnerNamed(args.learner);
-    const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
-    const storage = await openStorage(config.database);
+    const population = args.population as Population;
+    const adopt = args.adopt?.trim();
+    const adoptIds: "suggested" | string[] | null = adopt
+      ? adopt === "suggested"
+        ? "suggested"
+        : adopt
+            .split(",")
+            .map((x) => x.trim())
+            .filter(Boolean)
+      : null;
+    const remote = remoteFor(args);
+    if (remote) {
+      if (args.db) refuseRemote("--db", "give either a database (--db) or a server (--url), not both");
+      if (args.now) refuseRemote("--now", "the server trains as of its own clock; drop --now");
+      if (args.actor !== "cli")
+        refuseRemote("--actor", "the server records the API key's name as trained_by; drop --actor");
+    }
+    let storage: Awaited<ReturnType<typeof openStorage>> | null = null;
     try {
       eprintln("training on the database's closed history…");
       const at = new Date(now).toISOString();
-      const result = await trainPredictive(storage, {
-        now: at,
-        actor: args.actor,
-        learner,
-        population: args.population as Population,
-        seed,
-      });
+      let result: TrainPredictiveResult;
+      let icp: IcpView | null = null;
+      let adopted: IcpDraftResult | null = null;
+      if (remote) {
+        result = await remoteTrain(remote, { learner: args.learner, population, seed });
+        if (result.trained) {
+          icp = args.icp ? await remoteIcp(remote, population) : null;
+          adopted = adoptIds
+            ? await remote.json<IcpDraftResult>("/v1/predictive/icp/draft", {
+                body: { adopt: adoptIds, population },
+              })
+            : null;
+        }
+      } else {
+        const config = readConfig({ env: io().env, cwd: io().cwd, db: args.db });
+        storage = await openStorage(config.database);
+        result = await trainPredictive(storage, {
+          now: at,
+          actor: args.actor,
+          learner,
+          population,
+          seed,
+        });
+        if (result.trained) {
+          icp = args.icp ? await icpFromDeals(storage, at, { population }) : null;
+          adopted = adoptIds
+            ? await adoptIcpIntoDraft(storage, { now: at, actor: args.actor, population, adopt: adoptIds })
+            : null;
+        }
+      }
       if (!result.trained) {
         if (args.json) printJson({ trained: false, ...result.readiness });
         else println(result.readiness.reason);
         return EXIT_NOT_ENOUGH_DATA;
       }
-      const icp = args.icp
-        ? await icpFromDeals(storage, at, { population: args.population as Population })
-        : null;
-      const adopt = args.adopt?.trim();
-      const adopted: IcpDraftResult | null = adopt
-        ? await adoptIcpIntoDraft(storage, {
-            now: at,
-            actor: args.actor,
-            population: args.population as Population,
-            adopt:
-              adopt === "suggested"
-                ? "suggested"
-                : adopt
-                    .split(",")
-                    .map((x) => x.trim())
-                    .filter(Boolean),
-          })
-        : null;
       const m = result.metrics;
       if (args.json) {
         printJson({
@@ -138,7 +162,57 @@ export const command = defineCommand({
       }
       return EXIT.ok;
     } finally {
-      await storage.close();
+      await storage?.close();
     }
   },
 }) as unknown as CommandDef;
+
+/** The server's "too few won or lost examples" (422 WINNOW_ERR_MODEL_DATA) as the local readiness. */
+function notReady(remote: RemoteClient, e: unknown) {
+  if (!isWinnowError(e) || e.code !== "WINNOW_ERR_MODEL_DATA") return null;
+  const d = e.details as { won?: unknown; lost?: unknown };
+  return {
+    ready: false as const,
+    won: Number(d.won ?? 0),
+    lost: Number(d.lost ?? 0),
+    reason: serverDetail(remote, e),
+    fallback: "rules-score" as const,
+  };
+}
+
+/** POST /v1/predictive/train: the same run as locally, in the server, as of its clock. */
+async function remoteTrain(
+  remote: RemoteClient,
+  body: { learner: string; population: Population; seed: number },
+): Promise<TrainPredictiveResult> {
+  try {
+    const r = await remote.json<Omit<Extract<TrainPredictiveResult, { trained: true }>, "trained">>(
+      "/v1/predictive/train",
+      { body },
+    );
+    return { trained: true, ...r };
+  } catch (e) {
+    const readiness = notReady(remote, e);
+    if (readiness) return { trained: false, readiness };
+    throw e;
+  }
+}
+
+/**
+ * GET /v1/predictive/icp in the local shape. The server's segments also carry the id and fit rule
+ * to adopt them by (a superset of the local report's).
+ */
+async function remoteIcp(remote: RemoteClient, population: Population): Promise<IcpView> {
+  try {
+    const { rules, ...report } = await remote.json<
+      Omit<IcpView & { ready: true }, "ready" | "report" | "rules"> & {
+        rules: Extract<IcpView, { ready: true }>["rules"];
+      } & Record<string, unknown>
+    >("/v1/predictive/icp", { query: { population } });
+    return { ready: true, report: report as unknown as Extract<IcpView, { ready: true }>["report"], rules };
+  } catch (e) {
+    const readiness = notReady(remote, e);
+    if (readiness) return { ready: false, readiness };
+    throw e;
+  }
+}

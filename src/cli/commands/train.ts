@@ -14,6 +14,8 @@ import { countPositive, takeLabels, takeRows } from "../../core/model/table.ts";
 import { buildTable } from "../../core/model/table-build.ts";
 import { loadDataset, readCsv } from "../../dataset/load.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
+import { REMOTE_ARGS, remoteTarget } from "../remote/client.ts";
+import { refuseRemote } from "../remote/scoring.ts";
 
 /** Exit code when there are too few won or lost examples to train (the rules score stays in use). */
 export const EXIT_NOT_ENOUGH_DATA = 7;
@@ -90,8 +92,14 @@ export const command: CommandDef = defineCommand({
     icp: { type: "boolean", description: "Also report ICP segments and suggested fit rules" },
     seed: { type: "string", description: "Seed for the held-out split and the trees", default: "0" },
     json: { type: "boolean", description: "Machine-readable output" },
+    ...REMOTE_ARGS,
   },
   run({ args }) {
+    if (remoteTarget(args))
+      refuseRemote(
+        "winnow train",
+        "it trains on a CSV file on this machine. Drop --url (and WINNOW_URL) to train locally, or train on the server's own history with `winnow train-db --url …`",
+      );
     const cwd = io().cwd;
     const at = (p: string) => resolve(cwd, p);
     const seed = Number(args.seed);
