@@ -33,7 +33,7 @@ export type ImportReport = {
   readonly rows: number;
   readonly valid: number;
   readonly rejected: number;
-  /** Rows merged into an earlier row of the file with the same email/domain. */
+  /** Rows merged into an earlier row of the file with the same email, domain or deal external id. */
   readonly merged: number;
   readonly counts: Readonly<Record<string, Counts>>;
   readonly issues: readonly Issue[];
