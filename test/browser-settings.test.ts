@@ -95,6 +95,10 @@ describe("settings and accessibility in a real browser", () => {
     await expect(page.getByText("min must not exceed max").count()).resolves.toBe(0);
     await save.click();
     await page.getByText(/^Saved as version 1/).waitFor();
+    // The save re-judges the demo's stored verdicts in the background; the notice follows the job.
+    await page
+      .getByText(/^Stored verdicts re-judged: \d+ of [1-9]\d* leads with a scorecard changed/)
+      .waitFor();
     expect((await setting("icp")).value).toEqual({
       industries: ["software", "fintech"],
       employees: { min: 500, max: 5000 },

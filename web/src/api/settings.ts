@@ -20,13 +20,29 @@ export function getSetting(api: Api, section: SettingSection): Promise<Setting> 
   return api.get<Setting>(`/v1/settings/${section}`);
 }
 
+/** The background re-judge of stored verdicts an ICP or custom framework save starts. */
+export type VerdictJob = {
+  readonly id: string;
+  readonly section: string;
+  readonly settingsVersion: number;
+  readonly state: "running" | "done" | "failed";
+  readonly processed: number;
+  readonly total: number;
+  readonly changed: number;
+  readonly error: string | null;
+};
+
+export function getVerdictJob(api: Api, id: string): Promise<VerdictJob> {
+  return api.get<VerdictJob>(`/v1/settings/rejudge/${encodeURIComponent(id)}`);
+}
+
 /** Saves a section; throws ApiError 409 when someone saved it since `expectedVersion`, 422 with paths when invalid. */
 export function saveSetting(
   api: Api,
   section: SettingSection,
   expectedVersion: number,
   value: unknown,
-): Promise<Setting & { readonly warnings: readonly ProblemIssue[] }> {
+): Promise<Setting & { readonly warnings: readonly ProblemIssue[]; readonly rejudge?: VerdictJob | null }> {
   return api.put(`/v1/settings/${section}`, { expectedVersion, value });
 }
 

@@ -1,7 +1,14 @@
 import { type ReactNode, useEffect, useMemo, useState } from "react";
 import type { ProblemIssue } from "../api/client.ts";
 import { useApi } from "../api/context.ts";
-import { getSetting, type Setting, type SettingSection, saveSetting } from "../api/settings.ts";
+import {
+  getSetting,
+  getVerdictJob,
+  type Setting,
+  type SettingSection,
+  saveSetting,
+  type VerdictJob,
+} from "../api/settings.ts";
 import { ErrorNotice, Loading } from "../components/notice.tsx";
 import { useAsync } from "../components/use-async.ts";
 
@@ -27,7 +34,11 @@ export function useSectionEditor<F>(spec: SectionForm<F>, onSaved?: () => void) 
   const [form, setForm] = useState<F | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<{ version: number; warnings: readonly ProblemIssue[] } | null>(null);
+  const [saved, setSaved] = useState<{
+    version: number;
+    warnings: readonly ProblemIssue[];
+    rejudge: string | null;
+  } | null>(null);
 
   useEffect(() => {
     if (loaded.state.status === "ok") {
@@ -48,7 +59,7 @@ export function useSectionEditor<F>(spec: SectionForm<F>, onSaved?: () => void) 
       const out = await saveSetting(api, spec.section, base.version, parsed.value);
       setBase(out);
       setForm(spec.fromValue(out.value));
-      setSaved({ version: out.version, warnings: out.warnings });
+      setSaved({ version: out.version, warnings: out.warnings, rejudge: out.rejudge?.id ?? null });
       onSaved?.();
     } catch (e) {
       setError(e);
@@ -142,6 +153,7 @@ export function SectionFooter<F>({ editor, what }: { editor: SectionEditor<F>; w
               ))}
             </ul>
           ) : null}
+          {saved.rejudge ? <RejudgeProgress id={saved.rejudge} /> : null}
         </div>
       ) : null}
       {error ? <ErrorNotice error={error} onRetry={editor.reload} /> : null}
@@ -186,5 +198,46 @@ export function Field({
       })}
       <FieldError id={errorId} message={error} />
     </label>
+  );
+}
+
+/** How far the re-judge of stored verdicts after this save got (polled until it ends). */
+function RejudgeProgress({ id }: { id: string }) {
+  const { api } = useApi();
+  const [job, setJob] = useState<VerdictJob | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    let live = true;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const poll = async () => {
+      try {
+        const next = await getVerdictJob(api, id);
+        if (!live) return;
+        setJob(next);
+        if (next.state === "running") timer = setTimeout(poll, 500);
+      } catch {
+        if (live) setFailed(true);
+      }
+    };
+    void poll();
+    return () => {
+      live = false;
+      if (timer) clearTimeout(timer);
+    };
+  }, [api, id]);
+  if (failed) return <p>Could not read the re-judge of stored verdicts.</p>;
+  if (!job || job.state === "running")
+    return (
+      <p>
+        Re-judging the leads' stored verdicts with it: {job ? `${job.processed} of ${job.total}` : "starting"}
+        …
+      </p>
+    );
+  if (job.state === "failed") return <p>The re-judge of stored verdicts stopped: {job.error}</p>;
+  return (
+    <p>
+      Stored verdicts re-judged: {job.changed} of {job.total} leads with a scorecard changed (see each lead's
+      history).
+    </p>
   );
 }
