@@ -175,3 +175,38 @@ describe.each(ENGINES)("winnow score/backtest/train-db --url (%s)", (engine) => 
     expect(valid.stdout).toBe((await winnow(["score", "validate", "examples/scoring-model.yaml"])).stdout);
   });
 });
+
+describe("winnow train-db / score rescore --url on an empty workspace", () => {
+  let storage: Storage;
+  let t: TestApi;
+  let url = "";
+  beforeAll(async () => {
+    storage = await freshStorage("pglite");
+    t = await startTestApi(storage);
+    await t.app.listen({ host: "127.0.0.1", port: 0 });
+    const address = t.app.server.address();
+    url = `http://127.0.0.1:${typeof address === "object" && address ? address.port : 0}`;
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.close();
+  });
+
+  it("says there is too little history (exit 7) and no default model (exit 2) as locally", async () => {
+    const remote = (argv: string[]) => winnow([...argv, "--url", url, "--key", t.keys.manager]);
+    for (const json of [["--json"], []]) {
+      const near = await winnow(["train-db", "--db", "memory://", ...json]);
+      const far = await remote(["train-db", ...json]);
+      expect(near.code, near.stderr).toBe(7);
+      expect(far.code, far.stderr).toBe(7);
+      if (json.length) {
+        expect(JSON.parse(far.stdout)).toEqual(JSON.parse(near.stdout));
+        expect(JSON.parse(far.stdout)).toMatchObject({ trained: false, won: 0, lost: 0 });
+      } else expect(far.stdout).toBe(near.stdout);
+    }
+    const near = await winnow(["score", "rescore", "--db", "memory://"]);
+    const far = await remote(["score", "rescore"]);
+    expect(far.code).toBe(2);
+    expect(far.stderr).toBe(near.stderr);
+  });
+});
