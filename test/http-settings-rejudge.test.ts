@@ -137,6 +137,73 @@ describe.each(ENGINES)("saving the ICP re-judges stored verdicts (%s)", (engine)
     expect(await detail(health)).toEqual(before.health);
   });
 
+  it("re-judges leads on a custom framework when its definition changes, and only them", async () => {
+    const lite = (extra: Record<string, unknown>[]) => [
+      {
+        id: "lite",
+        name: "Lite",
+        summary: "Pain and a buyer",
+        criteria: [
+          { id: "pain", name: "Pain", elements: ["need"], level: "opportunity" },
+          { id: "buyer", name: "Buyer", elements: ["authority"], level: "stakeholder" },
+          ...extra,
+        ],
+      },
+    ];
+    const putFrameworks = async (expectedVersion: number, value: unknown) => {
+      const r = await t.app.inject({
+        method: "PUT",
+        url: "/v1/settings/frameworks",
+        headers: t.as(t.keys.admin),
+        payload: { expectedVersion, value },
+      });
+      expect(r.statusCode, r.body).toBe(200);
+      return jobDone(r.json().rejudge.id);
+    };
+    expect(await putFrameworks(0, lite([]))).toMatchObject({ state: "done", changed: 0 });
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/v1/leads",
+      headers: t.as(t.keys.manager),
+      payload: {
+        contact: { email: "vp@lite.example", seniority: "vp", buyingRole: "economic_buyer" },
+        account: { name: "Lite Co", domain: "lite.example", industry: "healthcare", employees: 300 },
+        ownerId: "alice",
+      },
+    });
+    const id = created.json().lead.id as string;
+    const by = { recordedBy: "alice", recordedAt: "2026-03-02T08:00:00Z" };
+    const saved = await t.app.inject({
+      method: "PUT",
+      url: `/v1/leads/${id}/scorecard`,
+      headers: t.as(t.keys.alice),
+      payload: {
+        expectedVersion: 0,
+        framework: "lite",
+        evidence: {
+          need: { state: "claimed", quote: "we lose leads", source: "call", ...by },
+          authority: { state: "claimed", quote: "I sign", source: "call", ...by },
+        },
+      },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
+    expect(saved.json().scorecard.verdictOutcome).toBe("advance");
+    // Lite now also needs a timeline the lead never gave: its stored verdict goes back to "keep qualifying".
+    const job = await putFrameworks(
+      1,
+      lite([{ id: "when", name: "When", elements: ["timeline"], level: "opportunity" }]),
+    );
+    expect(job).toMatchObject({ state: "done", section: "frameworks", settingsVersion: 2, changed: 1 });
+    const after = await detail(id);
+    expect(after.scorecard).toMatchObject({ version: 2, verdictOutcome: null });
+    expect(after.history.filter((h) => h.kind === "evidence").at(-1)).toMatchObject({
+      actor: "admin",
+      reason: "Custom frameworks changed (settings version 2)",
+      before: { version: 1, verdict: "advance" },
+      after: { version: 2, verdict: null },
+    });
+  });
+
   it("an SLA save starts no re-judge", async () => {
     const version = (await t.app.inject({ url: "/v1/settings/sla", headers: t.as(t.keys.manager) })).json()
       .version as number;
