@@ -114,6 +114,11 @@ describe.each(ENGINES)("winnow score/backtest/train-db --url (%s)", (engine) => 
     const file = await remote(["backtest", "examples/scoring-model.yaml"]);
     expect(file.code).toBe(2);
     expect(file.stderr).toContain("winnow score draft <file> --url");
+    const compareFile = await remote(["backtest", draft.id, "--compare", "examples/scoring-model.yaml"]);
+    expect(compareFile.code).toBe(2);
+    expect(compareFile.stderr).toContain("give a stored model's id");
+    const compared = await remote(["backtest", draft.id, ...period, "--compare", draft.id, "--json"]);
+    expect(JSON.parse(compared.stdout).compare).toBeNull();
     const missing = await remote(["backtest", "no-such-model"]);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain("[WINNOW_ERR_SCORING_MODEL_NOT_FOUND]");

@@ -218,6 +218,11 @@ async function remoteBacktest(
       `the model file ${args.model}`,
       "the server backtests models it stores: save the file as a draft with `winnow score draft <file> --url …` and backtest the id it prints",
     );
+  if (args.compare && existsSync(resolve(io().cwd, args.compare)))
+    refuseRemote(
+      `--compare ${args.compare}`,
+      "the server compares with models it stores: give a stored model's id (save the file with `winnow score draft <file> --url …`)",
+    );
   const to = instantArg(args.to, "to", new Date().toISOString());
   const from = instantArg(args.from, "from", new Date(Date.parse(to) - 364 * DAY).toISOString());
   if (Date.parse(from) >= Date.parse(to))
@@ -229,6 +234,10 @@ async function remoteBacktest(
     `/v1/scoring-models/${encodeURIComponent(args.model)}/backtest`,
     { body: { from, to, ...(args.compare ? { compareWith: args.compare } : {}) } },
   );
+  if (args.reps !== undefined && !Array.isArray(r.result.scored))
+    throw new WinnowError("WINNOW_ERR_REMOTE", {
+      message: `${remote.target.url} sent no per-lead scores, which --reps needs: drop --reps or update the server`,
+    });
   printBacktest(r, `${r.result.leads} leads from the server's database`, args);
   return EXIT.ok;
 }
