@@ -25,9 +25,14 @@ const LEDGER_SELECT = `SELECT json_build_array(
 const PAGE_SQL = `${LEDGER_SELECT}
   WHERE l.id > $1 AND ($2::text IS NULL OR l.id <= $2) ORDER BY l.id LIMIT $3`;
 
-/** An explicit set of leads (live rescore after ingest): ids in $1 (unknown ids are simply absent). */
-const IDS_SQL = `${LEDGER_SELECT}
-  WHERE l.id = ANY($1::text[])`;
+/**
+ * An explicit set of leads (live rescore after ingest): ids in $1 (unknown ids are simply absent).
+ * One lateral lookup per id (OFFSET 0 keeps it from being flattened) so that every table is probed
+ * by primary key whatever the statistics say: with `l.id = ANY($1)` and PGlite's missing
+ * statistics (no autovacuum) the planner hashed a full scan of accounts or contacts per call.
+ */
+const IDS_SQL = `SELECT x.j FROM unnest($1::text[]) AS q(id) CROSS JOIN LATERAL (${LEDGER_SELECT}
+  WHERE l.id = q.id OFFSET 0) x`;
 
 type Json = Record<string, never> | null;
 /** The positions of PAGE_SQL's json array. */
