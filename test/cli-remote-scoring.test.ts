@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
+import { runCli } from "../src/cli/run.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { winnow } from "./helpers/cli.ts";
@@ -152,6 +153,20 @@ describe.each(ENGINES)("winnow score/backtest/train-db --url (%s)", (engine) => 
     const nearAgain = JSON.parse((await local(["score", "rescore", "--json"])).stdout);
     expect(Object.keys(job.rescore).sort()).toEqual(Object.keys(nearAgain.rescore).sort());
     expect(Object.keys(job.model).sort()).toEqual(Object.keys(nearAgain.model).sort());
+
+    // On a terminal: the bar redrawn in place, ending with a newline at 400/400.
+    let bar = "";
+    const tty = await runCli(["score", "rescore", "--url", url, "--key", t.keys.manager], {
+      stdout: () => undefined,
+      stderr: (text) => {
+        bar += text;
+      },
+      env: process.env,
+      cwd: process.cwd(),
+      isTty: true,
+    });
+    expect(tty).toBe(0);
+    expect(bar).toMatch(/\rrescoring \[#{30}\] 400\/400 leads \(100%\), \d+ crossings\n$/);
 
     // The published default again: nothing changes, nothing is rescored, as locally.
     const same = await remote(["score", "publish", model!.id]);
