@@ -24,21 +24,20 @@ export function toEvent(r: SqlRow): StoredEvent {
 const INSERT_BATCH = `
 WITH input AS MATERIALIZED (
   SELECT x.i, x.key, x.lead_id, x.type, x.occurred_at, coalesce(x.properties, '{}'::jsonb) AS properties,
-         gen_random_uuid()::text AS new_id, EXISTS (SELECT 1 FROM leads l WHERE l.id = x.lead_id) AS lead_ok
+         gen_random_uuid()::text AS new_id, EXISTS (SELECT 1 FROM leads l WHERE l.id = x.lead_id) AS lead_ok,
+         (SELECT e.id FROM events e WHERE e.idempotency_key = x.key
+            AND NOT (e.lead_id = x.lead_id AND e.type = x.type AND e.occurred_at = x.occurred_at
+                     AND e.properties = coalesce(x.properties, '{}'::jsonb))) AS clash_id
   FROM jsonb_to_recordset($1::jsonb) AS x(i int, key text, lead_id text, type text, occurred_at timestamptz, properties jsonb)
-), clash AS MATERIALIZED (
-  SELECT input.i, e.id FROM input JOIN events e ON e.idempotency_key = input.key
-  WHERE NOT (e.lead_id = input.lead_id AND e.type = input.type AND e.occurred_at = input.occurred_at
-             AND e.properties = input.properties)
 ), ins AS (
   INSERT INTO events (id, lead_id, type, occurred_at, properties, idempotency_key)
   SELECT new_id, lead_id, type, occurred_at, properties, key FROM input
-  WHERE NOT EXISTS (SELECT 1 FROM input WHERE NOT lead_ok) AND NOT EXISTS (SELECT 1 FROM clash)
+  WHERE NOT EXISTS (SELECT 1 FROM input WHERE NOT lead_ok OR clash_id IS NOT NULL)
   ORDER BY i
   ON CONFLICT (idempotency_key) DO NOTHING
   RETURNING id
 )
-SELECT input.i, input.key, input.lead_ok, ins.id AS created_id, (SELECT c.id FROM clash c WHERE c.i = input.i) AS clash_id,
+SELECT input.i, input.key, input.lead_ok, ins.id AS created_id, input.clash_id,
        CASE WHEN ins.id IS NULL AND input.key IS NOT NULL
             THEN (SELECT e.id FROM events e WHERE e.idempotency_key = input.key) END AS existing_id
 FROM input LEFT JOIN ins ON ins.id = input.new_id`;
