@@ -92,12 +92,15 @@ async function benchEngine(db: Database): Promise<Line[]> {
   const leadIds = ready.leadIds as string[];
   const run = Date.now().toString(36);
   const acked = new Set<string>();
+  // A retry must be the same event: the time is a function of n (a key sent again with another
+  // time is a different event, answered 409 WINNOW_ERR_EVENT_KEY_CONFLICT since 9c13e70).
+  const t0 = Date.now();
   const body = (key: string, n: number) =>
     JSON.stringify({
       key,
       leadId: leadIds[n % leadIds.length],
       type: "page_view",
-      occurredAt: new Date().toISOString(),
+      occurredAt: new Date(t0 + n).toISOString(),
       properties: { path: "/pricing" },
     });
   let seq = 0;
