@@ -89,7 +89,8 @@ describe.each(ENGINES)("storage integrity on %s", (engine) => {
     const batch = [
       { key: "k-1", leadId: lead.id, type: "page_view", occurredAt: T0, properties: { path: "/pricing" } },
       { key: "k-2", leadId: lead.id, type: "demo_request", occurredAt: T0 },
-      { key: "k-1", leadId: lead.id, type: "page_view", occurredAt: T0 },
+      // The same event again (a retry); another event under "k-1" would be WINNOW_ERR_EVENT_KEY_CONFLICT.
+      { key: "k-1", leadId: lead.id, type: "page_view", occurredAt: T0, properties: { path: "/pricing" } },
       { leadId: lead.id, type: "email_open", occurredAt: T0 },
     ];
     const first = await s.events.ingest(batch);
