@@ -62,13 +62,15 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
         ).status,
       ).toBe(201);
       expect(got).toEqual([]);
+      // A retry resends the same event (the same occurredAt too: another one under "e2" would be a 409 conflict).
+      const demoAt = new Date().toISOString();
       expect(
         (
           await post("/v1/events", {
             key: "e2",
             leadId,
             type: "demo_request",
-            occurredAt: new Date().toISOString(),
+            occurredAt: demoAt,
           })
         ).status,
       ).toBe(201);
@@ -79,7 +81,7 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
             key: "e2",
             leadId,
             type: "demo_request",
-            occurredAt: new Date().toISOString(),
+            occurredAt: demoAt,
           })
         ).status,
       ).toBe(200);
