@@ -51,14 +51,8 @@ export function Inbox() {
     null,
   );
 
-  // Grade is filtered on the page too, in case the server does not know the filter.
-  const rows = useMemo(
-    () =>
-      (state.data?.items ?? []).filter(
-        (r) => !filters.grade || (r.grade ?? "").startsWith(filters.grade ?? ""),
-      ),
-    [state.data, filters.grade],
-  );
+  // Every filter, grade included, is applied by the server (`GET /v1/leads?grade=…`).
+  const rows = useMemo(() => state.data?.items ?? [], [state.data]);
 
   const setFilters = useCallback((f: LeadFilters) => {
     setCursors([null]);
