@@ -114,4 +114,41 @@ describe.each(ENGINES)("live rescore of the leads an event write touched on %s",
     // Rescoring again at the same instant changes nothing, so crosses nothing.
     expect((await rescoreLeads(storage, ids, now)).every((c) => c.crossings.length === 0)).toBe(true);
   });
+
+  it("appends a score history entry (who, why, before and after) for every changed score, and none when nothing changed", async () => {
+    // The least engaged lead, so that a late-stage download (repeatable) does not hit a cap.
+    const lead = (
+      await storage.sql.query<{ lead_id: string }>(
+        "SELECT lead_id FROM lead_scores ORDER BY engagement, lead_id LIMIT 1",
+      )
+    ).rows[0]!.lead_id;
+    const before = (await storage.leadScores.get(lead))!;
+    const at = new Date(Date.parse(asOf) + 10_800_000).toISOString();
+    await storage.events.ingest([
+      {
+        key: "history-1",
+        leadId: lead,
+        type: "asset_download",
+        occurredAt: at,
+        properties: { stage: "late" },
+      },
+    ]);
+    const scoreHistory = async () =>
+      (await storage.history.listForLead(lead, ["score"])).filter((h) => h.at === at);
+    const [change] = await rescoreLeads(storage, [lead], at);
+    const after = (await storage.leadScores.get(lead))!;
+    expect(after.engagement).toBeGreaterThan(before.engagement);
+    expect(change!.after.engagement).toBe(after.engagement);
+    const entries = await scoreHistory();
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({
+      actor: "scoring",
+      reason: "new events",
+      before: { fit: before.fit, engagement: before.engagement, grade: before.grade, modelId: model.id },
+      after: { fit: after.fit, engagement: after.engagement, grade: after.grade, modelId: model.id },
+    });
+    // The same score again: no new entry.
+    await rescoreLeads(storage, [lead], at);
+    expect(await scoreHistory()).toHaveLength(1);
+  });
 });

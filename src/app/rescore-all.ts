@@ -10,6 +10,7 @@ import {
   type LedgerLead,
   pageBoundaries,
   readLedgerPage,
+  type ScoreAudit,
   type ScoreRow,
   writeScorePage,
 } from "../storage/rescore-pages.ts";
@@ -30,6 +31,8 @@ export type RescoreAllOptions = {
   readonly onCrossings?: (changes: readonly ScoreChange[]) => void | Promise<void>;
   /** Checked between pages: true stops the rescore with an error (shutdown). */
   readonly stopped?: () => boolean;
+  /** Who and why for the `score` history entries of changed leads (default: scoring, no reason). */
+  readonly audit?: ScoreAudit;
 };
 
 export type RescoreAllResult = {
@@ -167,7 +170,7 @@ export async function rescoreAll(
       }
     }
     lap("score");
-    await writeScorePage(storage.sql, rows, model.id, computedAt);
+    await writeScorePage(storage.sql, rows, model.id, computedAt, o.audit);
     lap("write");
     leads += page.length;
     if (changes.length > 0) await o.onCrossings?.(changes);
@@ -216,6 +219,7 @@ export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) 
         now: job.startedAt,
         ...(hooks.explanations === undefined ? {} : { explanations: hooks.explanations }),
         stopped: () => stopping,
+        audit: { actor: job.createdBy, reason: `rescore with ${model.name} v${model.version}` },
         ...(hooks.onCrossings ? { onCrossings: hooks.onCrossings } : {}),
         onProgress: async (processed, crossings) => {
           await jobs.progress(job.id, processed, crossings);

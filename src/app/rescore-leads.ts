@@ -95,7 +95,7 @@ export async function rescoreLeads(
       crossings: scorer.crossings(same, result),
     };
   }
-  await writeScorePage(storage.sql, rows, model.id, computedAt);
+  await writeScorePage(storage.sql, rows, model.id, computedAt, { actor: "scoring", reason: "new events" });
   // Reported in the order asked (the read returns rows in no particular order).
   const order = new Map(ids.map((id, i) => [id, i]));
   return out.sort((a, b) => order.get(a.leadId)! - order.get(b.leadId)!);

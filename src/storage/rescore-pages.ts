@@ -217,33 +217,65 @@ export type ScoreRow = {
   readonly explanation?: unknown;
 };
 
-// A score written live (new events) after this rescore started is newer than the rescore's: keep it.
-const UPSERT = `ON CONFLICT (lead_id) DO UPDATE SET model_id = excluded.model_id, fit = excluded.fit, engagement = excluded.engagement,
-  grade = excluded.grade, explanation = excluded.explanation, computed_at = excluded.computed_at
-  WHERE lead_scores.computed_at <= excluded.computed_at`;
+/** Who and why, for the `score` history entries a page of changed scores appends. */
+export type ScoreAudit = { readonly actor: string; readonly reason: string | null };
+
+const SCORE_VIEW = (t: string) =>
+  `jsonb_build_object('fit', ${t}.fit, 'engagement', ${t}.engagement, 'grade', ${t}.grade, 'modelId', ${t}.model_id)`;
 
 /**
- * Upserts a page of scores in one transaction. Scores only: one statement, four typed arrays
- * through unnest() (measured fastest on both engines). With explanations, 1,000-row VALUES lists
- * of jsonb parameters stay fastest: a text[] of documents cast to jsonb or one json_to_recordset
- * document measured 2-4x slower.
+ * One statement: upsert the page's scores and append a `score` history entry (before/after fit,
+ * engagement, grade, model) for every lead whose score was written and differs from the stored one.
+ * A score written live (new events) after this one was computed is newer: the upsert keeps it, and
+ * no history is written for that lead. All parts of the statement see the scores as they were
+ * before it, so `old` is the replaced score.
+ */
+function upsertWithHistory(input: string): string {
+  return `WITH input AS (${input}),
+  old AS (SELECT s.* FROM lead_scores s JOIN input i ON i.lead_id = s.lead_id),
+  up AS (
+    INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at)
+    SELECT lead_id, model_id, fit, engagement, grade, explanation, computed_at FROM input
+    ON CONFLICT (lead_id) DO UPDATE SET model_id = excluded.model_id, fit = excluded.fit,
+      engagement = excluded.engagement, grade = excluded.grade, explanation = excluded.explanation,
+      computed_at = excluded.computed_at
+    WHERE lead_scores.computed_at <= excluded.computed_at
+    RETURNING lead_id)
+  INSERT INTO lead_history (lead_id, kind, actor, at, reason, before, after)
+  SELECT i.lead_id, 'score', $3::text, i.computed_at, $4::text,
+         CASE WHEN o.lead_id IS NULL THEN NULL ELSE ${SCORE_VIEW("o")} END, ${SCORE_VIEW("i")}
+  FROM input i JOIN up ON up.lead_id = i.lead_id LEFT JOIN old o ON o.lead_id = i.lead_id
+  WHERE o.lead_id IS NULL OR o.fit IS DISTINCT FROM i.fit OR o.engagement IS DISTINCT FROM i.engagement
+     OR o.grade IS DISTINCT FROM i.grade OR o.model_id IS DISTINCT FROM i.model_id`;
+}
+
+/**
+ * Upserts a page of scores, with a `score` history entry per changed lead, in one transaction.
+ * Scores only: one statement, four typed arrays through unnest() (measured fastest on both
+ * engines). With explanations, 1,000-row VALUES lists of jsonb parameters stay fastest: a text[] of
+ * documents cast to jsonb or one json_to_recordset document measured 2-4x slower.
  */
 export async function writeScorePage(
   sql: SqlClient,
   rows: readonly ScoreRow[],
   modelId: string,
   computedAt: string,
+  audit: ScoreAudit = { actor: "scoring", reason: null },
 ): Promise<void> {
   if (rows.length === 0) return;
   const explained = rows.some((r) => r.explanation !== undefined);
   if (!explained) {
     await sql.query(
-      `INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at)
-       SELECT t.id, $1, t.fit, t.eng, t.grade, NULL, $2::timestamptz
-       FROM unnest($3::text[], $4::float8[], $5::float8[], $6::text[]) AS t(id, fit, eng, grade) ${UPSERT}`,
+      upsertWithHistory(
+        `SELECT t.id AS lead_id, $1::text AS model_id, t.fit, t.eng AS engagement, t.grade,
+                NULL::jsonb AS explanation, $2::timestamptz AS computed_at
+         FROM unnest($5::text[], $6::float8[], $7::float8[], $8::text[]) AS t(id, fit, eng, grade)`,
+      ),
       [
         modelId,
         computedAt,
+        audit.actor,
+        audit.reason,
         rows.map((r) => r.leadId),
         rows.map((r) => r.fit),
         rows.map((r) => r.engagement),
@@ -256,14 +288,16 @@ export async function writeScorePage(
   const write = async (tx: SqlClient) => {
     for (let i = 0; i < rows.length; i += 1000) {
       const chunk = rows.slice(i, i + 1000);
-      const params: unknown[] = [modelId, computedAt];
+      const params: unknown[] = [modelId, computedAt, audit.actor, audit.reason];
       const tuples = chunk.map((r) => {
         const b = params.length;
         params.push(r.leadId, r.fit, r.engagement, r.grade, JSON.stringify(r.explanation ?? null));
-        return `($${b + 1}, $1, $${b + 2}::float8, $${b + 3}::float8, $${b + 4}, $${b + 5}::jsonb, $2::timestamptz)`;
+        return `($${b + 1}, $1::text, $${b + 2}::float8, $${b + 3}::float8, $${b + 4}, $${b + 5}::jsonb, $2::timestamptz)`;
       });
       await tx.query(
-        `INSERT INTO lead_scores (lead_id, model_id, fit, engagement, grade, explanation, computed_at) VALUES ${tuples.join(",")} ${UPSERT}`,
+        upsertWithHistory(
+          `SELECT * FROM (VALUES ${tuples.join(",")}) AS v(lead_id, model_id, fit, engagement, grade, explanation, computed_at)`,
+        ),
         params,
       );
     }
