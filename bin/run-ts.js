@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs a TypeScript entry (benchmarks, scripts) with tsx's loader: `node bin/run-ts.js bench/model.ts [args]`.
-import { pathToFileURL } from "node:url";
 import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import { register } from "tsx/esm/api";
 
 const [entry, ...rest] = process.argv.slice(2);

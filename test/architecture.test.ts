@@ -19,11 +19,12 @@ function walk(dir: string): string[] {
 
 type Import = { readonly spec: string; readonly typeOnly: boolean };
 
-export function importsOf(source: string): Import[] {
+function importsOf(source: string): Import[] {
   const out: Import[] = [];
   const re = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'";]*?\s+from\s+)?["']([^"']+)["']/g;
   for (const m of source.matchAll(re)) out.push({ spec: m[3] ?? "", typeOnly: Boolean(m[2]) });
-  for (const m of source.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)) out.push({ spec: m[1] ?? "", typeOnly: false });
+  for (const m of source.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g))
+    out.push({ spec: m[1] ?? "", typeOnly: false });
   return out;
 }
 
@@ -41,7 +42,9 @@ const area = (rel: string) => rel.split("/")[0] ?? "";
 
 describe("architecture", () => {
   it("parses imports, including type-only and dynamic ones", () => {
-    const found = importsOf(`import type { A } from "./a.ts";\nimport { b } from "node:fs";\nconst c = await import("./c.ts");`);
+    const found = importsOf(
+      `import type { A } from "./a.ts";\nimport { b } from "node:fs";\nconst c = await import("./c.ts");`,
+    );
     expect(found).toEqual([
       { spec: "./a.ts", typeOnly: true },
       { spec: "node:fs", typeOnly: false },
@@ -54,9 +57,11 @@ describe("architecture", () => {
     for (const { file, imports } of graph.values()) {
       if (area(file) !== "core") continue;
       for (const i of imports) {
-        if (i.spec.startsWith("node:") || ["fs", "path", "os", "child_process", "crypto"].includes(i.spec)) bad.push(`${file} -> ${i.spec}`);
+        if (i.spec.startsWith("node:") || ["fs", "path", "os", "child_process", "crypto"].includes(i.spec))
+          bad.push(`${file} -> ${i.spec}`);
         if (i.target && area(i.target) !== "core") bad.push(`${file} -> ${i.spec}`);
-        if (["pg", "@electric-sql/pglite", "fastify"].some((d) => i.spec === d || i.spec.startsWith(`${d}/`))) bad.push(`${file} -> ${i.spec}`);
+        if (["pg", "@electric-sql/pglite", "fastify"].some((d) => i.spec === d || i.spec.startsWith(`${d}/`)))
+          bad.push(`${file} -> ${i.spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -83,7 +88,8 @@ describe("architecture", () => {
         const to = area(i.target);
         if (["app", "http", "cli"].includes(to)) bad.push(`${file} -> ${i.spec}`);
         // Errors are the one runtime import storage may take from core: adapters raise registry codes.
-        if (to === "core" && !i.typeOnly && !/^core\/(errors|error-codes\/)/.test(i.target)) bad.push(`${file} -> ${i.spec}`);
+        if (to === "core" && !i.typeOnly && !/^core\/(errors|error-codes\/)/.test(i.target))
+          bad.push(`${file} -> ${i.spec}`);
       }
     }
     expect(bad).toEqual([]);
@@ -95,7 +101,8 @@ describe("architecture", () => {
       if (area(file) !== "app") continue;
       for (const i of imports) {
         if (!i.target) continue;
-        if (/^storage\/(pglite|postgres)\//.test(i.target) || ["http", "cli"].includes(area(i.target))) bad.push(`${file} -> ${i.spec}`);
+        if (/^storage\/(pglite|postgres)\//.test(i.target) || ["http", "cli"].includes(area(i.target)))
+          bad.push(`${file} -> ${i.spec}`);
       }
     }
     expect(bad).toEqual([]);

@@ -1,5 +1,5 @@
 import { type CommandDef, renderUsage, runCommand } from "citty";
-import { ERRORS, formatIssues, isWinnowError } from "../core/errors.ts";
+import { type ERRORS, formatIssues, isWinnowError } from "../core/errors.ts";
 import { COMMANDS } from "./commands/registry.ts";
 import { EXIT, exitCodeFor } from "./exit-codes.ts";
 import { type CliIo, setIo } from "./io.ts";

@@ -61,7 +61,10 @@ export class WinnowError extends Error {
   readonly details: Readonly<Record<string, unknown>>;
 
   constructor(code: ErrorCode, options: WinnowErrorOptions = {}) {
-    super(options.message ?? ERRORS[code].message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      options.message ?? ERRORS[code].message,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = "WinnowError";
     this.code = code;
     this.status = ERRORS[code].status;
@@ -72,14 +75,19 @@ export class WinnowError extends Error {
 
 /** True when `value` is a WinnowError (works across module copies, e.g. in tests). */
 export function isWinnowError(value: unknown): value is WinnowError {
-  return value instanceof Error && value.name === "WinnowError" && typeof (value as WinnowError).code === "string";
+  return (
+    value instanceof Error && value.name === "WinnowError" && typeof (value as WinnowError).code === "string"
+  );
 }
 
 /** Renders issues one per line: `evidence.budget.state: must be one of ...` (with line/column when known). */
 export function formatIssues(issues: readonly Issue[]): string {
   return issues
     .map((i) => {
-      const where = i.line === undefined ? i.path : `line ${i.line}${i.column === undefined ? "" : `, column ${i.column}`}${i.path ? ` (${i.path})` : ""}`;
+      const where =
+        i.line === undefined
+          ? i.path
+          : `line ${i.line}${i.column === undefined ? "" : `, column ${i.column}`}${i.path ? ` (${i.path})` : ""}`;
       return `${where || "(root)"}: ${i.message}`;
     })
     .join("\n");

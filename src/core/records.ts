@@ -23,7 +23,14 @@ export type Account = {
   readonly attributes: Attributes;
 };
 
-export const BUYING_ROLES = ["economic_buyer", "champion", "influencer", "user", "gatekeeper", "blocker"] as const;
+export const BUYING_ROLES = [
+  "economic_buyer",
+  "champion",
+  "influencer",
+  "user",
+  "gatekeeper",
+  "blocker",
+] as const;
 export type BuyingRole = (typeof BUYING_ROLES)[number];
 
 export const SENIORITIES = ["intern", "individual", "manager", "director", "vp", "c_level", "owner"] as const;
@@ -88,7 +95,15 @@ export type BehaviourEvent = {
 
 export const ACTIVITY_TYPES = ["call", "email", "message", "meeting", "note"] as const;
 export type ActivityType = (typeof ACTIVITY_TYPES)[number];
-export const ATTEMPT_OUTCOMES = ["connected", "no_answer", "voicemail", "bounced", "replied", "sent", "wrong_number"] as const;
+export const ATTEMPT_OUTCOMES = [
+  "connected",
+  "no_answer",
+  "voicemail",
+  "bounced",
+  "replied",
+  "sent",
+  "wrong_number",
+] as const;
 export type AttemptOutcome = (typeof ATTEMPT_OUTCOMES)[number];
 
 /** A contact attempt (call/email/message with an outcome), a meeting, or a note. */

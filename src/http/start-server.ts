@@ -12,8 +12,8 @@ import { sqlSettingsRepository } from "../storage/settings-repo.ts";
 import { createApiKey } from "./auth/create-key.ts";
 import type { ScryptParams } from "./auth/password.ts";
 import { buildApp } from "./build-app.ts";
-import { apiDeps } from "./deps.ts";
 import { type DemoUsers, ensureDemoUsers } from "./demo-users.ts";
+import { apiDeps } from "./deps.ts";
 import type { ServerConfig } from "./server-config.ts";
 
 export type StartOptions = {

@@ -103,7 +103,8 @@ function printReport(r: ImportReport): void {
       `  ${kind}: ${c.created} created, ${c.updated} updated${c.skipped ? `, ${c.skipped} already there` : ""}`,
     );
   }
-  if (r.merged > 0) println(`  ${r.merged} rows merged into an earlier row with the same email, domain or deal id`);
+  if (r.merged > 0)
+    println(`  ${r.merged} rows merged into an earlier row with the same email, domain or deal id`);
   if (r.issues.length > 0) {
     println(`Rejected rows${r.issuesTruncated ? " (first ones)" : ""}:`);
     println(formatIssues(r.issues));
