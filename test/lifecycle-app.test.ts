@@ -265,6 +265,23 @@ describe.each(ENGINES)("lifecycle use cases and queries on %s", (engine) => {
     expect(await sweepSlaBreaches(s, "2026-03-09T16:45:00.000Z", config)).toHaveLength(0);
     const listed = await s.slaBreaches.list({ ownerId: "sdr-sweep" });
     expect(listed).toHaveLength(1);
+    // Still not handled: the breach's lateness keeps growing, it is not announced again.
+    expect(listed[0]!.overdueSeconds).toBe(6300);
+    // Handled next morning: the same breach now says how late it was handled (19 h on the clock,
+    // 3 working hours: 15:00-17:00 Monday and 09:00-10:00 Tuesday) and how.
+    const moved = await moveLead(
+      s,
+      { leadId: l.id, to: "sal", actor: "sdr-sweep", now: "2026-03-10T10:00:00.000Z" },
+      config,
+    );
+    expect(moved.breach).toBeNull();
+    const [handled] = await s.slaBreaches.list({ ownerId: "sdr-sweep" });
+    expect([
+      handled!.detectedAt,
+      handled!.overdueSeconds,
+      handled!.details["overdueWorkingHours"],
+      handled!.details["handledAs"],
+    ]).toEqual(["2026-03-09T16:30:00.000Z", 19 * 3600, 3, "sal"]);
   });
 
   it("keeps score changes in history, and a recycled lead needs its re-entry score to come back", async () => {

@@ -108,7 +108,11 @@ export type SlaBreachFilter = {
 };
 
 export interface SlaBreachRepository {
-  /** Records a breach once per (lead, sla, dueAt); returns null when it was already recorded. */
+  /**
+   * Records a breach once per (lead, sla, dueAt) and returns it; when it was already recorded,
+   * returns null but extends its lateness (`overdueSeconds`, merged details such as `handledAs`)
+   * to what this later report says.
+   */
   record(breach: SlaBreachInput): Promise<SlaBreach | null>;
   list(filter?: SlaBreachFilter): Promise<SlaBreach[]>;
 }

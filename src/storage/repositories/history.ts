@@ -59,7 +59,12 @@ export function slaBreachRepository(sql: SqlClient): SlaBreachRepository {
     async record(b) {
       const r = await sql.query(
         `INSERT INTO sla_breaches (lead_id, sla, owner_id, due_at, detected_at, overdue_seconds, details)
-         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) ON CONFLICT (lead_id, sla, due_at) DO NOTHING RETURNING *`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb)
+         ON CONFLICT (lead_id, sla, due_at) DO UPDATE
+           SET overdue_seconds = excluded.overdue_seconds,
+               details = sla_breaches.details || excluded.details
+           WHERE excluded.overdue_seconds >= sla_breaches.overdue_seconds
+         RETURNING *, (xmax = 0) AS inserted`,
         [
           b.leadId,
           b.sla,
@@ -70,7 +75,9 @@ export function slaBreachRepository(sql: SqlClient): SlaBreachRepository {
           JSON.stringify(b.details),
         ],
       );
-      return r.rows[0] ? toBreach(r.rows[0]) : null;
+      // A breach seen again (a later sweep, or the lead finally handled) keeps its first detection
+      // but now says how late it is or was handled; only a new breach is returned.
+      return r.rows[0] && r.rows[0]["inserted"] === true ? toBreach(r.rows[0]) : null;
     },
     async list(f = {}) {
       const r = await sql.query(
