@@ -5,8 +5,10 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hashPassword, verifyPassword } from "../src/http/auth/password.ts";
 import { sessionCookie } from "../src/http/auth/session-token.ts";
+import { changeUser } from "../src/http/auth/user-admin.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { sqlUserRepository } from "../src/storage/users-repo.ts";
 import { winnow } from "./helpers/cli.ts";
 import { freshStorage, migratedPgliteFolder } from "./helpers/db.ts";
 import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
@@ -471,6 +473,48 @@ describe.each(ENGINES)("user accounts and sessions (%s)", (engine) => {
     expect(
       (await t.app.inject({ url: `/v1/users/${ids.ada}`, headers: t.as(t.keys.admin) })).json().role,
     ).toBe("admin");
+  });
+
+  it("two admins demoted at the same moment: exactly one change goes through, an admin remains", async () => {
+    const second = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "grace@example.com", displayName: "Grace", role: "admin", password: PASSWORD },
+    });
+    expect(second.statusCode).toBe(201);
+    const demote = (id: string) =>
+      t.app.inject({
+        method: "PATCH",
+        url: `/v1/users/${id}`,
+        headers: t.as(t.keys.admin),
+        payload: { disabled: true },
+      });
+    const answers = await Promise.all([demote(ids.ada!), demote(second.json().id)]);
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([200, 409]);
+    // The same race straight at the use case, where the requests' own queries do not space the two
+    // apart: both read the admins before either writes.
+    const third = await t.app.inject({
+      method: "POST",
+      url: "/v1/users",
+      headers: t.as(t.keys.admin),
+      payload: { email: "hopper@example.com", displayName: "Hopper", role: "admin", password: PASSWORD },
+    });
+    const remaining = answers[0]!.statusCode === 200 ? second.json().id : ids.ada!;
+    const users = sqlUserRepository(storage.sql);
+    const clockNow = { now: new Date(clock), ids: () => "x" };
+    const raced = await Promise.allSettled([
+      changeUser(users, remaining, { disabled: true }, clockNow),
+      changeUser(users, third.json().id, { disabled: true }, clockNow),
+    ]);
+    expect(raced.map((r) => r.status).sort()).toEqual(["fulfilled", "rejected"]);
+    const admins = (
+      (await t.app.inject({ url: "/v1/users", headers: t.as(t.keys.admin) })).json().data as {
+        role: string;
+        disabledAt: string | null;
+      }[]
+    ).filter((u) => u.role === "admin" && u.disabledAt === null);
+    expect(admins).toHaveLength(1);
   });
 });
 

@@ -57,6 +57,12 @@ export interface UserRepository {
   count(): Promise<number>;
   update(id: string, patch: UserPatch, at: Instant): Promise<UserRecord | null>;
   /**
+   * `update` for a change that takes away an enabled admin: refused ("last-admin", nothing written)
+   * unless another enabled admin remains. Check and write are serialised across connections, so
+   * two admins demoting each other at the same moment cannot both succeed.
+   */
+  updateKeepingAnAdmin(id: string, patch: UserPatch, at: Instant): Promise<UserRecord | null | "last-admin">;
+  /**
    * Sets the password of the enabled user whose unexpired invite token has this hash and voids the
    * token, in one statement (a token works once even when redeemed twice at the same moment).
    */

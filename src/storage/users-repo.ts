@@ -51,6 +51,27 @@ const PATCH_COLUMNS = {
 type ThrottleRow = { failures: number; last_failure: Date | string; locked_until: Date | string | null };
 
 /** Users, sessions and sign-in failures in SQL (PGlite or PostgreSQL). */
+async function updateUser(
+  sql: ApiSql,
+  id: string,
+  patch: UserPatch,
+  at: Instant,
+): Promise<UserRecord | null> {
+  const sets: string[] = [];
+  const params: unknown[] = [id, at];
+  for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
+    const value = patch[field as keyof UserPatch];
+    if (value === undefined) continue;
+    params.push(value);
+    sets.push(`${column} = $${params.length}`);
+  }
+  const { rows } = await sql.query<Row>(
+    `UPDATE users SET ${[...sets, "updated_at = $2"].join(", ")} WHERE id = $1 RETURNING ${COLUMNS}`,
+    params,
+  );
+  return rows[0] ? toUser(rows[0]) : null;
+}
+
 export function sqlUserRepository(sql: ApiSql): UserRepository {
   return {
     async create(u) {
@@ -99,20 +120,18 @@ export function sqlUserRepository(sql: ApiSql): UserRepository {
       const { rows } = await sql.query<{ n: number | string }>("SELECT count(*) AS n FROM users");
       return Number(rows[0]?.n ?? 0);
     },
-    async update(id, patch, at) {
-      const sets: string[] = [];
-      const params: unknown[] = [id, at];
-      for (const [field, column] of Object.entries(PATCH_COLUMNS)) {
-        const value = patch[field as keyof UserPatch];
-        if (value === undefined) continue;
-        params.push(value);
-        sets.push(`${column} = $${params.length}`);
-      }
-      const { rows } = await sql.query<Row>(
-        `UPDATE users SET ${[...sets, "updated_at = $2"].join(", ")} WHERE id = $1 RETURNING ${COLUMNS}`,
-        params,
-      );
-      return rows[0] ? toUser(rows[0]) : null;
+    update: (id, patch, at) => updateUser(sql, id, patch, at),
+    updateKeepingAnAdmin(id, patch, at) {
+      return sql.transaction(async (tx) => {
+        // One lock for every change of who the admins are: the count below cannot go stale.
+        await tx.query("SELECT pg_advisory_xact_lock(hashtext('winnow.users.admins'))");
+        const { rows } = await tx.query<{ n: number | string }>(
+          "SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL AND id <> $1",
+          [id],
+        );
+        if (Number(rows[0]?.n ?? 0) === 0) return "last-admin" as const;
+        return updateUser(tx, id, patch, at);
+      });
     },
     async redeemInvite(inviteHash, passwordHash, at) {
       const { rows } = await sql.query<Row>(

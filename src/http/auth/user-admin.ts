@@ -106,10 +106,6 @@ async function existing(users: UserRepository, id: string): Promise<UserRecord> 
   return user;
 }
 
-async function enabledAdmins(users: UserRepository): Promise<number> {
-  return (await users.list()).filter((u) => u.role === "admin" && u.disabledAt === null).length;
-}
-
 /**
  * Changes a user's name, role, owner id or disabled flag. Disabling signs them out everywhere; a
  * change that would leave no enabled admin user is refused.
@@ -131,8 +127,7 @@ export async function changeUser(
     ]);
   const wasActiveAdmin = user.role === "admin" && user.disabledAt === null;
   const staysActiveAdmin = role === "admin" && (change.disabled ?? user.disabledAt !== null) === false;
-  if (wasActiveAdmin && !staysActiveAdmin && (await enabledAdmins(users)) <= 1)
-    throw new WinnowError("WINNOW_ERR_LAST_ADMIN");
+  const takesAnAdmin = wasActiveAdmin && !staysActiveAdmin;
   const at = clock.now.toISOString();
   const patch: UserPatch = {
     ...(change.displayName !== undefined ? { displayName: change.displayName.trim() } : {}),
@@ -142,7 +137,11 @@ export async function changeUser(
       ? {}
       : { disabledAt: change.disabled ? (user.disabledAt ?? at) : null }),
   };
-  const updated = (await users.update(id, patch, at)) ?? user;
+  const written = takesAnAdmin
+    ? await users.updateKeepingAnAdmin(id, patch, at)
+    : await users.update(id, patch, at);
+  if (written === "last-admin") throw new WinnowError("WINNOW_ERR_LAST_ADMIN");
+  const updated = written ?? user;
   // Any change of who they are or what they may do ends their sessions; they sign in again.
   if (change.disabled === true || role !== user.role || patch.ownerId !== user.ownerId)
     await users.deleteSessionsOf(id);
