@@ -2,7 +2,12 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
 import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
 import { sweepSlaBreaches } from "../app/move-lead.ts";
-import { rescoreLeads, type ScoreChange, type ScorerCache } from "../app/rescore-leads.ts";
+import {
+  rescoreLeads,
+  type ScoreChange,
+  type ScorerCache,
+  thresholdCrossedPayloads,
+} from "../app/rescore-leads.ts";
 import { loadWorkspaceSettings } from "../app/workspace-settings.ts";
 import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { DemoOptions } from "../demo/generate.ts";
@@ -94,20 +99,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
     const host = o.server.host.includes(":") ? `[${o.server.host}]` : o.server.host;
     app.winnow.webhooks.start(o.webhookPollMs ?? 5000);
     emit = async (change) => {
-      for (const c of change.crossings) {
-        await app.winnow.webhooks.emit("lead.threshold_crossed", {
-          leadId: change.leadId,
-          modelId: change.modelId,
-          threshold: c.threshold,
-          metric: c.metric,
-          direction: c.direction,
-          action: c.action,
-          value: c.value,
-          fit: change.after.fit,
-          engagement: change.after.engagement,
-          grade: change.after.grade,
-        });
-      }
+      for (const payload of thresholdCrossedPayloads(change))
+        await app.winnow.webhooks.emit("lead.threshold_crossed", payload);
     };
     const sweep = setInterval(() => {
       // The SLA policy saved in settings, when there is one, read at every sweep.
