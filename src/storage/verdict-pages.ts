@@ -3,7 +3,7 @@
 // verdict reads) and one statement per page writing the changed verdicts with their history.
 // Jobs share rescore_jobs with full rescores (kind 'verdicts', migration 0340).
 import type { SqlClient, SqlRow } from "./ports.ts";
-import { iso, isoOrNull, json, str, strOrNull } from "./repositories/values.ts";
+import { iso, isoOrNull, json, numOrNull, str, strOrNull } from "./repositories/values.ts";
 import { rescoreJobRepository } from "./rescore-jobs.ts";
 
 /** The latest scorecard of a lead and the facts a verdict reads. */
@@ -40,8 +40,6 @@ const PAGE_SQL = `SELECT s.lead_id, s.version, s.framework, s.evidence, s.verdic
   LEFT JOIN accounts a ON a.id = l.account_id
   ORDER BY s.lead_id`;
 
-const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
-
 /** Leads with a scorecard whose id is after `after` (keyset), at most `limit`, in id order. */
 export async function readVerdictPage(
   sql: SqlClient,
@@ -62,8 +60,8 @@ export async function readVerdictPage(
             name: str(r["account_name"]),
             domain: strOrNull(r["domain"]),
             industry: strOrNull(r["industry"]),
-            employees: num(r["employees"]),
-            annualRevenue: num(r["annual_revenue"]),
+            employees: numOrNull(r["employees"]),
+            annualRevenue: numOrNull(r["annual_revenue"]),
             country: strOrNull(r["country"]),
             region: strOrNull(r["region"]),
           },
