@@ -1,28 +1,17 @@
-import { explain, topReasons } from "../../core/model/explain.ts";
+import { explain } from "../../core/model/explain.ts";
 import { predictProbability } from "../../core/model/learners.ts";
-import { fromModelFile, type ModelFile } from "../../core/model/model-file.ts";
 import type { Id, Instant } from "../../core/records.ts";
 import type { Storage } from "../../storage/ports.ts";
 import type { LeadPrediction, StoredPredictiveModel } from "../../storage/predictive-repo.ts";
 import { leadFeatureTable } from "./features.ts";
 import { predictiveRepo } from "./repo.ts";
-import { type LeadPredictionView, leadPrediction, type PredictionReason } from "./score.ts";
-
-const round = (x: number, d = 4) => Math.round(x * 10 ** d) / 10 ** d;
-
-// Model files by stored model (id, version and training time: a stored model never changes), so
-// that a read does not parse the model again; a few at most (several databases in one process).
-const parsed = new Map<string, ModelFile>();
-function modelFile(stored: StoredPredictiveModel): ModelFile {
-  const key = `${stored.id}\u0000${stored.version}\u0000${stored.trainedAt}`;
-  let file = parsed.get(key);
-  if (!file) {
-    file = fromModelFile(stored.model);
-    if (parsed.size >= 4) parsed.delete(parsed.keys().next().value!);
-    parsed.set(key, file);
-  }
-  return file;
-}
+import {
+  type LeadPredictionView,
+  leadPrediction,
+  modelFileOf,
+  type PredictionReason,
+  predictionReasons,
+} from "./score.ts";
 
 /**
  * The prediction for one open lead from what is known about it now (its events, activities and
@@ -36,15 +25,10 @@ export async function currentPrediction(
 ): Promise<LeadPrediction | null> {
   const facts = await predictiveRepo(storage).leadFacts("open", now, [leadId]);
   if (facts.length === 0) return null;
-  const file = modelFile(stored);
+  const file = modelFileOf(stored);
   const table = leadFeatureTable(facts);
   const p = predictProbability(file.model, table);
-  const reasons: PredictionReason[] = topReasons(explain(file.model, table), table, 0, 3).map((r) => ({
-    feature: r.feature,
-    value: r.value,
-    direction: r.direction,
-    contribution: round(r.contribution),
-  }));
+  const reasons = predictionReasons(explain(file.model, table), table, 0);
   return { leadId: facts[0]!.leadId, modelId: stored.id, probability: p[0]!, reasons, computedAt: now };
 }
 

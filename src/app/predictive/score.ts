@@ -1,6 +1,7 @@
-import { explain, topReasons } from "../../core/model/explain.ts";
+import { type Explanation, explain, topReasons } from "../../core/model/explain.ts";
 import { predictProbability } from "../../core/model/learners.ts";
 import { fromModelFile, type ModelFile } from "../../core/model/model-file.ts";
+import type { Table } from "../../core/model/table.ts";
 import type { Id, Instant } from "../../core/records.ts";
 import type { LeadScore, Storage } from "../../storage/ports.ts";
 import type { LeadPrediction, StoredPredictiveModel } from "../../storage/predictive-repo.ts";
@@ -18,16 +19,29 @@ export type PredictionReason = {
   readonly contribution: number;
 };
 
-const files = new WeakMap<object, ModelFile>();
-/** The model file of a stored model, read (and checked) once per stored object. */
+// Model files by stored model (id, version and training time: a stored model never changes), so
+// that a read does not parse the model again; a few at most (several databases in one process).
+const parsed = new Map<string, ModelFile>();
+/** The model file of a stored model, read (and checked) once per stored model version. */
 export function modelFileOf(stored: StoredPredictiveModel): ModelFile {
-  const key = stored as object;
-  let file = files.get(key);
+  const key = `${stored.id}\u0000${stored.version}\u0000${stored.trainedAt}`;
+  let file = parsed.get(key);
   if (!file) {
     file = fromModelFile(stored.model);
-    files.set(key, file);
+    if (parsed.size >= 4) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, file);
   }
   return file;
+}
+
+/** The top three reasons for row `i` of `table`, as stored with a prediction. */
+export function predictionReasons(e: Explanation, table: Table, i: number): PredictionReason[] {
+  return topReasons(e, table, i, 3).map((r) => ({
+    feature: r.feature,
+    value: r.value,
+    direction: r.direction,
+    contribution: round(r.contribution),
+  }));
 }
 
 /**
@@ -54,12 +68,7 @@ export async function scoreOpenLeads(
     const p = predictProbability(file.model, table);
     const e = explain(file.model, table);
     part.forEach((f, i) => {
-      const reasons: PredictionReason[] = topReasons(e, table, i, 3).map((r) => ({
-        feature: r.feature,
-        value: r.value,
-        direction: r.direction,
-        contribution: round(r.contribution),
-      }));
+      const reasons = predictionReasons(e, table, i);
       out.push({ leadId: f.leadId, modelId: stored.id, probability: p[i]!, reasons, computedAt: now });
     });
   }
