@@ -3,16 +3,12 @@
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
-import {
-  rescoreLeads,
-  type ScoreChange,
-  type ScorerCache,
-  thresholdCrossedPayloads,
-} from "../src/app/rescore-leads.ts";
+import { type ScoreChange, thresholdCrossedPayloads } from "../src/app/rescore-leads.ts";
 import { createApiKey } from "../src/http/auth/create-key.ts";
 import { buildApp } from "../src/http/build-app.ts";
 import { apiDeps } from "../src/http/deps.ts";
 import { serverConfig } from "../src/http/server-config.ts";
+import { rescoreAfterIngest } from "../src/http/start-server.ts";
 import { openStorage } from "../src/storage/open.ts";
 
 const [mode, url] = process.argv.slice(2);
@@ -33,23 +29,8 @@ if (mode === "hello") {
   await seedDemoWorkspace(storage, { leads: 500, accounts: 100 });
   // As `winnow serve` (start-server.ts) runs it: new events rescore their leads with the default
   // model (the demo seeds one) once per group write, and crossings go to the webhook queue.
-  const scorers: ScorerCache = new Map();
   let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
-  const deps = apiDeps(storage, {
-    afterIngest: async (events, outcomes) => {
-      const created = outcomes
-        .filter((o) => o.status === "created")
-        .map((o) => events[o.index]?.leadId ?? "");
-      if (created.length === 0) return;
-      for (const change of await rescoreLeads(
-        storage,
-        created.filter(Boolean),
-        new Date().toISOString(),
-        scorers,
-      ))
-        await emit(change);
-    },
-  });
+  const deps = apiDeps(storage, { afterIngest: rescoreAfterIngest(storage, (change) => emit(change)) });
   const key = async (role: "ingest" | "manager") =>
     (await createApiKey(deps.keys, { name: `bench-${role}`, role, subject: null }, new Date(), randomUUID))
       .key;

@@ -17,6 +17,7 @@ import { sqlSettingsRepository } from "../storage/settings-repo.ts";
 import { createApiKey } from "./auth/create-key.ts";
 import type { ScryptParams } from "./auth/password.ts";
 import { buildApp } from "./build-app.ts";
+import type { ApiDeps } from "./context.ts";
 import { type DemoUsers, ensureDemoUsers } from "./demo-users.ts";
 import { apiDeps } from "./deps.ts";
 import type { ServerConfig } from "./server-config.ts";
@@ -50,6 +51,29 @@ export type RunningServer = {
 };
 
 /**
+ * The `afterIngest` of `winnow serve` (and of bench:api's server, to measure the same work): the
+ * leads of newly stored events are rescored with the default model, once per group write, and each
+ * score change goes to `emit`.
+ */
+export function rescoreAfterIngest(
+  storage: Storage,
+  emit: (change: ScoreChange) => Promise<void>,
+): NonNullable<ApiDeps["afterIngest"]> {
+  const scorers: ScorerCache = new Map();
+  return async (events, outcomes) => {
+    const created = outcomes.filter((o) => o.status === "created").map((o) => events[o.index]?.leadId ?? "");
+    if (created.length === 0) return;
+    for (const change of await rescoreLeads(
+      storage,
+      created.filter(Boolean),
+      new Date().toISOString(),
+      scorers,
+    ))
+      await emit(change);
+  };
+}
+
+/**
  * Opens (and migrates) the database, seeds the demo when asked, makes the first admin key when the
  * database has none, and starts listening. New events rescore their leads with the default model
  * (crossed thresholds go to `lead.threshold_crossed` subscribers). Background work: webhook retries
@@ -59,26 +83,13 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
   const storage = await openStorage(o.database);
   try {
     const demo = o.demo === false ? null : await seedDemoWorkspace(storage, o.demo, o.onSeedProgress);
-    const scorers: ScorerCache = new Map();
     let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
     const lifecycle = o.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG;
     const deps = apiDeps(storage, {
       lifecycle,
       ...(o.scrypt ? { scrypt: o.scrypt } : {}),
       // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
-      afterIngest: async (_events, outcomes) => {
-        const created = outcomes
-          .filter((o) => o.status === "created")
-          .map((o) => _events[o.index]?.leadId ?? "");
-        if (created.length === 0) return;
-        for (const change of await rescoreLeads(
-          storage,
-          created.filter(Boolean),
-          new Date().toISOString(),
-          scorers,
-        ))
-          await emit(change);
-      },
+      afterIngest: rescoreAfterIngest(storage, (change) => emit(change)),
     });
     let adminKey: string | null = null;
     if ((await deps.keys.list()).length === 0) {
