@@ -4,6 +4,7 @@ import type { Page, SqlClient, SqlRow, StoredAccount, StoredContact, StoredDeal 
 import { toAccount } from "./repositories/accounts.ts";
 import { toContact } from "./repositories/contacts.ts";
 import { toDeal } from "./repositories/deals.ts";
+import { escapeLike } from "./repositories/values.ts";
 
 /**
  * Lists of deals, accounts and contacts for the API: filters, search and keyset pagination (an
@@ -55,7 +56,8 @@ function decodeCursor(text: string, kind: string): Cursor {
   });
 }
 
-const escapeLike = (text: string) => `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+/** A case-insensitive "contains" pattern for ILIKE. */
+const contains = (text: string) => `%${escapeLike(text)}%`;
 
 type Keyset = {
   readonly kind: string;
@@ -129,7 +131,7 @@ export async function listDeals(sql: SqlClient, q: DealListQuery): Promise<Page<
         );
       if (q.createdFrom) where.push(`d.created_at >= ${p(q.createdFrom)}::timestamptz`);
       if (q.createdTo) where.push(`d.created_at < ${p(q.createdTo)}::timestamptz`);
-      if (q.search) where.push(`d.name ILIKE ${p(escapeLike(q.search))}`);
+      if (q.search) where.push(`d.name ILIKE ${p(contains(q.search))}`);
       return where;
     },
     q.limit,
@@ -146,7 +148,7 @@ export async function listAccounts(sql: SqlClient, q: AccountListQuery): Promise
     (p) => {
       const where: string[] = [];
       if (q.search) {
-        const like = p(escapeLike(q.search));
+        const like = p(contains(q.search));
         where.push(`(a.name ILIKE ${like} OR a.domain ILIKE ${like})`);
       }
       if (q.industry) where.push(`a.industry = ${p(q.industry)}`);
@@ -172,7 +174,7 @@ export async function listContacts(sql: SqlClient, q: ContactListQuery): Promise
     (p) => {
       const where: string[] = [];
       if (q.search) {
-        const like = p(escapeLike(q.search));
+        const like = p(contains(q.search));
         where.push(`(c.email ILIKE ${like} OR concat_ws(' ', c.first_name, c.last_name) ILIKE ${like})`);
       }
       if (q.accountId) where.push(`c.account_id = ${p(q.accountId)}`);

@@ -2,7 +2,7 @@ import { WinnowError } from "../../core/errors.ts";
 
 import type { LeadListItem, LeadListQuery, LeadSortField, Page, SqlClient } from "../ports.ts";
 import { toLead } from "./leads.ts";
-import { numOrNull, strOrNull } from "./values.ts";
+import { escapeLike, numOrNull, strOrNull } from "./values.ts";
 
 const SORTS = {
   createdAt: { expr: "l.created_at", type: "timestamptz" },
@@ -40,10 +40,6 @@ function decodeCursor(text: string, sort: LeadSortField, direction: "asc" | "des
   throw new WinnowError("WINNOW_ERR_INVALID_CURSOR", {
     message: "The cursor does not belong to this sort order; start again without it",
   });
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
 }
 
 /** Keyset pagination over leads with filters and a stable sort (ties broken by id). */

@@ -36,6 +36,11 @@ export function jsonParam(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
+/** `text` with LIKE's wildcards (and the escape character) escaped, to match it literally. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (m) => `\\${m}`);
+}
+
 /** Lower-cased, trimmed; empty becomes null (emails and domains are matched this way). */
 export function normalizeKey(value: string | null | undefined): string | null {
   const v = value?.trim().toLowerCase();
