@@ -3,14 +3,9 @@
 // as `winnow serve` uses) and on PostgreSQL when WINNOW_BENCH_DATABASE_URL is set (a throw-away
 // database). Wall and CPU milliseconds per write and events/s of the write path alone: the ceiling
 // the HTTP layer cannot beat. JSON lines on stdout. Flags: --writes N per size (default 200).
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
-import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { onEachEngine } from "./engines.ts";
 
 const i = process.argv.indexOf("--writes");
 const WRITES = i >= 0 ? Number(process.argv[i + 1]) : 200;
@@ -50,28 +45,4 @@ async function run(storage: Storage, engine: string): Promise<void> {
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), "winnow-bench-ingest-"));
-try {
-  const storage = await openStorage({ engine: "pglite", dataDir: join(dir, "db") });
-  await run(storage, "pglite");
-  await storage.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const url = process.env["WINNOW_BENCH_DATABASE_URL"];
-if (url) {
-  const name = `winnow_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  try {
-    const storage = await openStorage({ engine: "postgres", url: u.toString() });
-    await run(storage, "postgres");
-    await storage.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+await onEachEngine("winnow-bench-ingest-", run);

@@ -6,14 +6,13 @@
 // is set (a throw-away database is created on that server and dropped afterwards).
 // Flags: --seconds N (default 10), --connections N (default 50). JSON lines on stdout.
 import { type ChildProcess, spawn } from "node:child_process";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-import pg from "pg";
 import { openStorage } from "../src/storage/open.ts";
+import { scratchPostgres } from "./engines.ts";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -57,25 +56,6 @@ function summarise(route: string, engine: string, r: autocannon.Result, extra: L
     connections: CONNECTIONS,
     seconds: SECONDS,
     ...extra,
-  };
-}
-
-async function fresh(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `winnow_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
   };
 }
 
@@ -196,7 +176,7 @@ try {
 }
 const pgUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
 if (pgUrl) {
-  const db = await fresh(pgUrl);
+  const db = await scratchPostgres(pgUrl);
   try {
     lines.push(...(await benchEngine({ engine: "postgres", url: db.url })));
   } finally {

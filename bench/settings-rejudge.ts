@@ -3,15 +3,10 @@
 // job runs it) on the demo workspace, PGlite (a folder, as `winnow serve` uses) and PostgreSQL when
 // WINNOW_BENCH_DATABASE_URL is set (a throw-away database). Narrowing the ICP to one industry
 // changes many verdicts; widening it back changes them again. JSON lines on stdout.
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import pg from "pg";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { rejudgeVerdicts } from "../src/app/rejudge-verdicts.ts";
-import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { onEachEngine } from "./engines.ts";
 
 const i = process.argv.indexOf("--leads");
 const LEADS = i >= 0 ? Number(process.argv[i + 1]) : 20_000;
@@ -54,28 +49,4 @@ async function run(storage: Storage, engine: string): Promise<void> {
   }
 }
 
-const dir = mkdtempSync(join(tmpdir(), "winnow-bench-rejudge-"));
-try {
-  const storage = await openStorage({ engine: "pglite", dataDir: join(dir, "db") });
-  await run(storage, "pglite");
-  await storage.close();
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
-const url = process.env["WINNOW_BENCH_DATABASE_URL"];
-if (url) {
-  const name = `winnow_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  try {
-    const storage = await openStorage({ engine: "postgres", url: u.toString() });
-    await run(storage, "postgres");
-    await storage.close();
-  } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
-}
+await onEachEngine("winnow-bench-rejudge-", run);

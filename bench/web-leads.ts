@@ -8,7 +8,6 @@
 // Flags: --requests N (per case and size, default 40), --engine pglite|postgres (default both).
 // JSON lines on stdout, progress on stderr.
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { seedManyLeads } from "../src/demo/many-leads.ts";
 import { createApiKey } from "../src/http/auth/create-key.ts";
 import { buildApp } from "../src/http/build-app.ts";
@@ -16,6 +15,7 @@ import { apiDeps } from "../src/http/deps.ts";
 import { serverConfig } from "../src/http/server-config.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { scratchPostgres } from "./engines.ts";
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -24,25 +24,6 @@ const arg = (name: string) => {
 const REQUESTS = Number(arg("requests") ?? 40);
 const ONLY = arg("engine");
 const log = (s: string) => process.stderr.write(`bench:web ${s}\n`);
-
-async function freshPg(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `winnow_bench_${randomBytes(5).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: url });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
@@ -122,7 +103,7 @@ if (!ONLY || ONLY === "pglite") {
 }
 const pgUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
 if ((!ONLY || ONLY === "postgres") && pgUrl) {
-  const db = await freshPg(pgUrl);
+  const db = await scratchPostgres(pgUrl);
   const storage = await openStorage({ engine: "postgres", url: db.url });
   try {
     await run("postgres", storage);
