@@ -13,6 +13,7 @@ import {
   verdictJobRepository,
   writeVerdictPage,
 } from "../storage/verdict-pages.ts";
+import { runJob, serialJobQueue } from "./job-queue.ts";
 import { frameworkIn, type WorkspaceSettings } from "./workspace-settings.ts";
 
 /** What a verdict depends on among the settings: the ICP and the custom frameworks. */
@@ -124,25 +125,20 @@ export async function rejudgeVerdicts(
  */
 export function verdictJobRunner(storage: Storage, options: { readonly pageSize?: number } = {}) {
   const jobs = verdictJobRepository(storage.sql);
-  let queue: Promise<unknown> = Promise.resolve();
-  let stopping = false;
+  const queue = serialJobQueue();
 
-  async function run(job: VerdictJob, o: Omit<RejudgeOptions, "now" | "actor">): Promise<VerdictJob> {
-    try {
+  function run(job: VerdictJob, o: Omit<RejudgeOptions, "now" | "actor">): Promise<VerdictJob> {
+    return runJob(job, jobs.finish, async () => {
       const result = await rejudgeVerdicts(storage, {
         ...o,
         ...(options.pageSize ? { pageSize: options.pageSize } : {}),
         actor: job.createdBy,
         now: job.startedAt,
-        stopped: () => stopping,
+        stopped: queue.stopped,
         onProgress: (processed, changed) => jobs.progress(job.id, processed, changed),
       });
       await jobs.progress(job.id, result.processed, result.changed);
-      return await jobs.finish(job.id, "done", new Date().toISOString(), null);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return jobs.finish(job.id, "failed", new Date().toISOString(), message).catch(() => job);
-    }
+    });
   }
 
   return {
@@ -167,14 +163,10 @@ export function verdictJobRunner(storage: Storage, options: { readonly pageSize?
         createdBy: s.by,
         startedAt: s.now,
       });
-      const done = queue.then(() => run(job, { before: s.before, after: s.after, reason: s.reason }));
-      queue = done.catch(() => undefined);
+      const done = queue.add(() => run(job, { before: s.before, after: s.after, reason: s.reason }));
       return { job, done };
     },
-    async stop(): Promise<void> {
-      stopping = true;
-      await queue;
-    },
+    stop: queue.stop,
   };
 }
 export type VerdictJobRunner = ReturnType<typeof verdictJobRunner>;

@@ -14,6 +14,7 @@ import {
   type ScoreRow,
   writeScorePage,
 } from "../storage/rescore-pages.ts";
+import { runJob, serialJobQueue } from "./job-queue.ts";
 import type { ScoreChange } from "./rescore-leads.ts";
 
 export type RescoreAllOptions = {
@@ -210,15 +211,14 @@ export type RescoreJobHooks = {
  */
 export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) {
   const jobs = rescoreJobRepository(storage.sql);
-  let queue: Promise<unknown> = Promise.resolve();
-  let stopping = false;
+  const queue = serialJobQueue();
 
-  async function run(job: RescoreJob, model: StoredScoringModel): Promise<RescoreJob> {
-    try {
+  function run(job: RescoreJob, model: StoredScoringModel): Promise<RescoreJob> {
+    return runJob(job, jobs.finish, async () => {
       const result = await rescoreAll(storage, model, {
         now: job.startedAt,
         ...(hooks.explanations === undefined ? {} : { explanations: hooks.explanations }),
-        stopped: () => stopping,
+        stopped: queue.stopped,
         audit: { actor: job.createdBy, reason: `rescore with ${model.name} v${model.version}` },
         ...(hooks.onCrossings ? { onCrossings: hooks.onCrossings } : {}),
         onProgress: async (processed, crossings) => {
@@ -227,11 +227,7 @@ export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) 
         },
       });
       await jobs.progress(job.id, result.leads, result.crossings);
-      return await jobs.finish(job.id, "done", new Date().toISOString(), null);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      return jobs.finish(job.id, "failed", new Date().toISOString(), message).catch(() => job);
-    }
+    });
   }
 
   return {
@@ -249,15 +245,10 @@ export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) 
       scorerFor(model); // an invalid model fails here, before any job is recorded
       const total = await countLeads(storage.sql);
       const job = await jobs.create({ id, modelId: model.id, total, createdBy: by, startedAt: now });
-      const done = queue.then(() => run(job, model));
-      queue = done.catch(() => undefined);
-      return { job, done };
+      return { job, done: queue.add(() => run(job, model)) };
     },
     /** Stops the running job between pages and waits for the queue to settle. */
-    async stop(): Promise<void> {
-      stopping = true;
-      await queue;
-    },
+    stop: queue.stop,
   };
 }
 export type RescoreJobRunner = ReturnType<typeof rescoreJobRunner>;
