@@ -1,12 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { verdictJobRunner } from "../../app/rejudge-verdicts.ts";
-import {
-  checkSection,
-  loadWorkspaceSettings,
-  slaSettingOf,
-  type WorkspaceSettings,
-} from "../../app/workspace-settings.ts";
+import { checkSection, slaSettingOf, type WorkspaceSettings } from "../../app/workspace-settings.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { frameworkInputSchema } from "../../core/frameworks/define-framework.ts";
 import { customQuestionLibrarySchema } from "../../core/frameworks/questions/check-library.ts";
@@ -190,7 +185,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
         });
       }
       const label = REJUDGED[section];
-      const before = label ? await loadWorkspaceSettings(repo, baseLifecycle(ctx)) : null;
+      const before = label ? await workspaceSettings(ctx) : null;
       const saved = await repo.put({
         section,
         expectedVersion: request.body.expectedVersion,
@@ -201,7 +196,7 @@ export const settingsRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async 
       });
       let rejudge = null;
       if (label && before) {
-        const after = await loadWorkspaceSettings(repo, baseLifecycle(ctx));
+        const after = await workspaceSettings(ctx);
         const { job } = await verdictJobs.start({
           id: ctx.ids(),
           section,
