@@ -160,7 +160,10 @@ const toVerdictJob = (r: SqlRow): VerdictJob => ({
   finishedAt: isoOrNull(r["finished_at"]),
 });
 
-/** Verdict jobs in rescore_jobs: progress and abandoned-job handling are the rescore repository's. */
+/**
+ * Verdict jobs in rescore_jobs: progress is the rescore repository's. (Its failAbandoned fails only
+ * score jobs, those naming a model, so it is not offered here.)
+ */
 export function verdictJobRepository(sql: SqlClient) {
   const shared = rescoreJobRepository(sql);
   return {
@@ -202,7 +205,6 @@ export function verdictJobRepository(sql: SqlClient) {
       );
       return r.rows[0] ? toVerdictJob(r.rows[0]) : null;
     },
-    failAbandoned: shared.failAbandoned,
   };
 }
 export type VerdictJobRepository = ReturnType<typeof verdictJobRepository>;
