@@ -17,6 +17,7 @@ import {
   thresholdMet,
 } from "../../core/scoring/index.ts";
 import { DEMO_DEFAULTS, type DemoOptions, generateLeads } from "../../demo/generate.ts";
+import { enqueueWebhookEvent } from "../../http/webhooks/dispatcher.ts";
 import { openStorage } from "../../storage/open.ts";
 import type { Storage, StoredScoringModel } from "../../storage/ports.ts";
 import { sqlWebhookRepository } from "../../storage/webhooks-repo.ts";
@@ -159,16 +160,14 @@ async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, 
     onCrossings: async (changes) => {
       if (!(await thresholdCrossedListened(webhooks))) return;
       for (const change of changes)
-        for (const data of thresholdCrossedPayloads(change)) {
-          const at = new Date().toISOString();
-          const payload = JSON.stringify({
-            id: randomUUID(),
-            type: "lead.threshold_crossed",
-            createdAt: at,
+        for (const data of thresholdCrossedPayloads(change))
+          await enqueueWebhookEvent(
+            webhooks,
+            randomUUID,
+            "lead.threshold_crossed",
             data,
-          });
-          await webhooks.enqueue({ ids: randomUUID, event: "lead.threshold_crossed", payload, at });
-        }
+            new Date().toISOString(),
+          );
     },
   });
   const { job, done } = await runner.start(model, actor, randomUUID(), new Date().toISOString());

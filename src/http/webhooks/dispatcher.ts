@@ -38,6 +38,22 @@ export function retryDelayMs(
   return Math.floor(random() * backoffMs(policy, attempts));
 }
 
+/**
+ * Queues `data` as `event` for every subscriber, in the envelope each delivery carries
+ * ({ id, type, createdAt, data }). The dispatcher's emit uses it; so does the CLI, which queues
+ * for a running server to deliver.
+ */
+export function enqueueWebhookEvent(
+  repo: WebhookRepository,
+  ids: () => string,
+  event: WebhookEvent,
+  data: unknown,
+  at: string,
+): Promise<WebhookDelivery[]> {
+  const payload = JSON.stringify({ id: ids(), type: event, createdAt: at, data });
+  return repo.enqueue({ ids, event, payload, at });
+}
+
 export type WebhookDispatcher = {
   /** Queues `event` for every subscriber (durably) and starts delivering. */
   emit(event: WebhookEvent, data: unknown): Promise<WebhookDelivery[]>;
@@ -142,9 +158,7 @@ export function createWebhookDispatcher(deps: Deps): WebhookDispatcher {
 
   return {
     async emit(event, data) {
-      const at = deps.now().toISOString();
-      const payload = JSON.stringify({ id: deps.ids(), type: event, createdAt: at, data });
-      const queued = await deps.repo.enqueue({ ids: deps.ids, event, payload, at });
+      const queued = await enqueueWebhookEvent(deps.repo, deps.ids, event, data, deps.now().toISOString());
       if (queued.length > 0) drain().catch((e) => deps.onError?.(e));
       return queued;
     },
