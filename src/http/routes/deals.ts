@@ -11,7 +11,7 @@ import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { canSeeLead, ownerScope, visibleLead } from "../lead-access.ts";
-import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { AUTH_ERRORS, csv, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { DealSchema } from "../schemas/lead-detail.ts";
 import { Instant, LeadSchema } from "../schemas/records.ts";
 
@@ -21,17 +21,7 @@ const Currency = z
   .describe("ISO 4217, e.g. EUR");
 
 const ListQuery = z.object({
-  status: z
-    .union([z.string(), z.array(z.string())])
-    .transform((s) =>
-      (Array.isArray(s) ? s : [s])
-        .flatMap((x) => x.split(","))
-        .map((x) => x.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.enum(DEAL_STATUSES)))
-    .optional()
-    .describe("open, won, lost: comma-separated or repeated"),
+  status: csv(DEAL_STATUSES).optional().describe("open, won, lost: comma-separated or repeated"),
   leadId: z.string().min(1).optional(),
   accountId: z.string().min(1).optional(),
   ownerId: z.string().min(1).optional().describe("Deals of this owner's leads; `none` = of unassigned leads"),

@@ -9,7 +9,7 @@ import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { ownerScope, visibleLead } from "../lead-access.ts";
-import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { AUTH_ERRORS, csv, csvStrings, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { LeadDetailSchema } from "../schemas/lead-detail.ts";
 import {
   AccountInput,
@@ -19,15 +19,6 @@ import {
   Instant,
   LeadSchema,
 } from "../schemas/records.ts";
-
-/** `stage=mql,sal` or `stage=mql&stage=sal` (both read the same). */
-const csvStrings = z.union([z.string(), z.array(z.string())]).transform((s) =>
-  (Array.isArray(s) ? s : [s])
-    .flatMap((x) => x.split(","))
-    .map((x) => x.trim())
-    .filter(Boolean),
-);
-const csv = <T extends readonly [string, ...string[]]>(values: T) => csvStrings.pipe(z.array(z.enum(values)));
 
 /** `grade=A1,B` : a grade (fit letter A-D and engagement band 1-4) or a letter for all its grades. */
 const GRADE = /^[A-D][1-4]?$/;

@@ -27,3 +27,15 @@ export const IdParams = z.object({ id: z.string().min(1).max(200) });
 
 /** Error responses every authenticated route may give. */
 export const AUTH_ERRORS = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema } as const;
+
+/** A list query parameter: `stage=mql,sal` or `stage=mql&stage=sal` (both read the same). */
+export const csvStrings = z.union([z.string(), z.array(z.string())]).transform((s) =>
+  (Array.isArray(s) ? s : [s])
+    .flatMap((x) => x.split(","))
+    .map((x) => x.trim())
+    .filter(Boolean),
+);
+
+/** A list query parameter whose items must be among `values`. */
+export const csv = <T extends readonly [string, ...string[]]>(values: T) =>
+  csvStrings.pipe(z.array(z.enum(values)));
