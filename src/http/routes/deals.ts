@@ -3,7 +3,6 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { createDeal, recordDealOutcome } from "../../app/deals.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { DEFAULT_LIFECYCLE_CONFIG } from "../../core/lifecycle/config.ts";
 import { DEAL_STATUSES } from "../../core/records.ts";
 import type { Storage, StoredDeal } from "../../storage/ports.ts";
 import { listDeals } from "../../storage/record-lists.ts";
@@ -14,6 +13,7 @@ import { canSeeLead, ownerScope, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { DealSchema } from "../schemas/lead-detail.ts";
 import { Instant, LeadSchema } from "../schemas/records.ts";
+import { baseLifecycle } from "../workspace-settings.ts";
 
 const Currency = z
   .string()
@@ -89,7 +89,7 @@ async function attachableLead(storage: Storage, request: FastifyRequest, leadId:
 export const dealRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const tags = ["deals"];
   const { storage } = ctx.deps;
-  const config = ctx.deps.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG;
+  const config = baseLifecycle(ctx);
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
 
   app.get(
