@@ -13,7 +13,7 @@ import { canSeeLead, ownerScope, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { DealSchema } from "../schemas/lead-detail.ts";
 import { Instant, LeadSchema } from "../schemas/records.ts";
-import { baseLifecycle } from "../workspace-settings.ts";
+import { workspaceSettings } from "../workspace-settings.ts";
 
 const Currency = z
   .string()
@@ -89,7 +89,6 @@ async function attachableLead(storage: Storage, request: FastifyRequest, leadId:
 export const dealRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const tags = ["deals"];
   const { storage } = ctx.deps;
-  const config = baseLifecycle(ctx);
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
 
   app.get(
@@ -226,7 +225,8 @@ export const dealRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
             actor,
             now: at,
           },
-          config,
+          // The lifecycle in force: saved settings (Settings → SLA) over the server's file, as for moves.
+          (await workspaceSettings(ctx)).lifecycle,
         );
         const lead = result.lead;
         if (lead && leadBefore && lead.stage !== leadBefore.stage)
