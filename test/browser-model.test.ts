@@ -1,31 +1,11 @@
-import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { audit } from "./helpers/axe.ts";
 import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
 import { freshStorage } from "./helpers/db.ts";
 import { startTestApi, type TestApi } from "./helpers/http.ts";
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's serious and critical violations on the page, one line per element (as in browser-settings). */
-async function audit(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    return (await axe.run(document, { resultTypes: ["violations"] })).violations as {
-      id: string;
-      impact: string | null;
-      nodes: { target: string[] }[];
-    }[];
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} at ${n.target.join(" ")}`));
-}
 
 // Big enough for a model on closed deals and confident ICP segments (see test/http-icp-adopt.test.ts).
 const DEMO = { leads: 800, accounts: 160, eventsPerLead: 4 } as const;

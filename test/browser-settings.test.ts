@@ -1,35 +1,11 @@
-import { createRequire } from "node:module";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { audit } from "./helpers/axe.ts";
 import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
 import { freshStorage } from "./helpers/db.ts";
 import { startTestApi, type TestApi } from "./helpers/http.ts";
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-type AxeViolation = {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-};
-
-/** Runs axe-core in the page; the serious and critical violations, one readable line per element. */
-async function audit(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations as AxeViolation[];
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} (${v.help}) at ${n.target.join(" ")}`));
-}
 
 /**
  * Settings editing in a real browser (validation as you type, save, discard, a stale save), custom

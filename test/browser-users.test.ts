@@ -1,33 +1,13 @@
 import { mkdtempSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serverConfig } from "../src/http/server-config.ts";
 import { type RunningServer, startServer } from "../src/http/start-server.ts";
+import { audit } from "./helpers/axe.ts";
 import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
 import { migratedPgliteFolder } from "./helpers/db.ts";
-
-const AXE = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
-
-/** axe-core's serious and critical violations on the page (as in browser-settings and browser-model). */
-async function audit(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: unknown, o: unknown) => Promise<{ violations: unknown[] }> } }
-    ).axe;
-    return (await axe.run(document, { resultTypes: ["violations"] })).violations as {
-      id: string;
-      impact: string | null;
-      nodes: { target: string[] }[];
-    }[];
-  });
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .flatMap((v) => v.nodes.map((n) => `${v.impact} ${v.id} at ${n.target.join(" ")}`));
-}
 
 /**
  * Email and password sign-in end to end, on the demo server `npm start` runs (startServer with the
