@@ -10,26 +10,9 @@ import {
   validateScoringModel,
 } from "../src/core/scoring/index.ts";
 import { demoAccount, demoContact, demoLead } from "../src/demo/records.ts";
+import { capArb, DAY, decayArb, frequencyArb, NOW_MS, TYPES } from "./helpers/scoring-arbitraries.ts";
 
-const NOW_MS = Date.parse("2026-03-01T00:00:00.000Z");
-const DAY = 86_400_000;
-const TYPES = ["page_view", "pricing_page_view", "demo_request", "email_bounced"] as const;
 const INDUSTRIES = ["software", "retail", "fintech"] as const;
-
-const decayArb = fc.oneof(
-  fc.constant({ mode: "none" }),
-  fc.integer({ min: 1, max: 90 }).map((days) => ({ mode: "half_life", days })),
-  fc
-    .record({ percent: fc.integer({ min: 1, max: 100 }), everyDays: fc.integer({ min: 1, max: 30 }) })
-    .map((r) => ({ mode: "linear", ...r })),
-  fc.integer({ min: 1, max: 120 }).map((days) => ({ mode: "window", days })),
-);
-const frequencyArb = fc.oneof(
-  fc.constant("once"),
-  fc.constant("repeatable"),
-  fc.record({ max: fc.integer({ min: 1, max: 3 }), perDays: fc.integer({ min: 1, max: 14 }) }),
-);
-const capArb = fc.option(fc.integer({ min: 1, max: 80 }), { nil: undefined });
 
 const modelArb = fc
   .record({
