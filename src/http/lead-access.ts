@@ -31,3 +31,19 @@ export function ownerScope(request: FastifyRequest): string | null {
   const p = principalOf(request);
   return seesAllLeads(p.role) ? null : (p.subject ?? "");
 }
+
+/**
+ * The owner filter of a list route: a rep's key is held to its own subject (asking for another
+ * owner is 403 with `message`); managers get what they asked for, `none` meaning unassigned
+ * (null). `undefined` means no owner filter.
+ */
+export function listOwnerFilter(
+  request: FastifyRequest,
+  asked: string | undefined,
+  message: string,
+): string | null | undefined {
+  const own = ownerScope(request);
+  if (own !== null && asked !== undefined && asked !== own)
+    throw new WinnowError("WINNOW_ERR_FORBIDDEN", { message });
+  return own ?? (asked === "none" ? null : asked);
+}

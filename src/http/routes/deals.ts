@@ -9,7 +9,7 @@ import { listDeals } from "../../storage/record-lists.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
-import { canSeeLead, ownerScope, visibleLead } from "../lead-access.ts";
+import { canSeeLead, listOwnerFilter, ownerScope, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { DealSchema } from "../schemas/lead-detail.ts";
 import { Instant, LeadSchema } from "../schemas/records.ts";
@@ -109,12 +109,7 @@ export const dealRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     },
     async (request) => {
       const q = request.query;
-      const own = ownerScope(request);
-      if (own !== null && q.ownerId !== undefined && q.ownerId !== own)
-        throw new WinnowError("WINNOW_ERR_FORBIDDEN", {
-          message: "A rep key lists only deals of its own leads",
-        });
-      const ownerId = own ?? (q.ownerId === "none" ? null : q.ownerId);
+      const ownerId = listOwnerFilter(request, q.ownerId, "A rep key lists only deals of its own leads");
       const page = await listDeals(storage.sql, {
         ...(q.status ? { statuses: q.status } : {}),
         ...(q.leadId ? { leadId: q.leadId } : {}),

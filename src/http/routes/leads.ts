@@ -8,7 +8,7 @@ import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
-import { ownerScope, visibleLead } from "../lead-access.ts";
+import { listOwnerFilter, ownerScope, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, csvStrings, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { LeadDetailSchema } from "../schemas/lead-detail.ts";
 import {
@@ -100,11 +100,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
     },
     async (request) => {
       const q = request.query;
-      const own = ownerScope(request);
-      if (own !== null && q.ownerId !== undefined && q.ownerId !== own) {
-        throw new WinnowError("WINNOW_ERR_FORBIDDEN", { message: "A rep key lists only its own leads" });
-      }
-      const ownerId = own ?? (q.ownerId === "none" ? null : q.ownerId);
+      const ownerId = listOwnerFilter(request, q.ownerId, "A rep key lists only its own leads");
       const page = await storage.queries.listLeads({
         ...(q.stage ? { stages: q.stage } : {}),
         ...(q.grade ? { grades: q.grade } : {}),
