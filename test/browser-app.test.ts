@@ -1,12 +1,10 @@
 import { randomUUID } from "node:crypto";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { createApiKey } from "../src/http/auth/create-key.ts";
-import type { Storage } from "../src/storage/ports.ts";
-import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
-import { freshStorage } from "./helpers/db.ts";
-import { startTestApi, type TestApi } from "./helpers/http.ts";
+import { screenshot, startWebApp, type WebApp } from "./helpers/browser.ts";
+import type { TestApi } from "./helpers/http.ts";
 
 const PEOPLE = [
   ["Ada", "Moreau", "VP Sales", "vp", "economic_buyer"],
@@ -67,36 +65,30 @@ async function inboundLeads(api: TestApi): Promise<void> {
  * working day would: settings, the inbox, a rejection, a discovery call, a model, the dashboard.
  */
 describe("web app in a real browser", () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let storage: Storage;
+  let app: WebApp;
   let api: TestApi;
-  let browser: Browser;
   let base: string;
   let repKey: string;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    [web, storage, browser] = await Promise.all([buildWeb(), freshStorage("pglite"), launchBrowser()]);
-    await seedDemoWorkspace(storage, { leads: 200, accounts: 60, eventsPerLead: 6 });
-    api = await startTestApi(storage, { webDist: web.dir });
-    repKey = (
-      await createApiKey(
-        api.app.winnow.deps.keys,
-        { name: "Rita", role: "rep", subject: "rep-1" },
-        new Date(),
-        randomUUID,
-      )
-    ).key;
-    await inboundLeads(api);
-    base = await api.app.listen({ host: "127.0.0.1", port: 0 });
-    ({ page, errors } = await openPage(browser));
+    app = await startWebApp(async (s, a) => {
+      await seedDemoWorkspace(s, { leads: 200, accounts: 60, eventsPerLead: 6 });
+      repKey = (
+        await createApiKey(
+          a.app.winnow.deps.keys,
+          { name: "Rita", role: "rep", subject: "rep-1" },
+          new Date(),
+          randomUUID,
+        )
+      ).key;
+      await inboundLeads(a);
+    });
+    ({ api, base, page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await storage?.close();
-    web?.remove();
+    await app?.close();
   });
 
   async function signIn(key: string, path = "/") {

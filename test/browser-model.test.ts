@@ -1,11 +1,10 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { audit } from "./helpers/axe.ts";
-import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
-import { freshStorage } from "./helpers/db.ts";
-import { startTestApi, type TestApi } from "./helpers/http.ts";
+import { screenshot, startWebApp, type WebApp } from "./helpers/browser.ts";
+import type { TestApi } from "./helpers/http.ts";
 
 // Big enough for a model on closed deals and confident ICP segments (see test/http-icp-adopt.test.ts).
 const DEMO = { leads: 800, accounts: 160, eventsPerLead: 4 } as const;
@@ -17,25 +16,19 @@ const DEMO = { leads: 800, accounts: 160, eventsPerLead: 4 } as const;
  * and finds it opened in the scoring console, unpublished.
  */
 describe("model screen in a real browser", () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
+  let app: WebApp;
   let storage: Storage;
   let api: TestApi;
-  let browser: Browser;
   let base: string;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    [web, storage, browser] = await Promise.all([buildWeb(), freshStorage("pglite"), launchBrowser()]);
-    api = await startTestApi(storage, { webDist: web.dir });
-    base = await api.app.listen({ host: "127.0.0.1", port: 0 });
-    ({ page, errors } = await openPage(browser));
+    app = await startWebApp();
+    ({ storage, api, base, page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await storage?.close();
-    web?.remove();
+    await app?.close();
   });
 
   it("says what to do while there is nothing to learn from", async () => {

@@ -1,11 +1,9 @@
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
-import type { Storage } from "../src/storage/ports.ts";
 import { audit } from "./helpers/axe.ts";
-import { buildWeb, launchBrowser, openPage, screenshot } from "./helpers/browser.ts";
-import { freshStorage } from "./helpers/db.ts";
-import { startTestApi, type TestApi } from "./helpers/http.ts";
+import { screenshot, startWebApp, type WebApp } from "./helpers/browser.ts";
+import type { TestApi } from "./helpers/http.ts";
 
 /**
  * Settings editing in a real browser (validation as you type, save, discard, a stale save), custom
@@ -13,26 +11,20 @@ import { startTestApi, type TestApi } from "./helpers/http.ts";
  * violation fails the test.
  */
 describe("settings and accessibility in a real browser", () => {
-  let web: Awaited<ReturnType<typeof buildWeb>>;
-  let storage: Storage;
+  let app: WebApp;
   let api: TestApi;
-  let browser: Browser;
   let base: string;
   let page: Page;
   let errors: string[];
 
   beforeAll(async () => {
-    [web, storage, browser] = await Promise.all([buildWeb(), freshStorage("pglite"), launchBrowser()]);
-    await seedDemoWorkspace(storage, { leads: 60, accounts: 20, eventsPerLead: 4 });
-    api = await startTestApi(storage, { webDist: web.dir });
-    base = await api.app.listen({ host: "127.0.0.1", port: 0 });
-    ({ page, errors } = await openPage(browser));
+    app = await startWebApp(async (s) => {
+      await seedDemoWorkspace(s, { leads: 60, accounts: 20, eventsPerLead: 4 });
+    });
+    ({ api, base, page, errors } = app);
   });
   afterAll(async () => {
-    await browser?.close();
-    await api?.close();
-    await storage?.close();
-    web?.remove();
+    await app?.close();
   });
 
   async function signIn(key: string, path: string) {
