@@ -256,6 +256,42 @@ describe.each(ENGINES)("CSV import and export on %s", (engine) => {
     expect(await deals("Hub deal")).toHaveLength(1);
   });
 
+  it("updates deals without a CRM id re-imported with the same account, lead, name and close date", async () => {
+    const rows = async () =>
+      (
+        await s.sql.query<{ name: string; amount: number; status: string; close: string | null }>(
+          "SELECT name, amount, status, close_date::text AS close FROM deals WHERE name LIKE 'Natural %' ORDER BY name, close_date",
+        )
+      ).rows.map((r) => [r.name, r.amount, r.status, r.close === null ? null : r.close.slice(0, 10)]);
+    const first = [
+      "name,amount,status,close_date,account_domain",
+      "Natural A,100,open,2026-04-01,analytical.io",
+      "Natural B,200,open,,analytical.io",
+      "Natural C,300,open,2026-04-01,", // no account: the empty account is part of its key
+    ].join("\n");
+    const r1 = await importCsv(s, csv(first), opts({ as: "deals" }));
+    expect(r1.counts["deals"]).toEqual({ created: 3, updated: 0, skipped: 0 });
+    const again = [
+      "name,amount,status,close_date,account_domain",
+      "Natural A,150,won,2026-04-01,analytical.io", // same key: updated
+      "Natural A,175,,2026-04-01,analytical.io", // the same deal twice in one file: one deal, later cells win
+      "Natural B,250,lost,,analytical.io", // no close date on either side: still the same deal
+      "Natural C,350,,2026-04-01,",
+      "Natural A,900,open,2026-05-01,analytical.io", // another close date: another deal
+    ].join("\n");
+    const r2 = await importCsv(s, csv(again), opts({ as: "deals" }));
+    expect([r2.counts["deals"], r2.merged]).toEqual([{ created: 1, updated: 3, skipped: 0 }, 1]);
+    expect(await rows()).toEqual([
+      ["Natural A", 175, "won", "2026-04-01"],
+      ["Natural A", 900, "open", "2026-05-01"],
+      ["Natural B", 250, "lost", null],
+      ["Natural C", 350, "open", "2026-04-01"],
+    ]);
+    const r3 = await importCsv(s, csv(again), opts({ as: "deals" }));
+    expect(r3.counts["deals"]).toEqual({ created: 0, updated: 4, skipped: 0 });
+    expect(await rows()).toHaveLength(4);
+  });
+
   it("imports events idempotently by key, finding leads by email", async () => {
     const file = [
       "email,type,occurred_at,key,attributes.path",

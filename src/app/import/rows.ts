@@ -232,16 +232,22 @@ export async function writeBatch(
   }
   if (target === "deals") {
     // Rows with the same external id are one deal: later non-empty cells win (the statement must not
-    // see the same deal twice). A problem is reported on the last of the rows merged into it.
+    // see the same deal twice). So are rows without one that share the natural key (account domain,
+    // contact email, name, close date: see UPSERT_DEALS). A problem is reported on the last of the
+    // rows merged into it.
     const values: Record<string, unknown>[] = [];
     const lines: number[] = [];
     const at = new Map<string, number>();
     let merged = 0;
     for (const r of batch) {
       const ext = s(r.values["external_id"]);
-      const k = ext === null ? undefined : at.get(ext);
+      const key =
+        ext !== null
+          ? `x:${ext}`
+          : `n:${JSON.stringify([r.values["account_domain"] ?? null, r.values["contact_email"] ?? null, r.values["name"], r.values["close_date"] ?? null])}`;
+      const k = at.get(key);
       if (k === undefined) {
-        if (ext !== null) at.set(ext, values.length);
+        at.set(key, values.length);
         values.push({ ...r.values });
         lines.push(r.line);
         continue;

@@ -72,10 +72,24 @@ ORDER BY x.i`;
 
 // Deals with an external id (the CRM's) that is already stored are updated — empty cells keep the
 // stored values — and the others inserted; both in one statement, whose snapshot decides which is which.
+// A deal without an external id is known by its natural key: same account, same lead (both may be
+// empty), same name and same close date, among the stored deals that have no external id either (the
+// oldest one if several match). Amount, currency, status and reason are what a re-import updates.
 const UPSERT_DEALS = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, external_id text, account_id text, lead_id text, name text,
     amount float8, currency text, status text, created_at timestamptz, close_date timestamptz, reason text)
+), natural_match AS (
+  SELECT DISTINCT ON (i.id) i.id AS input_id, d.id AS deal_id
+  FROM input i JOIN deals d ON d.name = i.name AND d.external_id IS NULL
+    AND d.account_id IS NOT DISTINCT FROM i.account_id AND d.lead_id IS NOT DISTINCT FROM i.lead_id
+    AND d.close_date IS NOT DISTINCT FROM i.close_date
+  WHERE i.external_id IS NULL
+  ORDER BY i.id, d.created_at, d.id
+), matched AS (
+  SELECT i.*, d.id AS deal_id FROM input i JOIN deals d ON i.external_id IS NOT NULL AND d.external_id = i.external_id
+  UNION ALL
+  SELECT i.*, m.deal_id FROM input i JOIN natural_match m ON m.input_id = i.id
 ), upd AS (
   UPDATE deals d SET
     account_id = coalesce(i.account_id, d.account_id),
@@ -88,14 +102,14 @@ WITH input AS (
     reason = coalesce(i.reason, d.reason),
     version = d.version + 1,
     updated_at = now()
-  FROM input i
-  WHERE i.external_id IS NOT NULL AND d.external_id = i.external_id
+  FROM matched i
+  WHERE d.id = i.deal_id
   RETURNING d.id
 ), ins AS (
   INSERT INTO deals (id, external_id, account_id, lead_id, name, amount, currency, status, created_at, close_date, reason)
   SELECT id, external_id, account_id, lead_id, name, amount, coalesce(currency, 'USD'), coalesce(status, 'open'), created_at, close_date, reason
   FROM input i
-  WHERE i.external_id IS NULL OR NOT EXISTS (SELECT 1 FROM deals d WHERE d.external_id = i.external_id)
+  WHERE NOT EXISTS (SELECT 1 FROM matched m WHERE m.id = i.id)
   RETURNING id
 )
 SELECT (SELECT count(*) FROM ins)::int AS created, (SELECT count(*) FROM upd)::int AS updated`;
