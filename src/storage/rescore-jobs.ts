@@ -1,3 +1,4 @@
+import { type JobLiveness, processLiveness, sweepAbandonedJobs } from "./job-liveness.ts";
 import type { SqlClient, SqlRow } from "./ports.ts";
 import { iso, isoOrNull, str, strOrNull } from "./repositories/values.ts";
 
@@ -30,8 +31,13 @@ const toJob = (r: SqlRow): RescoreJob => ({
   finishedAt: isoOrNull(r["finished_at"]),
 });
 
-/** The rescore_jobs table (migration 0320). */
-export function rescoreJobRepository(sql: SqlClient) {
+/**
+ * The rescore_jobs table (migration 0320). A job this repository records is held by `liveness`
+ * (its heartbeat beaten, migration 0370) until it is finished; reads first fail the jobs that
+ * stopped processes abandoned (job-liveness.ts).
+ */
+export function rescoreJobRepository(sql: SqlClient, liveness: JobLiveness = processLiveness) {
+  const sweep = () => sweepAbandonedJobs(sql, liveness);
   return {
     async create(j: { id: string; modelId: string; total: number; createdBy: string; startedAt: string }) {
       const r = await sql.query(
@@ -39,6 +45,7 @@ export function rescoreJobRepository(sql: SqlClient) {
          VALUES ($1, $2, 'running', $3, $4, $5) RETURNING *`,
         [j.id, j.modelId, j.total, j.createdBy, j.startedAt],
       );
+      liveness.hold(sql, j.id);
       return toJob(r.rows[0] as SqlRow);
     },
     async progress(id: string, processed: number, crossings: number): Promise<void> {
@@ -54,6 +61,7 @@ export function rescoreJobRepository(sql: SqlClient) {
       at: string,
       error: string | null,
     ): Promise<RescoreJob> {
+      liveness.release(id);
       const r = await sql.query(
         "UPDATE rescore_jobs SET state = $2, finished_at = $3, error = $4 WHERE id = $1 RETURNING *",
         [id, state, at, error],
@@ -61,24 +69,27 @@ export function rescoreJobRepository(sql: SqlClient) {
       return toJob(r.rows[0] as SqlRow);
     },
     async get(id: string): Promise<RescoreJob | null> {
+      await sweep();
       const r = await sql.query("SELECT * FROM rescore_jobs WHERE id = $1", [id]);
       return r.rows[0] ? toJob(r.rows[0]) : null;
     },
     async latestFor(modelId: string): Promise<RescoreJob | null> {
+      await sweep();
       const r = await sql.query(
         "SELECT * FROM rescore_jobs WHERE model_id = $1 ORDER BY started_at DESC, id DESC LIMIT 1",
         [modelId],
       );
       return r.rows[0] ? toJob(r.rows[0]) : null;
     },
-    /** Score jobs (they name a model; other kinds of job share the table) a previous process left running can never finish: say so. */
-    async failAbandoned(at: string): Promise<number> {
-      const r = await sql.query(
-        "UPDATE rescore_jobs SET state = 'failed', finished_at = $1, error = 'interrupted: the process running it stopped' WHERE state = 'running' AND model_id IS NOT NULL",
-        [at],
-      );
-      return r.rowCount;
-    },
+    /**
+     * Fails the running jobs (of any kind) that a stopped process left behind: a stale heartbeat and
+     * not held here. Jobs another live server is running are left alone. Returns how many.
+     */
+    failAbandoned: (at?: string): Promise<number> => sweepAbandonedJobs(sql, liveness, at ?? null),
+    /** Holds job `id` as this process's (verdict jobs record themselves but share the beating). */
+    hold: (id: string): void => liveness.hold(sql, id),
+    release: (id: string): void => liveness.release(id),
+    sweep,
   };
 }
 export type RescoreJobRepository = ReturnType<typeof rescoreJobRepository>;

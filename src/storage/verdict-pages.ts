@@ -2,6 +2,8 @@
 // one query per keyset page of leads (latest scorecard with the account and contact facts the
 // verdict reads) and one statement per page writing the changed verdicts with their history.
 // Jobs share rescore_jobs with full rescores (kind 'verdicts', migration 0340).
+
+import { type JobLiveness, processLiveness } from "./job-liveness.ts";
 import type { SqlClient, SqlRow } from "./ports.ts";
 import { iso, isoOrNull, json, numOrNull, str, strOrNull } from "./repositories/values.ts";
 import { rescoreJobRepository } from "./rescore-jobs.ts";
@@ -161,11 +163,11 @@ const toVerdictJob = (r: SqlRow): VerdictJob => ({
 });
 
 /**
- * Verdict jobs in rescore_jobs: progress is the rescore repository's. (Its failAbandoned fails only
- * score jobs, those naming a model, so it is not offered here.)
+ * Verdict jobs in rescore_jobs: progress, heartbeats and the sweep of abandoned jobs are the rescore
+ * repository's.
  */
-export function verdictJobRepository(sql: SqlClient) {
-  const shared = rescoreJobRepository(sql);
+export function verdictJobRepository(sql: SqlClient, liveness: JobLiveness = processLiveness) {
+  const shared = rescoreJobRepository(sql, liveness);
   return {
     async create(j: {
       id: string;
@@ -180,6 +182,7 @@ export function verdictJobRepository(sql: SqlClient) {
          VALUES ($1, 'verdicts', $2, $3, 'running', $4, $5, $6) RETURNING *`,
         [j.id, j.section, j.settingsVersion, j.total, j.createdBy, j.startedAt],
       );
+      shared.hold(j.id);
       return toVerdictJob(r.rows[0] as SqlRow);
     },
     progress: shared.progress,
@@ -189,17 +192,21 @@ export function verdictJobRepository(sql: SqlClient) {
       at: string,
       error: string | null,
     ): Promise<VerdictJob> {
+      shared.release(id);
       const r = await sql.query(
         "UPDATE rescore_jobs SET state = $2, finished_at = $3, error = $4 WHERE id = $1 AND kind = 'verdicts' RETURNING *",
         [id, state, at, error],
       );
       return toVerdictJob(r.rows[0] as SqlRow);
     },
+    failAbandoned: shared.failAbandoned,
     async get(id: string): Promise<VerdictJob | null> {
+      await shared.sweep();
       const r = await sql.query("SELECT * FROM rescore_jobs WHERE id = $1 AND kind = 'verdicts'", [id]);
       return r.rows[0] ? toVerdictJob(r.rows[0]) : null;
     },
     async latest(): Promise<VerdictJob | null> {
+      await shared.sweep();
       const r = await sql.query(
         "SELECT * FROM rescore_jobs WHERE kind = 'verdicts' ORDER BY started_at DESC, settings_version DESC, id DESC LIMIT 1",
       );

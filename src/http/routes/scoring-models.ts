@@ -64,7 +64,8 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
   const repo = ctx.deps.storage.scoringModels;
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
   // Full rescores run here, one at a time; their threshold crossings go to the same
-  // lead.threshold_crossed subscribers as live ones. Jobs a previous process left running are failed.
+  // lead.threshold_crossed subscribers as live ones. Jobs (of any kind) a stopped process left
+  // running are failed: those whose heartbeat is stale; another live server's jobs are left alone.
   const rescores = rescoreJobRunner(ctx.deps.storage, {
     onCrossings: async (changes) => {
       if (!(await thresholdCrossedListened(ctx.deps.webhooks))) return;
