@@ -6,7 +6,10 @@ import { generateScorer } from "../src/core/scoring/generate-scorer.ts";
 import {
   type Condition,
   compileModel,
+  GRADE_CODES,
   type MutableScore,
+  newBatchScores,
+  type PreparedLead,
   prepareLead,
   type ScoreInput,
   type ScoringModel,
@@ -188,7 +191,11 @@ const inputArb = fc
     events: fc.array(
       fc.record({
         type: fc.constantFrom(...TYPES, "other_type"),
-        ageMs: fc.integer({ min: -5 * DAY, max: 200 * DAY }),
+        // Whole days too: events exactly at a scoring instant or a decay window's edge.
+        ageMs: fc.oneof(
+          fc.integer({ min: -5 * DAY, max: 200 * DAY }),
+          fc.integer({ min: -2, max: 40 }).map((d) => d * DAY),
+        ),
         path: fc.option(fc.constantFrom("/careers/x", "/CAREERS", "/pricing", "1"), { nil: undefined }),
         n: fc.option(fc.integer({ min: 0, max: 3000 }), { nil: undefined }),
       }),
@@ -230,22 +237,55 @@ const inputArb = fc
 
 const fresh = (): MutableScore => ({ fit: 0, engagement: 0, total: 0, grade: "D4" });
 
+/** Scores leads through the batch path (prepareBatch once, scoreBatch) and reads them back. */
+function viaBatch(
+  scorer: ReturnType<typeof compileModel>,
+  leads: PreparedLead[],
+  nowMs: number,
+): MutableScore[] {
+  const out = scorer.scoreBatch(scorer.prepareBatch(leads), nowMs, newBatchScores(leads.length + 1));
+  return leads.map((_, i) => ({
+    fit: out.fit[i]!,
+    engagement: out.engagement[i]!,
+    total: out.total[i]!,
+    grade: GRADE_CODES[out.grade[i]!]!,
+  }));
+}
+
 describe("generated scorer", () => {
   it("gives exactly the interpreter's numbers on random models and leads", () => {
     fc.assert(
       fc.property(modelArb, fc.array(inputArb, { minLength: 1, maxLength: 4 }), (model, inputs) => {
         const generated = compileModel(model);
         const reference = compileModel(model, { engine: "interpreter" });
-        for (const input of inputs) {
-          const lead = prepareLead(input);
-          const want = reference.scoreInto(lead, NOW_MS, fresh());
-          expect(generated.scoreInto(lead, NOW_MS, fresh())).toEqual(want);
-          const explained = reference.scorePrepared(lead, NOW_MS);
-          expect([explained.fit, explained.engagement, explained.grade]).toEqual([
-            want.fit,
-            want.engagement,
-            want.grade,
-          ]);
+        const leads = inputs.map(prepareLead);
+        // One batch, scored at two instants (events between them count only at the later one).
+        const batch = generated.prepareBatch(leads);
+        const refBatch = reference.prepareBatch(leads);
+        for (const at of [NOW_MS, NOW_MS - 20 * DAY]) {
+          const out = generated.scoreBatch(batch, at, newBatchScores(leads.length));
+          const refOut = reference.scoreBatch(refBatch, at, newBatchScores(leads.length));
+          leads.forEach((lead, i) => {
+            const want = reference.scoreInto(lead, at, fresh());
+            expect(generated.scoreInto(lead, at, fresh())).toEqual(want);
+            for (const o of [out, refOut])
+              expect({
+                fit: o.fit[i],
+                engagement: o.engagement[i],
+                total: o.total[i],
+                grade: GRADE_CODES[o.grade[i]!],
+              }).toEqual(want);
+            const explained = reference.scorePrepared(lead, at);
+            expect([explained.fit, explained.engagement, explained.grade]).toEqual([
+              want.fit,
+              want.engagement,
+              want.grade,
+            ]);
+            // The explanation adds up to the numbers every path gives.
+            const sum = (side: string) =>
+              explained.explanation.filter((x) => x.side === side).reduce((s, x) => s + x.counted, 0);
+            expect([sum("fit"), sum("engagement")]).toEqual([want.fit, want.engagement]);
+          });
         }
       }),
       { numRuns: 400 },
@@ -258,13 +298,27 @@ describe("generated scorer", () => {
     const demo = { ...DEMO_DEFAULTS, leads: 3000, accounts: 400 };
     const at = Date.parse(demo.start) + demo.days * DAY;
     let nonZero = 0;
-    for (const bundle of generateLeads(demo)) {
-      const lead = prepareLead(bundle);
+    const leads = [...generateLeads(demo)].map(prepareLead);
+    const batched = viaBatch(generated, leads, at);
+    leads.forEach((lead, i) => {
       const got = generated.scoreInto(lead, at, fresh());
       expect(got).toEqual(reference.scoreInto(lead, at, fresh()));
+      expect(batched[i]).toEqual(got);
       if (got.engagement !== 0 && got.fit !== 0) nonZero++;
-    }
+    });
     expect(nonZero).toBeGreaterThan(100);
+  });
+
+  it("refuses a batch prepared by another model's scorer and too small an output", () => {
+    const scorer = compileModel(REFERENCE_MODEL);
+    const other = compileModel(REFERENCE_MODEL);
+    const leads = [...generateLeads({ ...DEMO_DEFAULTS, leads: 3, accounts: 3 })].map(prepareLead);
+    const batch = scorer.prepareBatch(leads);
+    expect(() => other.scoreBatch(batch, NOW_MS, newBatchScores(3))).toThrow(/another model's scorer/);
+    expect(() => scorer.scoreBatch(batch, NOW_MS, newBatchScores(2))).toThrow(
+      /output holds 2 leads, the batch 3/,
+    );
+    expect(scorer.scoreBatch(scorer.prepareBatch([]), NOW_MS, newBatchScores(0)).fit).toHaveLength(0);
   });
 
   it("never writes the model's text into the generated code", () => {

@@ -1,11 +1,12 @@
 import type { Instant } from "../records.ts";
+import { type BatchScores, batchScorer, type ScoringBatch } from "./batch.ts";
 import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
 import { decayFactor } from "./decay.ts";
 import { generateScorer } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
-import { instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
+import { instantMs, type PreparedEvent, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
 import { type Crossing, crossingsBetween } from "./thresholds.ts";
 
 /**
@@ -46,6 +47,13 @@ export type Scorer = {
   scorePrepared(lead: PreparedLead, nowMs: number): ScoreResult;
   /** The hot path: numbers only, written into `out`, no allocation. */
   scoreInto(lead: PreparedLead, nowMs: number, out: MutableScore): MutableScore;
+  /**
+   * Lays leads out in columns for `scoreBatch` (batch.ts): fit scores and each event's rule matches
+   * are worked out here, once; the batch can then be scored at any instant, as often as needed.
+   */
+  prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
+  /** Scores every lead of a batch into typed arrays: the same numbers as `scoreInto`, no allocation. */
+  scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
   /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
   crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
 };
@@ -222,6 +230,32 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
     return { fit: out.fit, engagement: out.engagement, total: out.total, grade: out.grade, explanation };
   };
 
+  // The batch path: generated fit and event matching, or the interpreter's where code is forbidden.
+  const noEvents: PreparedEvent[] = [];
+  const scratch: MutableScore = { fit: 0, engagement: 0, total: 0, grade: "D4" };
+  const batch = batchScorer(
+    model,
+    rules,
+    generated
+      ? generated.fitOf
+      : (lead) => {
+          evaluate({ ...lead, events: noEvents }, 0);
+          return settle(null, scratch).fit;
+        },
+    generated
+      ? generated.matchInto
+      : (ev, buf) => {
+          const idx = rules.byType.get(ev.type);
+          if (idx === undefined) return 0;
+          let n = 0;
+          for (let k = 0; k < idx.length; k++) {
+            const where = rules.event[idx[k]!]!.where;
+            if (where === null || where(ev)) buf[n++] = idx[k]!;
+          }
+          return n;
+        },
+  );
+
   return {
     model,
     score: (input, now) => scorePrepared(prepareLead(input), typeof now === "number" ? now : instantMs(now)),
@@ -232,6 +266,8 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
           evaluate(lead, nowMs);
           return settle(null, out);
         },
+    prepareBatch: batch.prepareBatch,
+    scoreBatch: batch.scoreBatch,
     crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
   };
 }

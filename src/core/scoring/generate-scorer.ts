@@ -3,7 +3,7 @@ import type { CompiledRules } from "./compiled-rules.ts";
 import type { Condition, Scalar } from "./condition.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
-import type { PreparedLead } from "./prepare.ts";
+import type { PreparedEvent, PreparedLead } from "./prepare.ts";
 
 /** The reusable output of the hot path (same shape as compile-model's MutableScore). */
 type Out = { fit: number; engagement: number; total: number; grade: Grade };
@@ -11,6 +11,14 @@ type Out = { fit: number; engagement: number; total: number; grade: Grade };
 /** A model compiled to one specialised JavaScript function (numbers only, no explanation). */
 export type GeneratedScorer = {
   readonly scoreInto: (lead: PreparedLead, nowMs: number, out: Out) => Out;
+  /** The fit score alone (it does not depend on the scoring instant): the fit part of `scoreInto`. */
+  readonly fitOf: (lead: PreparedLead) => number;
+  /**
+   * Writes into `buf` the indexes of the event rules (CompiledRules.event) an event counts for, by
+   * its type and the rules' `where`, in the order `scoreInto` applies them; returns how many.
+   * `buf` must hold CompiledRules.event.length entries.
+   */
+  readonly matchInto: (event: PreparedEvent, buf: Int32Array) => number;
   /** The generated source (for tests and curiosity): identifiers and numbers we chose, no model text. */
   readonly source: string;
 };
@@ -185,6 +193,10 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     emit("}");
   });
 
+  const fitLines = lines.length;
+  // Which event rules an event counts for (the batch scorer matches each event once, at prepare).
+  const match: string[] = ["let v, n = 0;"];
+
   // Engagement side: one pass over the sorted ledger; the event type picks a case of a switch.
   const nEvent = rules.event.length;
   if (nEvent > 0) {
@@ -209,11 +221,14 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     emit("  const age = nowMs - at;");
     emit("  let x = 0, f = 0;");
     emit("  switch (slot) {");
+    match.push(`const slot = ${slotOf}.get(E.type);`, "switch (slot) {");
     slotRules.forEach((list, slot) => {
       emit(`    case ${slot}:`);
+      match.push(`  case ${slot}:`);
       for (const r of list) {
         const rule = rules.event[r]!;
         const where = rule.whereCondition === null ? null : cond(rule.whereCondition, eventGet);
+        match.push(where === null ? `    buf[n++] = ${r};` : `    if (${where}) buf[n++] = ${r};`);
         if (where !== null) emit(`      if (${where}) {`);
         const p = k(rule.points);
         const d = rule.decay;
@@ -233,10 +248,13 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
         if (where !== null) emit("      }");
       }
       emit("      break;");
+      match.push("    break;");
     });
     emit("  }");
     emit("}");
+    match.push("}");
   }
+  match.push("return n;");
   emit(`let engagement = 0, engagementLeft = ${k(rules.engagementCap)};`);
   rules.event.forEach((rule, r) => {
     // A rule with no counted event has a0 = 0, which adds 0 and leaves every cap alone.
@@ -270,7 +288,19 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     ...lines.map((l) => `  ${l}`),
     "};",
   ].join("\n");
+  const extra = [
+    "function fitOf(L) {",
+    ...lines.slice(0, fitLines).map((l) => `  ${l}`),
+    "  return fit;",
+    "}",
+    "function matchInto(E, buf) {",
+    ...match.map((l) => `  ${l}`),
+    "}",
+  ].join("\n");
   // The source is built from our own fragments and numbers only (see above).
-  const factory = new Function("K", source) as (K: readonly unknown[]) => GeneratedScorer["scoreInto"];
-  return { scoreInto: factory(K), source };
+  const factory = new Function(
+    "K",
+    `${source.replace("return function scoreInto", "const scoreInto = function scoreInto")}\n${extra}\nreturn { scoreInto, fitOf, matchInto };`,
+  ) as (K: readonly unknown[]) => Pick<GeneratedScorer, "scoreInto" | "fitOf" | "matchInto">;
+  return { ...factory(K), source: `${source}\n${extra}` };
 }

@@ -2,6 +2,7 @@
 // backtests and capacity planning.
 
 export * from "./backtest.ts";
+export * from "./batch.ts";
 export * from "./capacity.ts";
 export * from "./compile-condition.ts";
 export * from "./compile-model.ts";

@@ -1,0 +1,209 @@
+import type { CompiledRules } from "./compiled-rules.ts";
+import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
+import type { ScoringModel } from "./model-schema.ts";
+import type { PreparedEvent, PreparedLead } from "./prepare.ts";
+
+/**
+ * Leads laid out in columns for one model, ready to be scored many at a time (`scoreBatch`).
+ *
+ * Everything that does not depend on the scoring instant is worked out once, at `prepareBatch`:
+ * the fit score of each lead (fit rules read only the records) and, for each event, the event
+ * rules it counts for (its type and the rules' `where`) with the frequency period it falls in.
+ * What is left for scoring is numbers in typed arrays: per lead a range of (instant, rule, period)
+ * matches, oldest first. The batch belongs to the scorer that prepared it.
+ */
+export type ScoringBatch = {
+  readonly size: number;
+  /** Fit score per lead. */
+  readonly fit: Float64Array;
+  /** Per lead i, its matches are [matchStart[i], matchStart[i + 1]). */
+  readonly matchStart: Int32Array;
+  /** Per match: the event's instant (epoch ms), the event rule's index, the rule's period index. */
+  readonly matchAt: Float64Array;
+  readonly matchRule: Int32Array;
+  readonly matchPeriod: Float64Array;
+  /** Identifies the compiled rules the batch was prepared for. */
+  readonly rules: CompiledRules;
+};
+
+/** Scores of a batch, one entry per lead; `grade` is an index into GRADE_CODES. */
+export type BatchScores = {
+  readonly fit: Float64Array;
+  readonly engagement: Float64Array;
+  readonly total: Float64Array;
+  readonly grade: Uint8Array;
+};
+
+/** Grade per code of BatchScores.grade: fit letter * 4 + engagement band ("A1" = 0 … "D4" = 15). */
+export const GRADE_CODES: readonly Grade[] = FIT_LETTERS.flatMap((l) =>
+  ENGAGEMENT_BANDS.map((b) => `${l}${b}` as Grade),
+);
+
+/** Output arrays for `size` leads (allocate once, reuse for every batch up to that size). */
+export function newBatchScores(size: number): BatchScores {
+  return {
+    fit: new Float64Array(size),
+    engagement: new Float64Array(size),
+    total: new Float64Array(size),
+    grade: new Uint8Array(size),
+  };
+}
+
+const MONDAY_MS = Date.UTC(1970, 0, 5);
+
+export type BatchScorer = {
+  prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
+  scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
+};
+
+/**
+ * The batch entry points of a compiled model. `fitOf` and `matchInto` come from the generated
+ * scorer (or the interpreter where code generation is forbidden); the scoring loop below repeats the
+ * interpreter's floating-point operations in the same order, so the numbers are identical to
+ * `scoreInto` (property-tested).
+ */
+export function batchScorer(
+  model: ScoringModel,
+  rules: CompiledRules,
+  fitOf: (lead: PreparedLead) => number,
+  matchInto: (event: PreparedEvent, buf: Int32Array) => number,
+): BatchScorer {
+  const nEvent = rules.event.length;
+  const points = Float64Array.from(rules.event, (r) => r.points);
+  const mode = Uint8Array.from(rules.event, (r) => r.decay.mode);
+  const decayA = Float64Array.from(rules.event, (r) => r.decay.a);
+  const decayB = Float64Array.from(rules.event, (r) => r.decay.b);
+  const frequency = Uint8Array.from(rules.event, (r) => r.frequency);
+  const max = Float64Array.from(rules.event, (r) => r.max);
+  const periodMs = Float64Array.from(rules.event, (r) => r.periodMs);
+  const capIndex = Int32Array.from(rules.event, (r) => r.capIndex);
+  const acc = new Float64Array(nEvent);
+  const period = new Float64Array(nEvent);
+  const inPeriod = new Float64Array(nEvent);
+  const capLeft = new Float64Array(rules.groupCaps.length);
+  const scratch = new Int32Array(Math.max(1, nEvent));
+  const { engagementCap } = rules;
+  const gf = model.grades.fit;
+  const ge = model.grades.engagement;
+  const [fitA, fitB, fitC] = [gf.A, gf.B, gf.C];
+  const [eng1, eng2, eng3] = [ge["1"], ge["2"], ge["3"]];
+
+  function prepareBatch(leads: readonly PreparedLead[]): ScoringBatch {
+    const size = leads.length;
+    const fit = new Float64Array(size);
+    const matchStart = new Int32Array(size + 1);
+    let capacity = 1024;
+    let at = new Float64Array(capacity);
+    let rule = new Int32Array(capacity);
+    let per = new Float64Array(capacity);
+    let m = 0;
+    for (let i = 0; i < size; i++) {
+      const lead = leads[i]!;
+      fit[i] = fitOf(lead);
+      matchStart[i] = m;
+      const events = lead.events;
+      for (let e = 0; e < events.length; e++) {
+        const ev = events[e]!;
+        const n = matchInto(ev, scratch);
+        if (m + n > capacity) {
+          capacity *= 2;
+          at = grow(at, new Float64Array(capacity));
+          rule = grow(rule, new Int32Array(capacity));
+          per = grow(per, new Float64Array(capacity));
+        }
+        for (let k = 0; k < n; k++) {
+          const r = scratch[k]!;
+          at[m] = ev.atMs;
+          rule[m] = r;
+          per[m] = frequency[r] === 2 ? Math.floor((ev.atMs - MONDAY_MS) / periodMs[r]!) : 0;
+          m++;
+        }
+      }
+    }
+    matchStart[size] = m;
+    return {
+      size,
+      fit,
+      matchStart,
+      matchAt: at.slice(0, m),
+      matchRule: rule.slice(0, m),
+      matchPeriod: per.slice(0, m),
+      rules,
+    };
+  }
+
+  function scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores {
+    if (batch.rules !== rules)
+      throw new TypeError("scoreBatch: the batch was prepared by another model's scorer");
+    if (out.fit.length < batch.size)
+      throw new RangeError(`scoreBatch: output holds ${out.fit.length} leads, the batch ${batch.size}`);
+    const { fit, matchStart, matchAt, matchRule, matchPeriod } = batch;
+    const { engagement, total, grade } = out;
+    for (let i = 0; i < batch.size; i++) {
+      acc.fill(0);
+      period.fill(Number.NaN);
+      const end = matchStart[i + 1]!;
+      for (let m = matchStart[i]!; m < end; m++) {
+        const at = matchAt[m]!;
+        if (at > nowMs) break; // sorted: the rest is in the future
+        const r = matchRule[m]!;
+        const age = nowMs - at;
+        // decayFactor (decay.ts), inline.
+        const d = mode[r]!;
+        let f: number;
+        if (d === 0) f = 1;
+        else if (d === 1) f = Math.exp(-decayA[r]! * age);
+        else if (d === 2) {
+          const left = 1 - Math.floor(age / decayB[r]!) * decayA[r]!;
+          f = left > 0 ? left : 0;
+        } else f = age <= decayA[r]! ? 1 : 0;
+        const value = points[r]! * f;
+        const q = frequency[r]!;
+        if (q === 0) acc[r]! += value;
+        else if (q === 1) acc[r] = value;
+        else {
+          const b = matchPeriod[m]!;
+          if (b !== period[r]) {
+            period[r] = b;
+            inPeriod[r] = 0;
+          }
+          if (inPeriod[r]! < max[r]!) {
+            inPeriod[r]!++;
+            acc[r]! += value;
+          }
+        }
+      }
+      // Caps in rule order, as in compile-model's settle (a rule with nothing counted adds 0).
+      capLeft.set(rules.groupCaps);
+      let eng = 0;
+      let left = engagementCap;
+      for (let r = 0; r < nEvent; r++) {
+        let c = Math.round(acc[r]!) + 0;
+        if (c > 0) {
+          const g = capIndex[r]!;
+          if (g >= 0 && c > capLeft[g]!) c = capLeft[g]!;
+          if (c > left) c = left;
+          if (c < 0) c = 0;
+          if (g >= 0) capLeft[g]! -= c;
+          left -= c;
+        }
+        eng += c;
+      }
+      const fi = fit[i]!;
+      out.fit[i] = fi;
+      engagement[i] = eng;
+      total[i] = fi + eng;
+      const letter = fi >= fitA ? 0 : fi >= fitB ? 1 : fi >= fitC ? 2 : 3;
+      const band = eng >= eng1 ? 0 : eng >= eng2 ? 1 : eng >= eng3 ? 2 : 3;
+      grade[i] = letter * 4 + band;
+    }
+    return out;
+  }
+
+  return { prepareBatch, scoreBatch };
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
