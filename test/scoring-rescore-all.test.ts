@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { rescoreAll, rescoreJobRunner } from "../src/app/rescore-all.ts";
 import type { ScoreChange } from "../src/app/rescore-leads.ts";
+import { withExplanation, withExplanations } from "../src/app/score-explanations.ts";
 import { compileModel, validateScoringModel } from "../src/core/scoring/index.ts";
 import { REFERENCE_MODEL_DOCUMENT } from "../src/demo/reference-model.ts";
 import type { Storage, StoredScoringModel } from "../src/storage/ports.ts";
@@ -40,7 +41,7 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
     await storage?.close();
   });
 
-  it("stores, for every lead and across pages, what scoring its ledger alone gives, explanations included", async () => {
+  it("stores, for every lead and across pages, what scoring its ledger alone gives; the explanation is derived on read", async () => {
     const before = await storage.sql.query<{ lead_id: string; fit: number; engagement: number }>(
       "SELECT lead_id, fit, engagement FROM lead_scores",
     );
@@ -80,7 +81,12 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
         grade: want.grade,
         computedAt: later,
       });
-      expect(got.explanation).toEqual(JSON.parse(JSON.stringify(want.explanation)));
+      // Not stored: derived on read, equal to the one scoring computed, and adding up to the score.
+      expect(got.explanation).toBeNull();
+      const explained = (await withExplanation(storage, got))!;
+      expect(explained.explanation).toEqual(JSON.parse(JSON.stringify(want.explanation)));
+      const lines = explained.explanation as { counted: number }[];
+      expect(lines.reduce((sum, e) => sum + e.counted, 0)).toBeCloseTo(want.total, 9);
       // A crossing is reported exactly when the lead goes from under the new line to over it.
       const crossed = changes.some((c) => c.leadId === id);
       const was = old.get(id);
@@ -90,7 +96,7 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
     expect(changes.length).toBeGreaterThan(0);
   });
 
-  it("scores-only mode stores the same numbers with no explanation, and keeps newer live scores", async () => {
+  it("writes only changed scores, and keeps newer live scores", async () => {
     const ids = (await storage.sql.query<{ id: string }>("SELECT id FROM leads ORDER BY id LIMIT 2")).rows;
     const live = new Date(Date.parse(asOf) + 3 * 86_400_000).toISOString();
     // A score written live after the rescore's instant must survive it.
@@ -103,8 +109,9 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
       "SELECT lead_id, fit, engagement FROM lead_scores WHERE lead_id <> $1 ORDER BY lead_id",
       [ids[0]!.id],
     );
-    const r = await rescoreAll(storage, model, { now: at, explanations: false, pageSize: 25, readAhead: 3 });
+    const r = await rescoreAll(storage, model, { now: at, pageSize: 25, readAhead: 3 });
     expect(r.leads).toBe(LEADS);
+    expect(r.written).toBe(1); // the live score only (its write is then refused as older); the rest did not change
     const after = await storage.sql.query<{
       lead_id: string;
       fit: number;
@@ -118,6 +125,22 @@ describe.each(ENGINES)("full rescore through storage on %s", (engine) => {
     );
     expect(after.rows.every((x) => x.explanation === null)).toBe(true);
     expect((await storage.leadScores.get(ids[0]!.id))?.fit).toBe(-1);
+  });
+
+  it("derives explanations on read only where none is stored and the stored numbers still follow", async () => {
+    const ids = (await storage.sql.query<{ id: string }>("SELECT id FROM leads ORDER BY id LIMIT 3 OFFSET 5"))
+      .rows;
+    const [a, b, c] = await Promise.all(ids.map((x) => storage.leadScores.get(x.id)));
+    const stored = { ...a!, explanation: [{ ruleId: "kept", counted: a!.fit + a!.engagement }] };
+    const edited = { ...b!, fit: b!.fit + 1 }; // not what its ledger gives any more
+    const unknownModel = { ...c!, modelId: "no-such-model" };
+    const [x, y, z, none] = await withExplanations(storage, [stored, edited, unknownModel, null]);
+    expect(x).toEqual(stored);
+    expect(y).toEqual(edited);
+    expect(y!.explanation).toBeNull();
+    expect(z!.explanation).toBeNull();
+    expect(none).toBeNull();
+    expect((await withExplanation(storage, c!))!.explanation).not.toBeNull();
   });
 
   it("runs as a job recording progress, one at a time, and ends failed, with the reason, when stopped", async () => {

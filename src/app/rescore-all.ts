@@ -20,8 +20,6 @@ import type { ScoreChange } from "./rescore-leads.ts";
 export type RescoreAllOptions = {
   /** The scoring instant (decay is computed as of it); also stored as computed_at. */
   readonly now: Instant;
-  /** Store every explanation (default) or scores only (explanation NULL: faster, for benches). */
-  readonly explanations?: boolean;
   /** Leads per page (one read and one write each); default 5,000. */
   readonly pageSize?: number;
   /** PostgreSQL: pages being built by the server at once (default 1; more only pays with idle cores). PGlite reads one at a time. */
@@ -38,6 +36,8 @@ export type RescoreAllOptions = {
 
 export type RescoreAllResult = {
   readonly leads: number;
+  /** Leads whose score was written (new or changed); the others kept their stored score. */
+  readonly written: number;
   readonly events: number;
   readonly crossings: number;
   /** Milliseconds spent reading pages, scoring and writing scores. */
@@ -73,7 +73,6 @@ export async function rescoreAll(
   o: RescoreAllOptions,
 ): Promise<RescoreAllResult> {
   const scorer = scorerFor(model);
-  const explanations = o.explanations ?? true;
   const pageSize = o.pageSize ?? 5_000;
   const nowMs = Date.parse(o.now);
   const computedAt = new Date(nowMs).toISOString();
@@ -97,6 +96,7 @@ export async function rescoreAll(
     return page;
   };
   let leads = 0;
+  let written = 0;
   let events = 0;
   let crossings = 0;
   const inFlight: Promise<LedgerLead[]>[] = [];
@@ -125,26 +125,29 @@ export async function rescoreAll(
     }
     const last = page[page.length - 1]!.lead.lead.id;
     lap("read");
-    const rows: ScoreRow[] = new Array(page.length);
+    const rows: ScoreRow[] = [];
     const changes: ScoreChange[] = [];
     for (let i = 0; i < page.length; i++) {
       const { lead, previous } = page[i]!;
       events += lead.events.length;
-      let row: ScoreRow;
-      if (explanations) {
-        const r = scorer.scorePrepared(lead, nowMs);
-        row = {
-          leadId: lead.lead.id,
-          fit: r.fit,
-          engagement: r.engagement,
-          grade: r.grade,
-          explanation: r.explanation,
-        };
-      } else {
-        scorer.scoreInto(lead, nowMs, out);
-        row = { leadId: lead.lead.id, fit: out.fit, engagement: out.engagement, grade: out.grade };
-      }
-      rows[i] = row;
+      // Numbers only: the explanation is not stored (NULL) but derived when the score is read, from
+      // the ledger, the model and computed_at (app/score-explanations.ts).
+      scorer.scoreInto(lead, nowMs, out);
+      const row: ScoreRow = {
+        leadId: lead.lead.id,
+        fit: out.fit,
+        engagement: out.engagement,
+        grade: out.grade,
+      };
+      // An unchanged score (same model, same numbers) is not written: it keeps its computed_at and
+      // explanation, which still derive it exactly.
+      if (
+        previous === null ||
+        previous.modelId !== model.id ||
+        previous.fit !== row.fit ||
+        previous.engagement !== row.engagement
+      )
+        rows.push(row);
       const before = previous
         ? {
             ...previous,
@@ -173,6 +176,7 @@ export async function rescoreAll(
     lap("score");
     await writeScorePage(storage.sql, rows, model.id, computedAt, o.audit);
     lap("write");
+    written += rows.length;
     leads += page.length;
     if (changes.length > 0) await o.onCrossings?.(changes);
     await o.onProgress?.(leads, crossings);
@@ -181,6 +185,7 @@ export async function rescoreAll(
   const round = (x: number) => Math.round(x);
   return {
     leads,
+    written,
     events,
     crossings,
     phaseMs: { read: round(phase.read), score: round(phase.score), write: round(phase.write) },
@@ -193,14 +198,13 @@ const toLeadScore = (r: ScoreRow, modelId: string, computedAt: string): LeadScor
   fit: r.fit,
   engagement: r.engagement,
   grade: r.grade,
-  explanation: r.explanation ?? null,
+  explanation: null, // derived on read (app/score-explanations.ts)
   computedAt,
 });
 
 export type RescoreJobHooks = {
   readonly onCrossings?: RescoreAllOptions["onCrossings"];
   readonly onProgress?: (job: { processed: number; total: number; crossings: number }) => void;
-  readonly explanations?: boolean;
 };
 
 /**
@@ -217,7 +221,6 @@ export function rescoreJobRunner(storage: Storage, hooks: RescoreJobHooks = {}) 
     return runJob(job, jobs.finish, async () => {
       const result = await rescoreAll(storage, model, {
         now: job.startedAt,
-        ...(hooks.explanations === undefined ? {} : { explanations: hooks.explanations }),
         stopped: queue.stopped,
         audit: { actor: job.createdBy, reason: `rescore with ${model.name} v${model.version}` },
         ...(hooks.onCrossings ? { onCrossings: hooks.onCrossings } : {}),

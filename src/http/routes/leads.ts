@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { captureLead } from "../../app/capture-lead.ts";
 import { updateLead } from "../../app/records.ts";
+import { withExplanation } from "../../app/score-explanations.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { ENTRY_PATHS, STAGES } from "../../core/lifecycle/stages.ts";
 import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
@@ -174,7 +175,8 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         throw new WinnowError("WINNOW_ERR_LEAD_NOT_FOUND", {
           message: `Lead ${request.params.id} does not exist`,
         });
-      return detail;
+      // A full rescore stores no explanation: it is derived here from the ledger.
+      return { ...detail, score: await withExplanation(storage, detail.score) };
     },
   );
 

@@ -7,6 +7,7 @@ import { adoptIcpIntoDraft, withRule } from "../../app/predictive/icp-draft.ts";
 import { freshLeadPrediction } from "../../app/predictive/refresh.ts";
 import { predictiveRepo } from "../../app/predictive/repo.ts";
 import { trainPredictive } from "../../app/predictive/train.ts";
+import { withExplanation } from "../../app/score-explanations.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { LEARNER_ALIASES, learnerNamed } from "../../core/model/learners.ts";
 import type { Readiness } from "../../core/model/readiness.ts";
@@ -148,7 +149,8 @@ export const predictiveRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = asyn
     async (request) => {
       const lead = await visibleLead(storage, request, request.params.id);
       const view = await freshLeadPrediction(storage, lead.id, ctx.now().toISOString());
-      return view as z.infer<typeof PredictionView>;
+      const rulesScore = await withExplanation(storage, view.rulesScore); // derived if a full rescore stored none
+      return { ...view, rulesScore } as z.infer<typeof PredictionView>;
     },
   );
 
