@@ -1,4 +1,4 @@
-// npm run bench:scoring [-- --pool 100000 --runs 3 --rescore-leads 20000 --no-rescore]
+// npm run bench:scoring [-- --pool 100000 --runs 3 --batch 5000 --rescore-leads 20000 --no-rescore]
 // PostgreSQL too: WINNOW_BENCH_DATABASE_URL=postgres://user@host:port/db (a scratch database is created and dropped).
 // Prints one JSON line per case (BENCHMARKS.md §2); progress goes to stderr.
 import { loadavg } from "node:os";
@@ -8,6 +8,7 @@ import {
   applyEvent,
   compileModel,
   type MutableScore,
+  newBatchScores,
   type PreparedLead,
   prepareLead,
   startScoring,
@@ -22,12 +23,14 @@ const { values } = parseArgs({
     runs: { type: "string", default: "3" },
     "rescore-leads": { type: "string", default: "20000" },
     "events-per-lead": { type: "string", default: "10" },
+    batch: { type: "string", default: "5000" },
     "no-rescore": { type: "boolean", default: false },
   },
 });
 const POOL = Number(values.pool);
 const RUNS = Number(values.runs);
 const EVENTS_PER_LEAD = Number(values["events-per-lead"]);
+const BATCH = Number(values.batch);
 const log = (s: string) => process.stderr.write(`${s}\n`);
 const emit = (o: Record<string, unknown>) =>
   process.stdout.write(`${JSON.stringify({ bench: "scoring", ...o })}\n`);
@@ -101,11 +104,44 @@ const fromIso = (i: number) => {
   sink += out.total;
 };
 
+// The batch path (batch.ts): the pool in batches of BATCH leads. `batchScore` times scoreBatch alone
+// on batches prepared beforehand (fit and event matching are then already done: what a rescore at a
+// new instant of the same leads costs); `batchAll` times prepareBatch + scoreBatch from the same
+// PreparedLead objects `hot` scores, so it does all the work `hot` does.
+const chunks: PreparedLead[][] = [];
+for (let i = 0; i < POOL; i += BATCH) chunks.push(prepared.slice(i, i + BATCH));
+const batches = chunks.map((c) => scorer.prepareBatch(c));
+const batchOut = newBatchScores(BATCH);
+const batchScore = (i: number) => {
+  if (i % BATCH !== 0) return;
+  scorer.scoreBatch(batches[i / BATCH]!, nowMs, batchOut);
+  sink += batchOut.total[0]!;
+};
+const batchAll = (i: number) => {
+  if (i % BATCH !== 0) return;
+  scorer.scoreBatch(scorer.prepareBatch(chunks[i / BATCH]!), nowMs, batchOut);
+  sink += batchOut.total[0]!;
+};
+// The batch gives the same numbers as the per-lead path (the property test checks this in depth).
+for (let b = 0; b < batches.length; b++) {
+  scorer.scoreBatch(batches[b]!, nowMs, batchOut);
+  for (let j = 0; j < chunks[b]!.length; j++) {
+    scorer.scoreInto(chunks[b]![j]!, nowMs, out);
+    if (out.total !== batchOut.total[j]) throw new Error(`batch and scoreInto differ on lead ${b * BATCH + j}`);
+  }
+}
+
 throughput(hot, 500);
+throughput(batchScore, 300);
 throughput(baseline, 200);
 type Runs = { wall: number[]; cpu: number[] };
-const runs: Record<"hot" | "interpreted" | "baseline" | "explained" | "fromIso", Runs> = {
+const runs: Record<
+  "hot" | "interpreted" | "baseline" | "explained" | "fromIso" | "batchScore" | "batchAll",
+  Runs
+> = {
   hot: { wall: [], cpu: [] },
+  batchScore: { wall: [], cpu: [] },
+  batchAll: { wall: [], cpu: [] },
   interpreted: { wall: [], cpu: [] },
   baseline: { wall: [], cpu: [] },
   explained: { wall: [], cpu: [] },
@@ -118,11 +154,13 @@ const record = (k: keyof typeof runs, r: { wall: number; cpu: number }) => {
 for (let r = 0; r < RUNS; r++) {
   record("baseline", throughput(baseline));
   record("hot", throughput(hot));
+  record("batchScore", throughput(batchScore));
+  record("batchAll", throughput(batchAll));
   record("interpreted", throughput(interpreted));
   record("explained", throughput(explained, 1000));
   record("fromIso", throughput(fromIso, 1000));
   log(
-    `run ${r + 1}/${RUNS}: ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
+    `run ${r + 1}/${RUNS}: batch ${round(runs.batchScore.cpu[r]!)} per CPU-s scoring only, ${round(runs.batchAll.cpu[r]!)} prepare+score; per lead ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
   );
 }
 emit({
@@ -142,6 +180,17 @@ emit({
   ratio_to_baseline: round(median(runs.hot.wall) / median(runs.baseline.wall), 4),
   cpu_ratio_to_baseline: round(median(runs.hot.cpu) / median(runs.baseline.cpu), 4),
   explained_leads_per_s: round(median(runs.explained.wall)),
+  // The batch path, BATCH leads per batch. score_only: scoreBatch alone, the batch (fit scores and
+  // event-rule matches, worked out at prepareBatch) already built; prepare_and_score: prepareBatch +
+  // scoreBatch from the same PreparedLead objects the per-lead figures above score.
+  batch_size: BATCH,
+  batch_score_only_leads_per_s: round(median(runs.batchScore.wall)),
+  batch_score_only_leads_per_cpu_s: round(median(runs.batchScore.cpu)),
+  batch_prepare_and_score_leads_per_s: round(median(runs.batchAll.wall)),
+  batch_prepare_and_score_leads_per_cpu_s: round(median(runs.batchAll.cpu)),
+  batch_score_only_vs_per_lead: round(median(runs.batchScore.cpu) / median(runs.hot.cpu), 2),
+  batch_prepare_and_score_vs_per_lead: round(median(runs.batchAll.cpu) / median(runs.hot.cpu), 2),
+  batch_score_only_cpu_ratio_to_baseline: round(median(runs.batchScore.cpu) / median(runs.baseline.cpu), 4),
   from_iso_leads_per_s: round(median(runs.fromIso.wall)),
   load_avg_1m: round(loadavg()[0] ?? 0, 2),
   node: process.version,

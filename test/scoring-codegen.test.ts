@@ -268,6 +268,8 @@ describe("generated scorer", () => {
           leads.forEach((lead, i) => {
             const want = reference.scoreInto(lead, at, fresh());
             expect(generated.scoreInto(lead, at, fresh())).toEqual(want);
+            expect(generated.scoreBatchLead(batch, i, at, fresh())).toEqual(want);
+            expect(reference.scoreBatchLead(refBatch, i, at, fresh())).toEqual(want);
             for (const o of [out, refOut])
               expect({
                 fit: o.fit[i],
@@ -319,6 +321,7 @@ describe("generated scorer", () => {
       /output holds 2 leads, the batch 3/,
     );
     expect(scorer.scoreBatch(scorer.prepareBatch([]), NOW_MS, newBatchScores(0)).fit).toHaveLength(0);
+    expect(() => scorer.scoreBatchLead(batch, 3, NOW_MS, fresh())).toThrow(/no lead 3 in a batch of 3/);
   });
 
   it("never writes the model's text into the generated code", () => {

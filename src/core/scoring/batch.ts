@@ -1,3 +1,4 @@
+import type { MutableScore } from "./compile-model.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
@@ -54,6 +55,8 @@ const MONDAY_MS = Date.UTC(1970, 0, 5);
 export type BatchScorer = {
   prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
   scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
+  /** One lead of a batch (index i) at one instant: for scoring the same leads at many instants. */
+  scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore;
 };
 
 /**
@@ -92,7 +95,9 @@ export function batchScorer(
     const size = leads.length;
     const fit = new Float64Array(size);
     const matchStart = new Int32Array(size + 1);
-    let capacity = 1024;
+    // Most events count for at most one rule: room for one match per event, grown if needed.
+    let capacity = 16;
+    for (let i = 0; i < size; i++) capacity += leads[i]!.events.length;
     let at = new Float64Array(capacity);
     let rule = new Int32Array(capacity);
     let per = new Float64Array(capacity);
@@ -106,7 +111,7 @@ export function batchScorer(
         const ev = events[e]!;
         const n = matchInto(ev, scratch);
         if (m + n > capacity) {
-          capacity *= 2;
+          capacity = 2 * capacity + n;
           at = grow(at, new Float64Array(capacity));
           rule = grow(rule, new Int32Array(capacity));
           per = grow(per, new Float64Array(capacity));
@@ -125,82 +130,107 @@ export function batchScorer(
       size,
       fit,
       matchStart,
-      matchAt: at.slice(0, m),
-      matchRule: rule.slice(0, m),
-      matchPeriod: per.slice(0, m),
+      matchAt: at.subarray(0, m),
+      matchRule: rule.subarray(0, m),
+      matchPeriod: per.subarray(0, m),
       rules,
     };
   }
 
-  function scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores {
+  /** Engagement of lead i of a batch as of nowMs: decay and frequency per match, then the caps. */
+  function engagementOf(batch: ScoringBatch, i: number, nowMs: number): number {
+    const { matchStart, matchAt, matchRule, matchPeriod } = batch;
+    acc.fill(0);
+    period.fill(Number.NaN);
+    const end = matchStart[i + 1]!;
+    for (let m = matchStart[i]!; m < end; m++) {
+      const at = matchAt[m]!;
+      if (at > nowMs) break; // sorted: the rest is in the future
+      const r = matchRule[m]!;
+      const age = nowMs - at;
+      // decayFactor (decay.ts), inline.
+      const d = mode[r]!;
+      let f: number;
+      if (d === 0) f = 1;
+      else if (d === 1) f = Math.exp(-decayA[r]! * age);
+      else if (d === 2) {
+        const left = 1 - Math.floor(age / decayB[r]!) * decayA[r]!;
+        f = left > 0 ? left : 0;
+      } else f = age <= decayA[r]! ? 1 : 0;
+      const value = points[r]! * f;
+      const q = frequency[r]!;
+      if (q === 0) acc[r]! += value;
+      else if (q === 1) acc[r] = value;
+      else {
+        const b = matchPeriod[m]!;
+        if (b !== period[r]) {
+          period[r] = b;
+          inPeriod[r] = 0;
+        }
+        if (inPeriod[r]! < max[r]!) {
+          inPeriod[r]!++;
+          acc[r]! += value;
+        }
+      }
+    }
+    // Caps in rule order, as in compile-model's settle (a rule with nothing counted adds 0).
+    capLeft.set(rules.groupCaps);
+    let eng = 0;
+    let left = engagementCap;
+    for (let r = 0; r < nEvent; r++) {
+      let c = Math.round(acc[r]!) + 0;
+      if (c > 0) {
+        const g = capIndex[r]!;
+        if (g >= 0 && c > capLeft[g]!) c = capLeft[g]!;
+        if (c > left) c = left;
+        if (c < 0) c = 0;
+        if (g >= 0) capLeft[g]! -= c;
+        left -= c;
+      }
+      eng += c;
+    }
+    return eng;
+  }
+
+  const gradeCode = (fit: number, eng: number): number =>
+    (fit >= fitA ? 0 : fit >= fitB ? 1 : fit >= fitC ? 2 : 3) * 4 +
+    (eng >= eng1 ? 0 : eng >= eng2 ? 1 : eng >= eng3 ? 2 : 3);
+
+  function check(batch: ScoringBatch): void {
     if (batch.rules !== rules)
       throw new TypeError("scoreBatch: the batch was prepared by another model's scorer");
+  }
+
+  function scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores {
+    check(batch);
     if (out.fit.length < batch.size)
       throw new RangeError(`scoreBatch: output holds ${out.fit.length} leads, the batch ${batch.size}`);
-    const { fit, matchStart, matchAt, matchRule, matchPeriod } = batch;
-    const { engagement, total, grade } = out;
+    const fit = batch.fit;
     for (let i = 0; i < batch.size; i++) {
-      acc.fill(0);
-      period.fill(Number.NaN);
-      const end = matchStart[i + 1]!;
-      for (let m = matchStart[i]!; m < end; m++) {
-        const at = matchAt[m]!;
-        if (at > nowMs) break; // sorted: the rest is in the future
-        const r = matchRule[m]!;
-        const age = nowMs - at;
-        // decayFactor (decay.ts), inline.
-        const d = mode[r]!;
-        let f: number;
-        if (d === 0) f = 1;
-        else if (d === 1) f = Math.exp(-decayA[r]! * age);
-        else if (d === 2) {
-          const left = 1 - Math.floor(age / decayB[r]!) * decayA[r]!;
-          f = left > 0 ? left : 0;
-        } else f = age <= decayA[r]! ? 1 : 0;
-        const value = points[r]! * f;
-        const q = frequency[r]!;
-        if (q === 0) acc[r]! += value;
-        else if (q === 1) acc[r] = value;
-        else {
-          const b = matchPeriod[m]!;
-          if (b !== period[r]) {
-            period[r] = b;
-            inPeriod[r] = 0;
-          }
-          if (inPeriod[r]! < max[r]!) {
-            inPeriod[r]!++;
-            acc[r]! += value;
-          }
-        }
-      }
-      // Caps in rule order, as in compile-model's settle (a rule with nothing counted adds 0).
-      capLeft.set(rules.groupCaps);
-      let eng = 0;
-      let left = engagementCap;
-      for (let r = 0; r < nEvent; r++) {
-        let c = Math.round(acc[r]!) + 0;
-        if (c > 0) {
-          const g = capIndex[r]!;
-          if (g >= 0 && c > capLeft[g]!) c = capLeft[g]!;
-          if (c > left) c = left;
-          if (c < 0) c = 0;
-          if (g >= 0) capLeft[g]! -= c;
-          left -= c;
-        }
-        eng += c;
-      }
       const fi = fit[i]!;
+      const eng = engagementOf(batch, i, nowMs);
       out.fit[i] = fi;
-      engagement[i] = eng;
-      total[i] = fi + eng;
-      const letter = fi >= fitA ? 0 : fi >= fitB ? 1 : fi >= fitC ? 2 : 3;
-      const band = eng >= eng1 ? 0 : eng >= eng2 ? 1 : eng >= eng3 ? 2 : 3;
-      grade[i] = letter * 4 + band;
+      out.engagement[i] = eng;
+      out.total[i] = fi + eng;
+      out.grade[i] = gradeCode(fi, eng);
     }
     return out;
   }
 
-  return { prepareBatch, scoreBatch };
+  function scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore {
+    check(batch);
+    if (!(i >= 0 && i < batch.size))
+      throw new RangeError(`scoreBatchLead: no lead ${i} in a batch of ${batch.size}`);
+    const fi = batch.fit[i]!;
+    const eng = engagementOf(batch, i, nowMs);
+    out.fit = fi;
+    out.engagement = eng;
+    out.total = fi + eng;
+    out.grade = GRADE_CODES[gradeCode(fi, eng)]!;
+    return out;
+  }
+
+  return { prepareBatch, scoreBatch, scoreBatchLead };
 }
 
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {

@@ -54,6 +54,8 @@ export type Scorer = {
   prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
   /** Scores every lead of a batch into typed arrays: the same numbers as `scoreInto`, no allocation. */
   scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
+  /** One lead of a batch (its index) at one instant, as `scoreInto` would score it. */
+  scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore;
   /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
   crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
 };
@@ -268,6 +270,7 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
         },
     prepareBatch: batch.prepareBatch,
     scoreBatch: batch.scoreBatch,
+    scoreBatchLead: batch.scoreBatchLead,
     crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
   };
 }
