@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { rescoreAfterIngest } from "../src/http/start-server.ts";
 import type { EventInput, IngestOutcome, Storage } from "../src/storage/ports.ts";
 import { freshStorage } from "./helpers/db.ts";
 import { ENGINES, startTestApi, type TestApi } from "./helpers/http.ts";
@@ -44,10 +45,12 @@ describe.each(ENGINES)("event ingest: group writes and what follows them (%s)", 
       payload: { key, leadId: lead, type: "page_view", occurredAt: "2026-03-01T10:00:00Z" },
     });
 
-  it("runs the after-ingest work once per group write, with every event of the group", async () => {
+  it("runs the after-ingest work in the background, coalesced over group writes, with every event", async () => {
     calls.length = 0;
     const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => post(`g:${i}`)));
     expect(answers.map((a) => a.statusCode)).toEqual(Array(12).fill(201));
+    await t.app.winnow.afterIngest.idle();
+    expect(calls.length).toBeGreaterThan(0);
     expect(calls.length).toBeLessThan(12);
     const seen = calls.flatMap((c) => c.events.map((e) => e.key));
     expect(seen.sort()).toEqual(Array.from({ length: 12 }, (_, i) => `g:${i}`).sort());
@@ -68,6 +71,12 @@ describe.each(ENGINES)("event ingest: group writes and what follows them (%s)", 
       ["after-fails"],
     );
     expect(stored.rows[0]?.["n"]).toBe(1);
+    // The failure is logged and the queue goes on: the next event's work still runs.
+    await t.app.winnow.afterIngest.idle();
+    calls.length = 0;
+    expect((await post("after-the-failure")).statusCode).toBe(201);
+    await t.app.winnow.afterIngest.idle();
+    expect(calls.flatMap((c) => c.events.map((e) => e.key))).toEqual(["after-the-failure"]);
   });
 
   it("refuses one request naming a missing lead without failing the others in its group", async () => {
@@ -75,5 +84,180 @@ describe.each(ENGINES)("event ingest: group writes and what follows them (%s)", 
     expect(good.statusCode).toBe(201);
     expect(bad.statusCode).toBe(422);
     expect(bad.json().issues[0].path).toMatch(/leadId/);
+  });
+});
+
+describe.each(ENGINES)(
+  "event ingest: answered before the work after it, unless ?wait=score (%s)",
+  (engine) => {
+    let storage: Storage;
+    let leadId = "";
+    beforeAll(async () => {
+      storage = await freshStorage(engine);
+    });
+    afterAll(async () => {
+      await storage.close();
+    });
+
+    /** An app whose after-ingest work waits for `release()`; `seen` lists the keys it has done. */
+    async function gatedApi() {
+      let release = () => {};
+      const gate = new Promise<void>((r) => {
+        release = r;
+      });
+      const seen: (string | null | undefined)[] = [];
+      const t = await startTestApi(
+        storage,
+        {},
+        {
+          afterIngest: async (events) => {
+            await gate;
+            seen.push(...events.map((e) => e.key));
+          },
+        },
+      );
+      if (!leadId) {
+        const res = await t.app.inject({
+          method: "POST",
+          url: "/v1/leads",
+          headers: t.as(t.keys.ingest),
+          payload: { contact: { email: "gated@example.com" } },
+        });
+        leadId = res.json().lead.id;
+      }
+      const post = (key: string, query = "") =>
+        t.app.inject({
+          method: "POST",
+          url: `/v1/events${query}`,
+          headers: t.as(t.keys.ingest),
+          payload: { key, leadId, type: "page_view", occurredAt: "2026-03-01T10:00:00Z" },
+        });
+      return { t, seen, release, post };
+    }
+
+    it("answers once the events are stored, and ?wait=score once the work after them is done", async () => {
+      const { t, seen, release, post } = await gatedApi();
+      try {
+        expect((await post("bg:1")).statusCode).toBe(201);
+        expect(seen).toEqual([]);
+        let answered = false;
+        const waiting = post("bg:2", "?wait=score").then((r) => {
+          answered = true;
+          return r;
+        });
+        // The event is stored (a retry is a duplicate) while its request still waits for the work.
+        expect((await post("bg:2")).json().status).toBe("duplicate");
+        expect(answered).toBe(false);
+        release();
+        expect((await waiting).statusCode).toBe(201);
+        expect(seen).toContain("bg:2");
+        expect((await post("bg:3", "?wait=soon")).statusCode).toBe(422);
+      } finally {
+        release();
+        await t.close();
+      }
+    });
+
+    it("closing the app finishes the queued work first (graceful shutdown loses no rescore)", async () => {
+      const { t, seen, release, post } = await gatedApi();
+      const keys = ["sd:1", "sd:2", "sd:3"];
+      for (const key of keys) expect((await post(key)).statusCode).toBe(201);
+      expect(seen).toEqual([]);
+      let closed = false;
+      const closing = t.close().then(() => {
+        closed = true;
+      });
+      // Without draining, closing an app that never listened takes a few turns of the event loop.
+      for (let turn = 0; turn < 50 && !closed; turn++) await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      expect(seen.sort()).toEqual(keys);
+    });
+  },
+);
+
+describe.each(ENGINES)("event ingest: the background rescore (%s)", (engine) => {
+  let storage: Storage;
+  let t: TestApi;
+  const crossings: { leadId: string; threshold: string; direction: string }[] = [];
+  const leads: string[] = [];
+  beforeAll(async () => {
+    storage = await freshStorage(engine);
+    const at = new Date().toISOString();
+    const draft = await storage.scoringModels.createDraft({
+      name: "count",
+      document: {
+        id: "count",
+        name: "count",
+        version: 1,
+        engagement: { rules: [{ id: "view", event: "page_view", points: 3 }] },
+        thresholds: [{ id: "mql", metric: "total", atLeast: 9, action: "become_mql" }],
+      },
+      createdBy: "test",
+      createdAt: at,
+    });
+    await storage.scoringModels.publish(draft.id, "test", at);
+    await storage.scoringModels.setDefault(draft.id);
+    t = await startTestApi(
+      storage,
+      {},
+      {
+        afterIngest: rescoreAfterIngest(storage, async (change) => {
+          for (const c of change.crossings)
+            crossings.push({ leadId: change.leadId, threshold: c.threshold, direction: c.direction });
+        }),
+      },
+    );
+    for (let i = 0; i < 8; i++) {
+      const res = await t.app.inject({
+        method: "POST",
+        url: "/v1/leads",
+        headers: t.as(t.keys.ingest),
+        payload: { contact: { email: `ledger${i}@example.com` } },
+      });
+      leads.push(res.json().lead.id);
+    }
+  });
+  afterAll(async () => {
+    await t.close();
+    await storage.close();
+  });
+
+  it("gives each lead exactly the score of its own ledger, and announces each crossing once", async () => {
+    // Lead i gets 1 + i % 5 page views, from single posts and batches racing each other.
+    const events = leads.flatMap((leadId, i) =>
+      Array.from({ length: 1 + (i % 5) }, (_, k) => ({
+        key: `ledger:${i}:${k}`,
+        leadId,
+        type: "page_view",
+        occurredAt: new Date(Date.UTC(2026, 2, 1, 10, i, k)).toISOString(),
+      })),
+    );
+    const answers = await Promise.all([
+      ...events
+        .filter((_, n) => n % 2 === 0)
+        .map((payload) =>
+          t.app.inject({ method: "POST", url: "/v1/events", headers: t.as(t.keys.ingest), payload }),
+        ),
+      t.app.inject({
+        method: "POST",
+        url: "/v1/events/batch",
+        headers: t.as(t.keys.ingest),
+        payload: { events: events.filter((_, n) => n % 2 === 1) },
+      }),
+    ]);
+    expect(answers.every((a) => a.statusCode === 201 || a.statusCode === 200)).toBe(true);
+    await t.app.winnow.afterIngest.idle();
+    const scores = await storage.sql.query<{ lead_id: string; engagement: number }>(
+      "SELECT lead_id, engagement FROM lead_scores WHERE lead_id = ANY($1::text[])",
+      [leads],
+    );
+    const got = new Map(scores.rows.map((r) => [r.lead_id, Number(r.engagement)]));
+    expect(leads.map((id) => got.get(id))).toEqual(leads.map((_, i) => 3 * (1 + (i % 5))));
+    // Total ≥ 9 means 3 views or more: those leads crossed `mql` upward exactly once.
+    const crossed = leads.filter((_, i) => 1 + (i % 5) >= 3);
+    expect(crossings.map((c) => c.leadId).sort()).toEqual([...crossed].sort());
+    expect(crossings.every((c) => c.threshold === "mql" && c.direction === "up")).toBe(true);
   });
 });

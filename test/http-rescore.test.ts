@@ -66,7 +66,7 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
       const demoAt = new Date().toISOString();
       expect(
         (
-          await post("/v1/events", {
+          await post("/v1/events?wait=score", {
             key: "e2",
             leadId,
             type: "demo_request",
@@ -74,6 +74,11 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
           })
         ).status,
       ).toBe(201);
+      // ?wait=score answered after the rescore: the lead's score counts the demo request already.
+      const scored = await fetch(`${s.url}/v1/leads/${leadId}`, { headers: auth() }).then(
+        (r) => r.json() as Promise<{ score: { engagement: number } }>,
+      );
+      expect(scored.score).toMatchObject({ engagement: 30 });
       // A retried event stores nothing and crosses nothing again.
       expect(
         (
@@ -85,6 +90,8 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
           })
         ).status,
       ).toBe(200);
+      // Rescoring runs after the answer, in the background: wait for it, then for the deliveries.
+      await s.app.winnow.afterIngest.idle();
       await s.app.winnow.webhooks.drain();
       expect(got.map((b) => JSON.parse(b))).toEqual([
         expect.objectContaining({
@@ -121,6 +128,7 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
           type: "page_view",
           occurredAt: new Date().toISOString(),
         });
+      await s.app.winnow.afterIngest.idle();
       await s.app.winnow.webhooks.drain();
       const already = receiver.bodies.length; // page views score nothing under the current default
       const draft = await call("POST", "/v1/scoring-models", {

@@ -7,6 +7,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { createAfterIngestQueue } from "./after-ingest-queue.ts";
 import { registerAuth } from "./auth/authenticate.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
 import { registerCors } from "./cors.ts";
@@ -83,9 +84,16 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
     onError: (e) => app.log.error({ err: e }, "webhook delivery failed"),
   });
   const auth = registerAuth(app, deps.keys, config.keyCacheMs, () => now().getTime(), deps.users);
-  const ctx: ApiContext = { deps, now, ids, webhooks: dispatcher, forgetKeys: auth.forget };
+  const afterIngest = createAfterIngestQueue(deps.afterIngest, (e) =>
+    app.log.error({ err: e }, "after-ingest work (rescoring) failed; the events are stored"),
+  );
+  const ctx: ApiContext = { deps, now, ids, webhooks: dispatcher, afterIngest, forgetKeys: auth.forget };
   app.decorate("winnow", ctx);
-  app.addHook("onClose", async () => dispatcher.stop());
+  // Requests are finished by now: rescore what they stored (its webhooks are queued), then stop.
+  app.addHook("onClose", async () => {
+    await afterIngest.idle();
+    await dispatcher.stop();
+  });
 
   registerCors(app, config.corsOrigins);
   if (config.rateLimit) {

@@ -2,6 +2,7 @@ import type { LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
 import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
 import type { UserRepository } from "../storage/users-ports.ts";
+import type { AfterIngestQueue } from "./after-ingest-queue.ts";
 import type { ScryptParams } from "./auth/password.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
@@ -25,7 +26,10 @@ export type ApiDeps = {
   readonly webhookRetry?: RetryPolicy;
   /** Lifecycle rules (SLA hours, reasons, entry stages); the built-in defaults when absent. */
   readonly lifecycle?: LifecycleConfig;
-  /** Runs after events are stored (rescoring, threshold webhooks); set by the composition root. */
+  /**
+   * Runs after events are stored (rescoring, threshold webhooks), in the background and coalesced
+   * (see after-ingest-queue.ts); set by the composition root.
+   */
   readonly afterIngest?: (events: readonly EventInput[], outcomes: readonly IngestOutcome[]) => Promise<void>;
 };
 
@@ -35,6 +39,8 @@ export type ApiContext = {
   readonly now: () => Date;
   readonly ids: () => string;
   readonly webhooks: WebhookDispatcher;
+  /** The background work after ingest (deps.afterIngest): `idle()` waits for it; closing drains it. */
+  readonly afterIngest: AfterIngestQueue;
   /** Forgets cached API-key verdicts (after a revoke). */
   readonly forgetKeys: () => void;
 };

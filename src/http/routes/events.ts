@@ -17,7 +17,8 @@ const MAX_BATCH = 1000;
 
 /**
  * Behaviour events: durable (stored before the answer) and idempotent by the client's `key`, so that
- * a retried request never counts an event twice. A batch is all-or-nothing.
+ * a retried request never counts an event twice. A batch is all-or-nothing. Leads are rescored just
+ * after the answer (in the background), or before it with `?wait=score`.
  */
 export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {
   const tags = ["events"];
@@ -32,18 +33,26 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
   // One group write in flight: on the shared 2-core bench machine 2, 4 or 8 writers over the
   // PostgreSQL pool measured no better than one (interleaved runs), and PGlite runs one statement
   // at a time anyway. The batcher takes a `writers` count for a server with cores to spare.
-  // What follows a write (rescoring the leads, threshold webhooks) runs once per group too, before
-  // any of its requests is answered. The events are stored by then: a failure there is logged, not
-  // answered as an error, so that a client never retries (and never doubles) a stored event.
-  const batcher = createEventBatcher(async (batch) => {
-    const outcomes = await storage.events.ingest(batch);
-    if (ctx.deps.afterIngest)
-      await ctx.deps.afterIngest(batch, outcomes).catch((error: unknown) => {
-        app.log.error({ err: error }, "after-ingest work (rescoring) failed; the events are stored");
-      });
+  // What follows a write (rescoring the leads, threshold webhooks) is queued, not awaited: a request
+  // is answered once its events are committed, and the background queue rescores the touched leads
+  // of every group stored meanwhile in one run (after-ingest-queue.ts). `?wait=score` answers only
+  // after the run covering the request's events; a failure there is logged, never answered as an
+  // error, so that a client never retries (and never doubles) a stored event.
+  const batcher = createEventBatcher((batch) => storage.events.ingest(batch));
+  const ingest = async (batch: StoredEventInput[], wait: boolean) => {
+    const outcomes = await batcher.ingest(batch);
+    const scored = ctx.afterIngest.add(batch, outcomes);
+    if (wait) await scored;
     return outcomes;
+  };
+  const querystring = z.object({
+    wait: z
+      .enum(["score"])
+      .optional()
+      .describe(
+        "`score`: answer once the leads of these events are rescored (by default, once they are stored)",
+      ),
   });
-  const ingest = (batch: StoredEventInput[]) => batcher.ingest(batch);
 
   app.post(
     "/events",
@@ -52,12 +61,13 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       schema: {
         tags,
         summary: "Record one behaviour event (201 when stored, 200 when its key was already stored)",
+        querystring,
         body: EventInput,
         response: { 200: Outcome, 201: Outcome, 422: ProblemSchema, ...AUTH_ERRORS },
       },
     },
     async (request, reply) => {
-      const [outcome] = await ingest([toInput(request.body)]);
+      const [outcome] = await ingest([toInput(request.body)], request.query.wait === "score");
       if (!outcome)
         throw new WinnowError("WINNOW_ERR_INTERNAL", { message: "The event was neither stored nor found" });
       return reply.code(outcome.status === "created" ? 201 : 200).send(outcome);
@@ -71,6 +81,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       schema: {
         tags,
         summary: `Record up to ${MAX_BATCH} events in one transaction (all or nothing)`,
+        querystring,
         body: z.object({ events: z.array(EventInput).min(1).max(MAX_BATCH) }),
         response: {
           200: z.object({
@@ -85,7 +96,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     },
     async (request) => {
       try {
-        const results = await ingest(request.body.events.map(toInput));
+        const results = await ingest(request.body.events.map(toInput), request.query.wait === "score");
         const created = results.filter((r) => r.status === "created").length;
         return { created, duplicates: results.length - created, results };
       } catch (error) {
