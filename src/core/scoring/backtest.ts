@@ -3,7 +3,7 @@ import { auc } from "../model/metrics.ts";
 import type { Instant } from "../records.ts";
 import { compileModel, type MutableScore } from "./compile-model.ts";
 import type { ScoringModel, Threshold } from "./model-schema.ts";
-import { instantMs, prepareLead, type ScoreInput } from "./prepare.ts";
+import { instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
 import { thresholdMet } from "./thresholds.ts";
 
 /** One lead of the past: what it was scored on, how it moved, and how it ended. */
@@ -95,6 +95,9 @@ export function backtest(
   };
 }
 
+/** Leads laid out (and held in memory) at a time by a backtest. */
+const BACKTEST_BATCH = 5000;
+
 function summarise(
   model: ScoringModel,
   leads: readonly HistoryLead[],
@@ -116,14 +119,24 @@ function summarise(
   const scored: { score: number; won: boolean }[] = [];
   const closedLabel: number[] = [];
   const closedScore: number[] = [];
-  for (const h of leads) {
-    const p = prepareLead(h.input);
+  // Each lead is scored at many instants: lay leads out as batches once (fit and event matches
+  // worked out once per lead), then score a lead of the batch per instant (batch.ts).
+  let batch = scorer.prepareBatch([]);
+  let prepared: PreparedLead[] = [];
+  for (let li = 0; li < leads.length; li++) {
+    const h = leads[li]!;
+    const j = li % BACKTEST_BATCH;
+    if (j === 0) {
+      prepared = leads.slice(li, li + BACKTEST_BATCH).map((x) => prepareLead(x.input));
+      batch = scorer.prepareBatch(prepared);
+    }
+    const p = prepared[j]!;
     const created = instantMs(h.input.lead!.createdAt);
     const end = Math.min(toMs - 1, h.outcome ? instantMs(h.outcome.at) : Number.POSITIVE_INFINITY);
     let mqlAt = Number.NaN;
     let peak = Number.NEGATIVE_INFINITY;
     const check = (at: number) => {
-      scorer.scoreInto(p, at, out);
+      scorer.scoreBatchLead(batch, j, at, out);
       if (out.total > peak) peak = out.total;
       if (mql && Number.isNaN(mqlAt) && thresholdMet(mql, out)) mqlAt = at;
     };
