@@ -3,7 +3,9 @@ import { fitDefault } from "../src/core/model/default-learner.ts";
 import { fitGbdt, gbdtMargin, prepareGbdt } from "../src/core/model/gbdt.ts";
 import { predictMargin } from "../src/core/model/learners.ts";
 import { fitLogistic, logisticMargin } from "../src/core/model/logistic.ts";
+import { seededRandom } from "../src/core/model/random.ts";
 import { takeLabels, takeRows } from "../src/core/model/table.ts";
+import { buildTable } from "../src/core/model/table-build.ts";
 import { syntheticLeads } from "./helpers/synthetic-leads.ts";
 
 const arr = (m: Float64Array) => Array.from(m);
@@ -46,5 +48,47 @@ describe("default learner: speed without changing results", () => {
     const cold = logisticMargin(fitLogistic(table, label), table);
     const warm = logisticMargin(fitLogistic(table, label, { start: first }), table);
     for (let i = 0; i < table.rows; i += 7) expect(warm[i]!).toBeCloseTo(cold[i]!, 5);
+  });
+});
+
+describe("default learner: the logistic member is probed on a quarter of the rows first", () => {
+  // A label the trees find and a linear model cannot (an interaction): the blend rules the
+  // logistic regression out, so the probe is enough to rule it out.
+  const rand = seededRandom(3);
+  const rows: string[][] = [];
+  const xor = new Uint8Array(3000);
+  for (let i = 0; i < xor.length; i++) {
+    const x = rand();
+    const y = rand();
+    xor[i] = x > 0.5 !== y > 0.5 ? (rand() < 0.85 ? 1 : 0) : rand() < 0.15 ? 1 : 0;
+    rows.push([x.toFixed(3), y.toFixed(3)]);
+  }
+  const xorTable = buildTable(["x", "y"], rows, { categorical: [], numeric: ["x", "y"] });
+
+  it("a probe given weight 0 skips the full fit and gives the model fitted without a probe", () => {
+    const probed = fitDefault(xorTable, xor, { seed: 1, probeMinRows: 0 });
+    const plain = fitDefault(xorTable, xor, { seed: 1, probeMinRows: Number.POSITIVE_INFINITY });
+    expect(probed.choice.treeWeight).toBe(1);
+    expect(plain.choice.treeWeight).toBe(1);
+    expect(probed.members[0]!.weight).toBe(0);
+    expect(arr(predictMargin(probed, xorTable))).toEqual(arr(predictMargin(plain, xorTable)));
+    // The skipped member is the probe: fitted on fewer rows than the full fit, so not the same.
+    const lrProbe = probed.members[0]!.model;
+    const lrFull = plain.members[0]!.model;
+    expect(lrProbe.learner === "logistic" && lrFull.learner === "logistic").toBe(true);
+    expect(lrProbe).not.toEqual(lrFull);
+  });
+
+  it("a probe given a weight leads to the full fit, the same model as without a probe", () => {
+    const { table, label } = syntheticLeads(3000, 21);
+    const probed = fitDefault(table, label, { seed: 4, probeMinRows: 0 });
+    const plain = fitDefault(table, label, { seed: 4, probeMinRows: Number.POSITIVE_INFINITY });
+    expect(plain.choice.treeWeight).toBeLessThan(1);
+    expect(probed.choice.treeWeight).toBe(plain.choice.treeWeight);
+    const a = predictMargin(probed, table);
+    const b = predictMargin(plain, table);
+    for (let i = 0; i < table.rows; i += 7) expect(a[i]!).toBeCloseTo(b[i]!, 5);
+    // Deterministic with the probe too.
+    expect(arr(predictMargin(fitDefault(table, label, { seed: 4, probeMinRows: 0 }), table))).toEqual(arr(a));
   });
 });

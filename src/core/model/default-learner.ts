@@ -15,6 +15,8 @@ export type BlendMember = { readonly weight: number; readonly model: LogisticMod
  * and a Platt calibration; then both members are refit on all training rows (the trees at the
  * final learning rate with twice the chosen count, scaled for the extra rows; the logistic
  * regression starting from the split's weights). Both tree fits share one binning of the rows.
+ * With many rows the logistic regression is first probed on a quarter of the split's training
+ * rows, and fitted in full only when the probe gets a weight in the blend.
  */
 export type DefaultModel = {
   readonly learner: "winnow-default";
@@ -30,6 +32,8 @@ export type DefaultOptions = {
   readonly validationFraction?: number;
   /** Refit the chosen members on all training rows (default true). */
   readonly refit?: boolean;
+  /** Training rows of the split from which the logistic member is probed first (default PROBE_MIN_ROWS). */
+  readonly probeMinRows?: number;
 };
 
 /**
@@ -48,6 +52,29 @@ export const DEFAULT_TREES = {
 export const SELECTION_RATE_FACTOR = 2;
 
 const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
+
+/** Train rows of the split from which the logistic member is probed on a quarter of them first. */
+export const PROBE_MIN_ROWS = 16_000;
+const PROBE_FRACTION = 0.25;
+
+type BlendChoice = { readonly weight: number; readonly calibration: PlattCalibration; readonly loss: number };
+
+/** The tree weight (and Platt calibration) with the smallest held-out log loss. */
+function chooseBlend(mLr: Float64Array, mGb: Float64Array, validLabel: Uint8Array): BlendChoice {
+  let best: BlendChoice = {
+    weight: 0,
+    calibration: { kind: "platt", a: 1, b: 0 },
+    loss: Number.POSITIVE_INFINITY,
+  };
+  for (const w of WEIGHTS) {
+    const m = blend(mLr, mGb, w);
+    const cal = fitPlatt(m, validLabel);
+    const p = m.map((z) => applyPlatt(cal, z));
+    const loss = logLoss(validLabel, p);
+    if (loss < best.loss - 1e-9) best = { weight: w, calibration: cal, loss };
+  }
+  return best;
+}
 
 function blend(lr: Float64Array, gb: Float64Array, w: number): Float64Array {
   const out = new Float64Array(lr.length);
@@ -69,6 +96,7 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
   const validLabel = takeLabels(label, split.valid);
   const trainTable = takeRows(table, split.train);
   const trainLabel = takeLabels(label, split.train);
+  const refit = options.refit ?? true;
   const trees = { ...DEFAULT_TREES, seed, ...options.gbdt };
   const prepared = prepareGbdt(table, trees);
   const gbdt = fitGbdt(table, label, {
@@ -79,48 +107,45 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
     earlyStopping: true,
     validRows: split.valid,
   });
-  const lr = fitLogistic(trainTable, trainLabel);
-  const mLr = logisticMargin(lr, validTable);
   const mGb = gbdtMargin(gbdt, validTable);
-  let bestW = 0;
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let bestCal: PlattCalibration = { kind: "platt", a: 1, b: 0 };
-  for (const w of WEIGHTS) {
-    const m = blend(mLr, mGb, w);
-    const cal = fitPlatt(m, validLabel);
-    const p = m.map((z) => applyPlatt(cal, z));
-    const loss = logLoss(validLabel, p);
-    if (loss < bestLoss - 1e-9) {
-      bestLoss = loss;
-      bestW = w;
-      bestCal = cal;
-    }
-  }
   // Refit on every training row with what the split chose (tree count scaled for the extra rows);
   // a member with weight 0 is not refit.
-  const refit = options.refit ?? true;
-  const finalLr = refit && bestW < 1 ? fitLogistic(table, label, { start: lr }) : lr;
-  const finalGb =
-    refit && bestW > 0
-      ? fitGbdt(table, label, {
-          ...trees,
-          prepared,
-          earlyStopping: false,
-          maxIter: Math.max(
-            1,
-            Math.round(gbdt.iterations * SELECTION_RATE_FACTOR * (1 + (options.validationFraction ?? 0.2))),
-          ),
-        })
-      : gbdt;
-  return {
-    learner: "winnow-default",
-    members: [
-      { weight: 1 - bestW, model: finalLr },
-      { weight: bestW, model: finalGb },
-    ],
-    calibration: bestCal,
-    choice: { treeWeight: bestW, validLogLoss: bestLoss, validRows: split.valid.length },
+  const finish = (choice: BlendChoice, finalLr: LogisticModel): DefaultModel => {
+    const finalGb =
+      refit && choice.weight > 0
+        ? fitGbdt(table, label, {
+            ...trees,
+            prepared,
+            earlyStopping: false,
+            maxIter: Math.max(
+              1,
+              Math.round(gbdt.iterations * SELECTION_RATE_FACTOR * (1 + (options.validationFraction ?? 0.2))),
+            ),
+          })
+        : gbdt;
+    return {
+      learner: "winnow-default",
+      members: [
+        { weight: 1 - choice.weight, model: finalLr },
+        { weight: choice.weight, model: finalGb },
+      ],
+      calibration: choice.calibration,
+      choice: { treeWeight: choice.weight, validLogLoss: choice.loss, validRows: split.valid.length },
+    };
   };
+  // With many rows the logistic member is first fitted on a quarter of the split's training rows:
+  // when even this probe gets weight 0 in the blend, the full fit would get weight 0 too (it is
+  // never used) and is skipped; otherwise the full fit starts from the probe's weights.
+  let start: LogisticModel | undefined;
+  if (trainTable.rows >= (options.probeMinRows ?? PROBE_MIN_ROWS)) {
+    const probeRows = stratifiedSplit(trainLabel, PROBE_FRACTION, seed + 11).valid;
+    start = fitLogistic(takeRows(trainTable, probeRows), takeLabels(trainLabel, probeRows));
+    const probe = chooseBlend(logisticMargin(start, validTable), mGb, validLabel);
+    if (probe.weight === 1) return finish(probe, start);
+  }
+  const lr = fitLogistic(trainTable, trainLabel, start ? { start } : {});
+  const choice = chooseBlend(logisticMargin(lr, validTable), mGb, validLabel);
+  return finish(choice, refit && choice.weight < 1 ? fitLogistic(table, label, { start: lr }) : lr);
 }
 
 /** Blended, uncalibrated log-odds per row. */
