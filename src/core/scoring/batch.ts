@@ -1,5 +1,6 @@
 import type { MutableScore } from "./compile-model.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
+import type { ScoreBatchInto } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import type { PreparedEvent, PreparedLead } from "./prepare.ts";
@@ -70,6 +71,8 @@ export function batchScorer(
   rules: CompiledRules,
   fitOf: (lead: PreparedLead) => number,
   matchInto: (event: PreparedEvent, buf: Int32Array) => number,
+  /** The generated batch loop, or null to run the one below. */
+  generatedLoop: ScoreBatchInto | null = null,
 ): BatchScorer {
   const nEvent = rules.event.length;
   const points = Float64Array.from(rules.event, (r) => r.points);
@@ -206,6 +209,23 @@ export function batchScorer(
     if (out.fit.length < batch.size)
       throw new RangeError(`scoreBatch: output holds ${out.fit.length} leads, the batch ${batch.size}`);
     const fit = batch.fit;
+    if (generatedLoop !== null) {
+      const { matchStart, matchAt, matchRule, matchPeriod } = batch;
+      generatedLoop(
+        batch.size,
+        fit,
+        matchStart,
+        matchAt,
+        matchRule,
+        matchPeriod,
+        nowMs,
+        out.fit,
+        out.engagement,
+        out.total,
+        out.grade,
+      );
+      return out;
+    }
     for (let i = 0; i < batch.size; i++) {
       const fi = fit[i]!;
       const eng = engagementOf(batch, i, nowMs);

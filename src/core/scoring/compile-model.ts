@@ -256,6 +256,7 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
           }
           return n;
         },
+    generated ? generated.scoreBatchInto : null,
   );
 
   return {

@@ -19,9 +19,26 @@ export type GeneratedScorer = {
    * `buf` must hold CompiledRules.event.length entries.
    */
   readonly matchInto: (event: PreparedEvent, buf: Int32Array) => number;
+  /** The batch loop (batch.ts): scores leads [0, count) of a batch's columns into typed arrays. */
+  readonly scoreBatchInto: ScoreBatchInto;
   /** The generated source (for tests and curiosity): identifiers and numbers we chose, no model text. */
   readonly source: string;
 };
+
+/** See GeneratedScorer.scoreBatchInto. */
+export type ScoreBatchInto = (
+  count: number,
+  fit: Float64Array,
+  matchStart: Int32Array,
+  matchAt: Float64Array,
+  matchRule: Int32Array,
+  matchPeriod: Float64Array,
+  nowMs: number,
+  outFit: Float64Array,
+  outEngagement: Float64Array,
+  outTotal: Float64Array,
+  outGrade: Uint8Array,
+) => void;
 
 const MONDAY_MS = Date.UTC(1970, 0, 5);
 
@@ -173,10 +190,12 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
       });
     }
   });
+  const capsFrom = lines.length;
   const caps = Array.from(rules.groupCaps, (cap, g) => {
     emit(`let g${g} = ${k(cap)};`);
     return `g${g}`;
   });
+  const capsTo = lines.length;
   emit(`let fit = 0, fitLeft = ${k(rules.fitCap)}, c = 0;`);
   rules.attribute.forEach((rule, i) => {
     const fired = firedBy.get(i) ?? cond(rule.when, leadGet);
@@ -199,6 +218,11 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
 
   // Engagement side: one pass over the sorted ledger; the event type picks a case of a switch.
   const nEvent = rules.event.length;
+  // The batch scorer's per-match code: the same decay and frequency lines, by rule index, with the
+  // period precomputed at prepare (P[m], the same expression) instead of computed here.
+  const batchCases: string[] = [];
+  let accFrom = lines.length;
+  let accTo = lines.length;
   if (nEvent > 0) {
     const slots = new Map<string, number>();
     const slotRules: number[][] = [];
@@ -207,10 +231,12 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
       slotRules.push([...list]);
     }
     const slotOf = k(slots);
+    accFrom = lines.length;
     for (let r = 0; r < nEvent; r++) {
       emit(`let a${r} = 0;`);
       if (rules.event[r]!.frequency === 2) emit(`let b${r} = NaN, n${r} = 0;`);
     }
+    accTo = lines.length;
     emit("const evs = L.events;");
     emit("for (let e = 0; e < evs.length; e++) {");
     emit("  const E = evs[e];");
@@ -230,20 +256,28 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
         const where = rule.whereCondition === null ? null : cond(rule.whereCondition, eventGet);
         match.push(where === null ? `    buf[n++] = ${r};` : `    if (${where}) buf[n++] = ${r};`);
         if (where !== null) emit(`      if (${where}) {`);
+        const body: string[] = [];
         const p = k(rule.points);
         const d = rule.decay;
-        if (d.mode === 0) emit(`      x = ${p} * 1;`);
-        else if (d.mode === 1) emit(`      x = ${p} * Math.exp(-${k(d.a)} * age);`);
+        if (d.mode === 0) body.push(`x = ${p} * 1;`);
+        else if (d.mode === 1) body.push(`x = ${p} * Math.exp(-${k(d.a)} * age);`);
         else if (d.mode === 2) {
-          emit(`      f = 1 - Math.floor(age / ${k(d.b)}) * ${k(d.a)};`);
-          emit(`      x = ${p} * (f > 0 ? f : 0);`);
-        } else emit(`      x = ${p} * (age <= ${k(d.a)} ? 1 : 0);`);
-        if (rule.frequency === 0) emit(`      a${r} += x;`);
-        else if (rule.frequency === 1) emit(`      a${r} = x;`);
+          body.push(`f = 1 - Math.floor(age / ${k(d.b)}) * ${k(d.a)};`);
+          body.push(`x = ${p} * (f > 0 ? f : 0);`);
+        } else body.push(`x = ${p} * (age <= ${k(d.a)} ? 1 : 0);`);
+        const periodLine = `f = Math.floor((at - ${k(MONDAY_MS)}) / ${k(rule.periodMs)});`;
+        if (rule.frequency === 0) body.push(`a${r} += x;`);
+        else if (rule.frequency === 1) body.push(`a${r} = x;`);
         else {
-          emit(`      f = Math.floor((at - ${k(MONDAY_MS)}) / ${k(rule.periodMs)});`);
-          emit(`      if (f !== b${r}) { b${r} = f; n${r} = 0; }`);
-          emit(`      if (n${r} < ${k(rule.max)}) { n${r}++; a${r} += x; }`);
+          body.push(periodLine);
+          body.push(`if (f !== b${r}) { b${r} = f; n${r} = 0; }`);
+          body.push(`if (n${r} < ${k(rule.max)}) { n${r}++; a${r} += x; }`);
+        }
+        for (const line of body) emit(`      ${line}`);
+        if (!batchCases.some((l) => l === `case ${r}:`)) {
+          batchCases.push(`case ${r}:`);
+          for (const line of body) batchCases.push(`  ${line === periodLine ? "f = P[m];" : line}`);
+          batchCases.push("  break;");
         }
         if (where !== null) emit("      }");
       }
@@ -255,6 +289,7 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     match.push("}");
   }
   match.push("return n;");
+  const settleFrom = lines.length;
   emit(`let engagement = 0, engagementLeft = ${k(rules.engagementCap)};`);
   rules.event.forEach((rule, r) => {
     // A rule with no counted event has a0 = 0, which adds 0 and leaves every cap alone.
@@ -268,16 +303,19 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     emit("}");
     emit("engagement += c;");
   });
+  const settleTo = lines.length;
   const gf = model.grades.fit;
   const ge = model.grades.engagement;
   const gradeTable = FIT_LETTERS.flatMap((l) => ENGAGEMENT_BANDS.map((b) => `${l}${b}` as Grade));
   emit("out.fit = fit;");
   emit("out.engagement = engagement;");
   emit("out.total = fit + engagement;");
+  const gradeFrom = lines.length;
   emit(`const letter = fit >= ${k(gf.A)} ? 0 : fit >= ${k(gf.B)} ? 1 : fit >= ${k(gf.C)} ? 2 : 3;`);
   emit(
     `const band = engagement >= ${k(ge["1"])} ? 0 : engagement >= ${k(ge["2"])} ? 1 : engagement >= ${k(ge["3"])} ? 2 : 3;`,
   );
+  const gradeTo = lines.length;
   emit(`out.grade = ${k(gradeTable)}[letter * 4 + band];`);
   emit("return out;");
 
@@ -296,11 +334,38 @@ export function generateScorer(model: ScoringModel, rules: CompiledRules): Gener
     "function matchInto(E, buf) {",
     ...match.map((l) => `  ${l}`),
     "}",
+    // Leads [0, count) of a batch (batch.ts): fit per lead F, matches [S[i], S[i + 1]) with instant T,
+    // rule R and period P; results into OF, OE, OT and OG (grade code letter * 4 + band).
+    "function scoreBatchInto(count, F, S, T, R, P, nowMs, OF, OE, OT, OG) {",
+    "  for (let i = 0; i < count; i++) {",
+    ...lines.slice(accFrom, accTo).map((l) => `    ${l}`),
+    "    let x = 0, f = 0, c = 0;",
+    "    const end = S[i + 1];",
+    "    for (let m = S[i]; m < end; m++) {",
+    "      const at = T[m];",
+    "      if (at > nowMs) break;",
+    "      const age = nowMs - at;",
+    "      switch (R[m]) {",
+    ...batchCases.map((l) => `        ${l}`),
+    "      }",
+    "    }",
+    ...lines.slice(capsFrom, capsTo).map((l) => `    ${l}`),
+    ...lines.slice(settleFrom, settleTo).map((l) => `    ${l}`),
+    "    const fit = F[i];",
+    "    OF[i] = fit;",
+    "    OE[i] = engagement;",
+    "    OT[i] = fit + engagement;",
+    ...lines.slice(gradeFrom, gradeTo).map((l) => `    ${l}`),
+    "    OG[i] = letter * 4 + band;",
+    "  }",
+    "}",
   ].join("\n");
   // The source is built from our own fragments and numbers only (see above).
   const factory = new Function(
     "K",
-    `${source.replace("return function scoreInto", "const scoreInto = function scoreInto")}\n${extra}\nreturn { scoreInto, fitOf, matchInto };`,
-  ) as (K: readonly unknown[]) => Pick<GeneratedScorer, "scoreInto" | "fitOf" | "matchInto">;
+    `${source.replace("return function scoreInto", "const scoreInto = function scoreInto")}\n${extra}\nreturn { scoreInto, fitOf, matchInto, scoreBatchInto };`,
+  ) as (
+    K: readonly unknown[],
+  ) => Pick<GeneratedScorer, "scoreInto" | "fitOf" | "matchInto" | "scoreBatchInto">;
   return { ...factory(K), source: `${source}\n${extra}` };
 }
