@@ -261,3 +261,62 @@ describe.each(ENGINES)("event ingest: the background rescore (%s)", (engine) => 
     expect(crossings.every((c) => c.threshold === "mql" && c.direction === "up")).toBe(true);
   });
 });
+
+describe.each(ENGINES)("event ingest: the API-key cache and revocation (%s)", (engine) => {
+  let storage: Storage;
+  beforeAll(async () => {
+    storage = await freshStorage(engine);
+  });
+  afterAll(async () => {
+    await storage.close();
+  });
+
+  it("a key revoked through this server stops at once; through another, within the cache time", async () => {
+    let clock = Date.parse("2026-03-01T10:00:00Z");
+    const now = () => new Date(clock);
+    // Two servers on one database, as two processes would be.
+    const a = await startTestApi(storage, { keyCacheMs: 5000 }, { now });
+    const b = await startTestApi(storage, { keyCacheMs: 5000 }, { now });
+    try {
+      const lead = await a.app.inject({
+        method: "POST",
+        url: "/v1/leads",
+        headers: a.as(a.keys.ingest),
+        payload: { contact: { email: "revoked@example.com" } },
+      });
+      const leadId = lead.json().lead.id;
+      const created = await a.app.inject({
+        method: "POST",
+        url: "/v1/keys",
+        headers: a.as(a.keys.admin),
+        payload: { name: "feeder", role: "ingest" },
+      });
+      const { key, id } = created.json();
+      let n = 0;
+      const post = (t: typeof a) =>
+        t.app.inject({
+          method: "POST",
+          url: "/v1/events",
+          headers: t.as(key),
+          payload: { key: `rv:${n++}`, leadId, type: "page_view", occurredAt: "2026-03-01T10:00:00Z" },
+        });
+      // Both servers have verified (and cached) the key.
+      expect((await post(a)).statusCode).toBe(201);
+      expect((await post(b)).statusCode).toBe(201);
+      const revoked = await b.app.inject({
+        method: "POST",
+        url: `/v1/keys/${id}/revoke`,
+        headers: b.as(b.keys.admin),
+      });
+      expect(revoked.statusCode).toBe(200);
+      expect((await post(b)).statusCode).toBe(401);
+      // The other server trusts its cached verdict until it is older than keyCacheMs, then asks again.
+      expect((await post(a)).statusCode).toBe(201);
+      clock += 5001;
+      expect((await post(a)).statusCode).toBe(401);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
