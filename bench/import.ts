@@ -13,7 +13,12 @@ import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
 
 const { values } = parseArgs({
-  options: { rows: { type: "string", default: "1000000" }, batch: { type: "string", default: "5000" } },
+  options: {
+    rows: { type: "string", default: "1000000" },
+    batch: { type: "string", default: "5000" },
+    // Also import on PGlite with bulkMode off (foreign-key triggers and indexes as in any transaction).
+    compare: { type: "boolean", default: false },
+  },
 });
 const ROWS = Number(values.rows);
 const BATCH = Number(values.batch);
@@ -53,18 +58,26 @@ async function generate(path: string, rows: number): Promise<void> {
 /** Runs `fn` while sampling RSS; returns its duration and the peak RSS seen. */
 async function measured<T>(
   fn: () => Promise<T>,
-): Promise<{ result: T; seconds: number; peakRssMb: number; startRssMb: number }> {
+): Promise<{ result: T; seconds: number; cpuSeconds: number; peakRssMb: number; startRssMb: number }> {
   let peak = process.memoryUsage.rss();
   const startRssMb = Math.round(peak / 1048576);
   const timer = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 50);
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   try {
     const result = await fn();
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const used = process.cpuUsage(cpu);
     peak = Math.max(peak, process.memoryUsage.rss());
-    return { result, seconds, peakRssMb: Math.round(peak / 1048576), startRssMb };
+    return {
+      result,
+      seconds,
+      cpuSeconds: (used.user + used.system) / 1e6,
+      peakRssMb: Math.round(peak / 1048576),
+      startRssMb,
+    };
   } finally {
     clearInterval(timer);
   }
@@ -76,12 +89,13 @@ async function parseOnly(path: string): Promise<number> {
   return n - 1;
 }
 
-async function importOn(storage: Storage, path: string) {
+async function importOn(storage: Storage, path: string, bulkMode: boolean) {
   return importCsv(storage, createReadStream(path), {
     as: "leads",
     now: "2026-03-01T00:00:00.000Z",
     actor: "bench",
     batchSize: BATCH,
+    bulkMode,
   });
 }
 
@@ -100,25 +114,30 @@ try {
       rows: base.result,
       rows_per_s: Math.round(parseRate),
       peak_rss_mb: base.peakRssMb,
+      cpu_s: Math.round(base.cpuSeconds * 10) / 10,
     }),
   );
 
   const engines: {
     name: "pglite" | "postgres";
+    bulkMode: boolean;
     open: () => Promise<{ storage: Storage; drop: () => Promise<void> }>;
-  }[] = [
-    {
-      name: "pglite",
-      open: async () => ({
-        storage: await openStorage({ engine: "pglite", dataDir: join(dir, "pglite") }),
-        drop: async () => undefined,
-      }),
+  }[] = [true, ...(values.compare ? [false] : [])].map((bulkMode) => ({
+    name: "pglite",
+    bulkMode,
+    open: async () => {
+      const dataDir = join(dir, `pglite-${bulkMode}`);
+      return {
+        storage: await openStorage({ engine: "pglite", dataDir }),
+        drop: async () => rmSync(dataDir, { recursive: true, force: true }),
+      };
     },
-  ];
+  }));
   const url = process.env["WINNOW_BENCH_DATABASE_URL"] ?? process.env["DATABASE_URL"];
   if (url) {
     engines.push({
       name: "postgres",
+      bulkMode: true,
       open: async () => {
         const name = `winnow_bench_${process.pid}`;
         const admin = new pg.Client({ connectionString: url });
@@ -144,21 +163,26 @@ try {
   for (const engine of engines) {
     const { storage, drop } = await engine.open();
     try {
-      log(`${engine.name}: importing`);
-      const run = await measured(() => importOn(storage, file));
+      log(`${engine.name}${engine.bulkMode ? "" : " (bulkMode off)"}: importing`);
+      const run = await measured(() => importOn(storage, file, engine.bulkMode));
       const rate = ROWS / run.seconds;
       console.log(
         JSON.stringify({
           bench: "import",
           engine: engine.name,
+          ...(engine.bulkMode ? {} : { bulk_mode: false }),
           rows: run.result.rows,
           rows_per_s: Math.round(rate),
           peak_rss_mb: run.peakRssMb,
           // RSS with the engine open, before the first row: peak minus this is what the import added.
           start_rss_mb: run.startRssMb,
           seconds: Math.round(run.seconds * 10) / 10,
+          // CPU time of this process (on PGlite the whole import; on PostgreSQL the client side only):
+          // steadier than wall time on a shared machine.
+          cpu_s: Math.round(run.cpuSeconds * 10) / 10,
           leads_created: run.result.counts["leads"]?.created ?? 0,
           vs_parse: Math.round((rate / parseRate) * 1000) / 1000,
+          cpu_vs_parse: Math.round((base.cpuSeconds / run.cpuSeconds) * 1000) / 1000,
         }),
       );
     } finally {
