@@ -28,7 +28,8 @@ if (mode === "hello") {
   );
   await seedDemoWorkspace(storage, { leads: 500, accounts: 100 });
   // As `winnow serve` (start-server.ts) runs it: new events rescore their leads with the default
-  // model (the demo seeds one) once per group write, and crossings go to the webhook queue.
+  // model (the demo seeds one) in the background after the answers, and crossings go to the
+  // webhook queue.
   let emit: (change: ScoreChange) => Promise<void> = async () => undefined;
   const deps = apiDeps(storage, { afterIngest: rescoreAfterIngest(storage, (change) => emit(change)) });
   const key = async (role: "ingest" | "manager") =>

@@ -52,8 +52,8 @@ export type RunningServer = {
 
 /**
  * The `afterIngest` of `winnow serve` (and of bench:api's server, to measure the same work): the
- * leads of newly stored events are rescored with the default model, once per group write, and each
- * score change goes to `emit`.
+ * leads of newly stored events are rescored with the default model, once per background run
+ * (after-ingest-queue.ts), and each score change goes to `emit`.
  */
 export function rescoreAfterIngest(
   storage: Storage,
