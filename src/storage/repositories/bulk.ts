@@ -9,7 +9,7 @@ const UPSERT_ACCOUNTS = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, name text, domain text, industry text, employees int,
     annual_revenue float8, country text, region text, attributes jsonb)
-)
+), up AS (
 INSERT INTO accounts AS a (id, name, domain, industry, employees, annual_revenue, country, region, attributes)
 SELECT id, coalesce(name, domain), domain, industry, employees, annual_revenue, country, region, coalesce(attributes, '{}'::jsonb)
 FROM input
@@ -23,13 +23,15 @@ ON CONFLICT (domain) DO UPDATE SET
   attributes = a.attributes || excluded.attributes,
   version = a.version + 1,
   updated_at = now()
-RETURNING (xmax = 0) AS inserted`;
+RETURNING (xmax = 0) AS inserted
+)
+SELECT (count(*) FILTER (WHERE inserted))::int AS created, count(*)::int AS written FROM up`;
 
 const UPSERT_CONTACTS = `
 WITH input AS (
   SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id text, email text, first_name text, last_name text, title text,
     seniority text, buying_role text, phone text, account_domain text, attributes jsonb)
-)
+), up AS (
 INSERT INTO contacts AS c (id, email, first_name, last_name, title, seniority, buying_role, phone, account_id, attributes)
 SELECT i.id, i.email, i.first_name, i.last_name, i.title, i.seniority, i.buying_role, i.phone, a.id, coalesce(i.attributes, '{}'::jsonb)
 FROM input i LEFT JOIN accounts a ON a.domain = i.account_domain
@@ -44,7 +46,9 @@ ON CONFLICT (email) DO UPDATE SET
   attributes = c.attributes || excluded.attributes,
   version = c.version + 1,
   updated_at = now()
-RETURNING (xmax = 0) AS inserted`;
+RETURNING (xmax = 0) AS inserted
+)
+SELECT (count(*) FILTER (WHERE inserted))::int AS created, count(*)::int AS written FROM up`;
 
 const CREATE_LEADS = `
 WITH input AS (
@@ -155,9 +159,12 @@ function byKey<T>(rows: readonly T[], key: (r: T) => string | null): T[] {
   });
 }
 
-function counted(rows: { inserted: boolean }[], total: number): BulkResult {
-  const created = rows.filter((r) => r.inserted).length;
-  return { created, updated: rows.length - created, skipped: total - rows.length, missing: [] };
+// Upserts count what they wrote in the database: one row back per batch, not one per record.
+type Written = { created: number; written: number };
+function counted(rows: Written[], total: number): BulkResult {
+  const created = rows[0]?.created ?? 0;
+  const written = rows[0]?.written ?? 0;
+  return { created, updated: written - created, skipped: total - written, missing: [] };
 }
 
 export function bulkRepository(sql: SqlClient): BulkRepository {
@@ -175,7 +182,7 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         region: r.region,
         attributes: r.attributes,
       }));
-      const r = await sql.query<{ inserted: boolean }>(UPSERT_ACCOUNTS, [JSON.stringify(payload)]);
+      const r = await sql.query<Written>(UPSERT_ACCOUNTS, [JSON.stringify(payload)]);
       return counted(r.rows, rows.length);
     },
     async upsertContacts(rows) {
@@ -192,7 +199,7 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         account_domain: r.accountDomain,
         attributes: r.attributes,
       }));
-      const r = await sql.query<{ inserted: boolean }>(UPSERT_CONTACTS, [JSON.stringify(payload)]);
+      const r = await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)]);
       return counted(r.rows, rows.length);
     },
     async createLeads(rows, actor) {
