@@ -41,7 +41,7 @@ export type DefaultOptions = {
  * with the number of trees set by early stopping. Chosen once for all datasets.
  */
 export const DEFAULT_TREES = {
-  learningRate: 0.05,
+  learningRate: 0.075,
   maxIter: 400,
   maxLeaves: 15,
   subsample: 0.8,
