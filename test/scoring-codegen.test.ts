@@ -262,15 +262,18 @@ describe("generated scorer", () => {
         // One batch, scored at two instants (events between them count only at the later one).
         const batch = generated.prepareBatch(leads);
         const refBatch = reference.prepareBatch(leads);
+        // Straight from the records (no prepared objects when the model reads known fields only).
+        const rawBatch = generated.prepareBatchFromInputs(inputs);
         for (const at of [NOW_MS, NOW_MS - 20 * DAY]) {
           const out = generated.scoreBatch(batch, at, newBatchScores(leads.length));
           const refOut = reference.scoreBatch(refBatch, at, newBatchScores(leads.length));
+          const rawOut = generated.scoreBatch(rawBatch, at, newBatchScores(leads.length));
           leads.forEach((lead, i) => {
             const want = reference.scoreInto(lead, at, fresh());
             expect(generated.scoreInto(lead, at, fresh())).toEqual(want);
             expect(generated.scoreBatchLead(batch, i, at, fresh())).toEqual(want);
             expect(reference.scoreBatchLead(refBatch, i, at, fresh())).toEqual(want);
-            for (const o of [out, refOut])
+            for (const o of [out, refOut, rawOut])
               expect({
                 fit: o.fit[i],
                 engagement: o.engagement[i],

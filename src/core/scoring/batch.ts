@@ -3,7 +3,14 @@ import type { CompiledRules } from "./compiled-rules.ts";
 import type { ScoreBatchInto } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
-import type { PreparedEvent, PreparedLead } from "./prepare.ts";
+import {
+  emailDomain,
+  instantMs,
+  type PreparedEvent,
+  type PreparedLead,
+  prepareLead,
+  type ScoreInput,
+} from "./prepare.ts";
 
 /**
  * Leads laid out in columns for one model, ready to be scored many at a time (`scoreBatch`).
@@ -55,6 +62,8 @@ const MONDAY_MS = Date.UTC(1970, 0, 5);
 
 export type BatchScorer = {
   prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
+  /** The same batch straight from the records (ISO instants, events in any order). */
+  prepareBatchFromInputs(inputs: readonly ScoreInput[]): ScoringBatch;
   scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
   /** One lead of a batch (index i) at one instant: for scoring the same leads at many instants. */
   scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore;
@@ -73,6 +82,11 @@ export function batchScorer(
   matchInto: (event: PreparedEvent, buf: Int32Array) => number,
   /** The generated batch loop, or null to run the one below. */
   generatedLoop: ScoreBatchInto | null = null,
+  /**
+   * Whether the model's conditions read only the fields `fitOf` and `matchInto` know by name, so
+   * that they may be given the records as they come (no PreparedLead/PreparedEvent objects).
+   */
+  knownFieldsOnly = false,
 ): BatchScorer {
   const nEvent = rules.event.length;
   const points = Float64Array.from(rules.event, (r) => r.points);
@@ -93,6 +107,85 @@ export function batchScorer(
   const ge = model.grades.engagement;
   const [fitA, fitB, fitC] = [gf.A, gf.B, gf.C];
   const [eng1, eng2, eng3] = [ge["1"], ge["2"], ge["3"]];
+
+  /**
+   * prepareBatch(inputs.map(prepareLead)) without building the prepared objects: instants parsed
+   * into a scratch array, events taken in order of instant (ties in input order, as the stable sort
+   * of prepareLead), matched as they are. Only when the model reads known fields only; otherwise
+   * (a path such as `occurredAt` reads differently on a raw event) it prepares each lead.
+   */
+  function prepareBatchFromInputs(inputs: readonly ScoreInput[]): ScoringBatch {
+    if (!knownFieldsOnly) return prepareBatch(inputs.map((x) => prepareLead(x)));
+    const size = inputs.length;
+    const fit = new Float64Array(size);
+    const matchStart = new Int32Array(size + 1);
+    let capacity = 16;
+    for (let i = 0; i < size; i++) capacity += inputs[i]!.events.length;
+    let at = new Float64Array(capacity);
+    let rule = new Int32Array(capacity);
+    let per = new Float64Array(capacity);
+    let ats = new Float64Array(64);
+    let order = new Int32Array(64);
+    const noEvents: PreparedEvent[] = [];
+    let m = 0;
+    for (let i = 0; i < size; i++) {
+      const input = inputs[i]!;
+      fit[i] = fitOf({
+        account: input.account,
+        contact: input.contact,
+        lead: input.lead,
+        emailDomain: emailDomain(input.contact?.email ?? null),
+        events: noEvents,
+      });
+      matchStart[i] = m;
+      const events = input.events;
+      const ne = events.length;
+      if (ne > ats.length) {
+        ats = new Float64Array(2 * ne);
+        order = new Int32Array(2 * ne);
+      }
+      let sorted = true;
+      for (let e = 0; e < ne; e++) {
+        ats[e] = instantMs(events[e]!.occurredAt);
+        order[e] = e;
+        if (e > 0 && ats[e - 1]! > ats[e]!) sorted = false;
+      }
+      if (!sorted) {
+        const o = order.subarray(0, ne);
+        const t = ats;
+        // Typed-array sort is not guaranteed stable: ties are broken by input position.
+        o.sort((a, b) => t[a]! - t[b]! || a - b);
+      }
+      for (let k = 0; k < ne; k++) {
+        const e = order[k]!;
+        const atMs = ats[e]!;
+        const n = matchInto(events[e] as unknown as PreparedEvent, scratch);
+        if (m + n > capacity) {
+          capacity = 2 * capacity + n;
+          at = grow(at, new Float64Array(capacity));
+          rule = grow(rule, new Int32Array(capacity));
+          per = grow(per, new Float64Array(capacity));
+        }
+        for (let q = 0; q < n; q++) {
+          const r = scratch[q]!;
+          at[m] = atMs;
+          rule[m] = r;
+          per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
+          m++;
+        }
+      }
+    }
+    matchStart[size] = m;
+    return {
+      size,
+      fit,
+      matchStart,
+      matchAt: at.subarray(0, m),
+      matchRule: rule.subarray(0, m),
+      matchPeriod: per.subarray(0, m),
+      rules,
+    };
+  }
 
   function prepareBatch(leads: readonly PreparedLead[]): ScoringBatch {
     const size = leads.length;
@@ -250,7 +343,7 @@ export function batchScorer(
     return out;
   }
 
-  return { prepareBatch, scoreBatch, scoreBatchLead };
+  return { prepareBatch, prepareBatchFromInputs, scoreBatch, scoreBatchLead };
 }
 
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {

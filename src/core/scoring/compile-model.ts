@@ -2,9 +2,11 @@ import type { Instant } from "../records.ts";
 import { type BatchScores, batchScorer, type ScoringBatch } from "./batch.ts";
 import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
+import type { Condition } from "./condition.ts";
 import { decayFactor } from "./decay.ts";
 import { generateScorer } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
+import { eventGetter, leadGetter } from "./lead-fields.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import { instantMs, type PreparedEvent, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
 import { type Crossing, crossingsBetween } from "./thresholds.ts";
@@ -53,6 +55,8 @@ export type Scorer = {
    */
   prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
   /** Scores every lead of a batch into typed arrays: the same numbers as `scoreInto`, no allocation. */
+  /** `prepareBatch(inputs.map(prepareLead))`, without building the prepared objects when it can. */
+  prepareBatchFromInputs(inputs: readonly ScoreInput[]): ScoringBatch;
   scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
   /** One lead of a batch (its index) at one instant, as `scoreInto` would score it. */
   scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore;
@@ -257,6 +261,7 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
           return n;
         },
     generated ? generated.scoreBatchInto : null,
+    readsKnownFieldsOnly(rules),
   );
 
   return {
@@ -270,6 +275,7 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
           return settle(null, out);
         },
     prepareBatch: batch.prepareBatch,
+    prepareBatchFromInputs: batch.prepareBatchFromInputs,
     scoreBatch: batch.scoreBatch,
     scoreBatchLead: batch.scoreBatchLead,
     crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
@@ -277,3 +283,21 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
 }
 
 export type { CompiledRules };
+
+/** Whether every condition reads a named lead field or attribute, and every `where` an event's type, id or property. */
+function readsKnownFieldsOnly(rules: CompiledRules): boolean {
+  const fields = (c: Condition, into: string[]): string[] => {
+    if ("all" in c) for (const x of c.all) fields(x, into);
+    else if ("any" in c) for (const x of c.any) fields(x, into);
+    else if ("not" in c) fields(c.not, into);
+    else into.push(c.field);
+    return into;
+  };
+  return (
+    rules.attribute.every((r) => fields(r.when, []).every((f) => leadGetter(f) !== undefined)) &&
+    rules.event.every(
+      (r) =>
+        r.whereCondition === null || fields(r.whereCondition, []).every((f) => eventGetter(f) !== undefined),
+    )
+  );
+}

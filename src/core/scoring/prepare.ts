@@ -76,7 +76,8 @@ export function insertEvent(events: PreparedEvent[], event: PreparedEvent): Prep
   return out;
 }
 
-function emailDomain(email: string | null): string | null {
+/** The part of an e-mail address after `@`, lower-cased (`contact.emailDomain`). */
+export function emailDomain(email: string | null): string | null {
   if (!email) return null;
   const at = email.lastIndexOf("@");
   return at < 0 ? null : email.slice(at + 1).toLowerCase();
