@@ -122,12 +122,21 @@ const batchAll = (i: number) => {
   scorer.scoreBatch(scorer.prepareBatch(chunks[i / BATCH]!), nowMs, batchOut);
   sink += batchOut.total[0]!;
 };
+// From the records as stored/sent (ISO instants): prepareBatchFromInputs (no PreparedLead objects).
+const rawChunks: LeadBundle[][] = [];
+for (let i = 0; i < POOL; i += BATCH) rawChunks.push(raw.slice(i, i + BATCH));
+const batchFromIso = (i: number) => {
+  if (i % BATCH !== 0) return;
+  scorer.scoreBatch(scorer.prepareBatchFromInputs(rawChunks[i / BATCH]!), nowMs, batchOut);
+  sink += batchOut.total[0]!;
+};
 // The batch gives the same numbers as the per-lead path (the property test checks this in depth).
 for (let b = 0; b < batches.length; b++) {
   scorer.scoreBatch(batches[b]!, nowMs, batchOut);
   for (let j = 0; j < chunks[b]!.length; j++) {
     scorer.scoreInto(chunks[b]![j]!, nowMs, out);
-    if (out.total !== batchOut.total[j]) throw new Error(`batch and scoreInto differ on lead ${b * BATCH + j}`);
+    if (out.total !== batchOut.total[j])
+      throw new Error(`batch and scoreInto differ on lead ${b * BATCH + j}`);
   }
 }
 
@@ -136,12 +145,13 @@ throughput(batchScore, 300);
 throughput(baseline, 200);
 type Runs = { wall: number[]; cpu: number[] };
 const runs: Record<
-  "hot" | "interpreted" | "baseline" | "explained" | "fromIso" | "batchScore" | "batchAll",
+  "hot" | "interpreted" | "baseline" | "explained" | "fromIso" | "batchScore" | "batchAll" | "batchFromIso",
   Runs
 > = {
   hot: { wall: [], cpu: [] },
   batchScore: { wall: [], cpu: [] },
   batchAll: { wall: [], cpu: [] },
+  batchFromIso: { wall: [], cpu: [] },
   interpreted: { wall: [], cpu: [] },
   baseline: { wall: [], cpu: [] },
   explained: { wall: [], cpu: [] },
@@ -159,6 +169,7 @@ for (let r = 0; r < RUNS; r++) {
   record("interpreted", throughput(interpreted));
   record("explained", throughput(explained, 1000));
   record("fromIso", throughput(fromIso, 1000));
+  record("batchFromIso", throughput(batchFromIso, 1000));
   log(
     `run ${r + 1}/${RUNS}: batch ${round(runs.batchScore.cpu[r]!)} per CPU-s scoring only, ${round(runs.batchAll.cpu[r]!)} prepare+score; per lead ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
   );
@@ -192,6 +203,11 @@ emit({
   batch_prepare_and_score_vs_per_lead: round(median(runs.batchAll.cpu) / median(runs.hot.cpu), 2),
   batch_score_only_cpu_ratio_to_baseline: round(median(runs.batchScore.cpu) / median(runs.baseline.cpu), 4),
   from_iso_leads_per_s: round(median(runs.fromIso.wall)),
+  from_iso_leads_per_cpu_s: round(median(runs.fromIso.cpu)),
+  // prepareBatchFromInputs (ISO instants parsed, events ordered, matched) + scoreBatch, against
+  // prepareLead + scoreInto just above.
+  batch_from_iso_leads_per_cpu_s: round(median(runs.batchFromIso.cpu)),
+  batch_from_iso_vs_per_lead: round(median(runs.batchFromIso.cpu) / median(runs.fromIso.cpu), 2),
   load_avg_1m: round(loadavg()[0] ?? 0, 2),
   node: process.version,
 });
