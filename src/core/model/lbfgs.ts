@@ -1,7 +1,17 @@
 /** Objective: returns f(x) and writes the gradient into `grad`. */
 export type Objective = (x: Float64Array, grad: Float64Array) => number;
 
-export type LbfgsOptions = { readonly memory?: number; readonly maxIter?: number; readonly gradTol?: number };
+export type LbfgsOptions = {
+  readonly memory?: number;
+  readonly maxIter?: number;
+  readonly gradTol?: number;
+  /**
+   * Diagonal of an estimate of the inverse Hessian, used as the starting matrix of every step's
+   * two-loop recursion (instead of a scaled identity): badly scaled coordinates — e.g. one-hot
+   * levels with very different row counts — then converge together.
+   */
+  readonly precondition?: Float64Array;
+};
 
 /**
  * Minimises a smooth convex function with limited-memory BFGS and a backtracking (Armijo) line
@@ -25,6 +35,7 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
   const xNew = new Float64Array(d);
   const gNew = new Float64Array(d);
   const alpha = new Float64Array(m);
+  const pre = options.precondition;
   for (let iter = 0; iter < maxIter; iter++) {
     let gmax = 0;
     for (let i = 0; i < d; i++) gmax = Math.max(gmax, Math.abs(g[i]!));
@@ -40,7 +51,9 @@ export function lbfgs(f: Objective, x0: Float64Array, options: LbfgsOptions = {}
       const yk = y[k]!;
       for (let i = 0; i < d; i++) dir[i]! -= a * yk[i]!;
     }
-    if (s.length > 0) {
+    if (pre) {
+      for (let i = 0; i < d; i++) dir[i]! *= pre[i]!;
+    } else if (s.length > 0) {
       const sk = s[s.length - 1]!;
       const yk = y[y.length - 1]!;
       let sy = 0;

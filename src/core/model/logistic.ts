@@ -138,6 +138,29 @@ function marginOf(des: Design, w: Float64Array, denseAt: number, out: Float64Arr
   }
 }
 
+/**
+ * The inverse of the objective's Hessian diagonal at `w` (L-BFGS's starting matrix): one-hot
+ * levels seen in few rows have a small diagonal, frequent ones a large one.
+ */
+function inverseHessianDiagonal(des: Design, w: Float64Array, lambda: number, denseAt: number): Float64Array {
+  const { n, nc, nd, cat, dense } = des;
+  const z = new Float64Array(n);
+  marginOf(des, w, denseAt, z);
+  const diag = new Float64Array(w.length);
+  for (let i = 0; i < n; i++) {
+    const p = 1 / (1 + Math.exp(-z[i]!));
+    const wi = (p * (1 - p)) / n;
+    diag[0]! += wi;
+    for (let j = 0; j < nc; j++) {
+      const k = cat[i * nc + j]!;
+      if (k >= 0) diag[k]! += wi;
+    }
+    for (let j = 0; j < nd; j++) diag[denseAt + j]! += wi * dense[i * nd + j]! ** 2;
+  }
+  for (let k = 0; k < diag.length; k++) diag[k] = 1 / (diag[k]! + (k > 0 ? lambda : 1e-12));
+  return diag;
+}
+
 /** Up to this many parameters Newton's method (dense Hessian) is used; beyond, L-BFGS. */
 const NEWTON_MAX_DIM = 300;
 
@@ -323,7 +346,11 @@ export function fitLogistic(table: Table, label: Uint8Array, options: LogisticOp
   const w =
     dim <= NEWTON_MAX_DIM
       ? newton(des, objective, w0, lambda, denseAt)
-      : lbfgs(objective, w0, { maxIter: options.maxIter ?? 300, gradTol: options.gradTol ?? 1e-6 });
+      : lbfgs(objective, w0, {
+          maxIter: options.maxIter ?? 300,
+          gradTol: options.gradTol ?? 1e-6,
+          precondition: inverseHessianDiagonal(des, w0, lambda, denseAt),
+        });
   let d = 0;
   return {
     learner: "logistic",
