@@ -1,9 +1,10 @@
 // npm run bench:api — the API under load (BENCHMARKS.md §3): autocannon at 50 connections against
 // a server on 127.0.0.1 in a child process, bounded in time per case. Cases: POST /v1/events
 // (durable, idempotent; afterwards every acknowledged event is counted in the database: none lost,
-// none duplicated, and re-sending acknowledged keys stores nothing new), GET /v1/leads/:id, and a
-// bare Fastify hello-world as the ceiling. PGlite always; PostgreSQL when WINNOW_BENCH_DATABASE_URL
-// is set (a throw-away database is created on that server and dropped afterwards).
+// none duplicated, re-sending acknowledged keys stores nothing new, and once the server has stopped
+// — draining its background rescore — no lead's score is older than its events: stale_scores 0),
+// GET /v1/leads/:id, and a bare Fastify hello-world as the ceiling. PGlite always; PostgreSQL when
+// WINNOW_BENCH_DATABASE_URL is set (a throw-away database is created on that server and dropped afterwards).
 // Flags: --seconds N (default 10), --connections N (default 50). JSON lines on stdout.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -139,6 +140,15 @@ async function benchEngine(db: Database): Promise<Line[]> {
     "SELECT idempotency_key, count(*)::int AS n FROM events WHERE idempotency_key LIKE $1 GROUP BY idempotency_key",
     [`bench:${run}:%`],
   );
+  // The server rescores in the background and drains that work when stopped (SIGTERM): every lead
+  // that got bench events must now hold a score computed after the last of them was stored.
+  const stale = await storage.sql.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (
+       SELECT lead_id, max(received_at) AS last FROM events WHERE idempotency_key LIKE $1 GROUP BY lead_id
+     ) t LEFT JOIN lead_scores s ON s.lead_id = t.lead_id
+     WHERE s.computed_at IS NULL OR s.computed_at < t.last`,
+    [`bench:${run}:%`],
+  );
   await storage.close();
   const stored = new Map(rows.rows.map((r) => [r.idempotency_key, r.n]));
   const lost = [...acked].filter((k) => !stored.has(k)).length;
@@ -150,6 +160,7 @@ async function benchEngine(db: Database): Promise<Line[]> {
       acked: acked.size,
       stored: stored.size,
       retry_errors: retryErrors,
+      stale_scores: stale.rows[0]?.n ?? -1,
     }),
     summarise("GET /leads/:id", engine, reads),
   ];
