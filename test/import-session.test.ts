@@ -91,6 +91,25 @@ describe.each(ENGINES)("import session on %s", (engine) => {
     expect(await orphanRefused()).toBe(true);
   });
 
+  it("maintains the indexes of tables that are not small, and imports with bulk mode off", async () => {
+    const r = await importCsv(s, csv("email\nsmall@sizes.example"), opts({ as: "leads", bulkMode: false }));
+    expect(r.counts["leads"]?.created).toBe(1);
+    const rebuilt = await s.transaction(async (tx) => {
+      const session = await openImportSession(tx.sql, s.engine, {
+        tables: LEAD_TABLES,
+        skipForeignKeyTriggers: false,
+        rebuildIndexes: true,
+        smallTableRows: 1, // every table holding a row counts as large
+      });
+      const role = await tx.sql.query<{ r: string }>(
+        "SELECT current_setting('session_replication_role') AS r",
+      );
+      await session.finish();
+      return { names: session.rebuiltIndexes, role: role.rows[0]?.r };
+    });
+    expect(rebuilt).toEqual({ names: [], role: "origin" });
+  });
+
   it("keeps foreign-key triggers on when a written table has a trigger of its own", async () => {
     await s.sql.exec(
       "CREATE FUNCTION test_noop() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END; $$;" +

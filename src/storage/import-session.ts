@@ -16,6 +16,8 @@ export type ImportSessionOptions = {
   readonly tables: readonly string[];
   readonly skipForeignKeyTriggers: boolean;
   readonly rebuildIndexes: boolean;
+  /** Rows from which a table no longer counts as small (its indexes are then maintained). Default 20,000. */
+  readonly smallTableRows?: number;
 };
 
 export type ImportSession = {
@@ -45,7 +47,7 @@ export async function openImportSession(
   if (pglite && options.rebuildIndexes) {
     const names = options.tables.flatMap((t) => REBUILDABLE[t] ?? []);
     const tables = options.tables.filter((t) => REBUILDABLE[t]);
-    if (names.length > 0 && (await small(sql, tables))) {
+    if (names.length > 0 && (await small(sql, tables, options.smallTableRows ?? SMALL))) {
       const r = await sql.query<{ indexname: string; indexdef: string }>(
         "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ANY($1::text[]) ORDER BY indexname",
         [names],
@@ -70,13 +72,14 @@ export async function openImportSession(
 /** Rows under which a table counts as small: rebuilding its indexes costs less than the import's own rows. */
 const SMALL = 20_000;
 
-async function small(sql: SqlClient, tables: readonly string[]): Promise<boolean> {
+async function small(sql: SqlClient, tables: readonly string[], limit: number): Promise<boolean> {
   for (const t of tables) {
     // t is one of REBUILDABLE's keys (a closed list), never input.
     const r = await sql.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} LIMIT ${SMALL}) x`,
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${t} LIMIT $1) x`,
+      [limit],
     );
-    if ((r.rows[0]?.n ?? 0) >= SMALL) return false;
+    if ((r.rows[0]?.n ?? 0) >= limit) return false;
   }
   return true;
 }
