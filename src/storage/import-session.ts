@@ -32,7 +32,7 @@ export type ImportSession = {
  * Prepares a transaction for a large import: on PGlite only, foreign-key triggers off for the rest
  * of the transaction (SET LOCAL session_replication_role = replica) and, when the written tables
  * are empty or small, their non-unique secondary indexes dropped and rebuilt at the end (one sort
- * per index instead of one descent per row). See docs/import.md#benchmark for why both are safe
+ * per index instead of one descent per row). See docs/import.md#bulk-mode-pglite for why both are safe
  * there and not used on PostgreSQL.
  */
 export async function openImportSession(
