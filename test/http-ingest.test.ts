@@ -79,6 +79,20 @@ describe.each(ENGINES)("event ingest: group writes and what follows them (%s)", 
     expect(calls.flatMap((c) => c.events.map((e) => e.key))).toEqual(["after-the-failure"]);
   });
 
+  it("stores a key sent by many concurrent requests once (groups written side by side on PostgreSQL)", async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => post(i % 4 === 0 ? "same-key" : `side:${i}`)),
+    );
+    const same = answers.filter((_, i) => i % 4 === 0);
+    expect(same.filter((a) => a.statusCode === 201)).toHaveLength(1);
+    expect(same.filter((a) => a.statusCode === 200)).toHaveLength(same.length - 1);
+    expect(new Set(same.map((a) => a.json().id)).size).toBe(1);
+    const stored = await storage.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM events WHERE idempotency_key = 'same-key'",
+    );
+    expect(stored.rows[0]?.n).toBe(1);
+  });
+
   it("refuses one request naming a missing lead without failing the others in its group", async () => {
     const [good, bad] = await Promise.all([post("ok:1"), post("bad:1", "no-such-lead")]);
     expect(good.statusCode).toBe(201);
