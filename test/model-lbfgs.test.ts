@@ -68,3 +68,33 @@ describe("L-BFGS with a diagonal preconditioner", () => {
     expect(worst).toBeLessThan(2e-6);
   });
 });
+
+describe("Newton's method with a reused Hessian", () => {
+  it("logistic regression with correlated numeric columns stops at the optimum", () => {
+    const rand = seededRandom(17);
+    const n = 4000;
+    const rows: string[][] = [];
+    const label = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const base = rand() * 4;
+      const x = [base, base + 0.01 * rand(), 2 * base + 0.05 * rand()];
+      const seg = Math.floor(rand() * 6);
+      label[i] = rand() < sigmoid(-2 + 0.6 * x[0]! - 0.3 * x[2]! + (seg === 2 ? 1 : 0)) ? 1 : 0;
+      rows.push([`s${seg}`, ...x.map((v) => v.toFixed(4))]);
+    }
+    const table = buildTable(["seg", "a", "b", "c"], rows, {
+      categorical: ["seg"],
+      numeric: ["a", "b", "c"],
+    });
+    const model = fitLogistic(table, label);
+    const z = logisticMargin(model, table);
+    const lambda = 1 / (model.c * n);
+    // Gradient of the objective in the raw units of each numeric column: Σ r x / n + λ w / scale².
+    for (const [j, t] of model.numeric.entries()) {
+      let g = 0;
+      for (let i = 0; i < n; i++)
+        g += ((sigmoid(z[i]!) - label[i]!) * (Number(rows[i]![j + 1]) - t.mean)) / n;
+      expect(Math.abs(g / t.scale + lambda * t.weight)).toBeLessThan(1e-6);
+    }
+  });
+});

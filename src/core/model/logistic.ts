@@ -185,7 +185,9 @@ function newton(
   const wNew = new Float64Array(dim);
   const gNew = new Float64Array(dim);
   // The Hessian is the costly part (rows × terms²): once the full Newton steps converge fast, the
-  // last one is reused for a couple of steps (same optimum, the gradient is always exact).
+  // last one is reused for up to eight steps while each cuts the largest gradient entry by 4× or
+  // more (same optimum, the gradient is always exact). Two steps at most cost x-education's fit a
+  // Hessian more in its last step (at |g| = 1e-7) and in the refit from the split's weights.
   const kept = new Float64Array(dim * dim);
   let age = Number.POSITIVE_INFINITY;
   let lastGmax = Number.POSITIVE_INFINITY;
@@ -195,7 +197,7 @@ function newton(
     let gmax = 0;
     for (let k = 0; k < dim; k++) gmax = Math.max(gmax, Math.abs(g[k]!));
     if (gmax < 1e-7) break;
-    const reuse = age < 2 && lastFull && gmax < 0.25 * lastGmax;
+    const reuse = age < 8 && lastFull && gmax < 0.25 * lastGmax;
     lastGmax = gmax;
     if (reuse) {
       age++;
