@@ -95,83 +95,89 @@ const typesArb = fc.oneof(
   fc.uniqueArray(fc.constantFrom(...TYPES), { minLength: 1 }),
 );
 
-const modelArb = fc
-  .record({
-    fitCap: capArb,
-    engCap: capArb,
-    groupCaps: fc.tuple(capArb, capArb),
-    decay: decayArb,
-    grades: fc.boolean(),
-    fit: fc.array(
-      fc.record({
-        when: conditionArb(LEAD_PATHS),
-        points: fc.integer({ min: 1, max: 40 }),
-        group: fc.integer({ min: -1, max: 1 }),
-      }),
-      { maxLength: 8 },
-    ),
-    eng: fc.array(
-      fc.record({
-        event: typesArb,
-        where: fc.option(conditionArb(EVENT_PATHS), { nil: undefined }),
-        points: fc.integer({ min: 1, max: 30 }),
-        frequency: frequencyArb,
-        decay: fc.option(decayArb, { nil: undefined }),
-        group: fc.integer({ min: -1, max: 1 }),
-      }),
-      { maxLength: 8 },
-    ),
-    neg: fc.array(
-      fc.oneof(
-        fc.record({ when: conditionArb(LEAD_PATHS), points: fc.integer({ min: -40, max: -1 }) }),
+const modelArbFor = (leadPaths: readonly string[], eventPaths: readonly string[]) =>
+  fc
+    .record({
+      fitCap: capArb,
+      engCap: capArb,
+      groupCaps: fc.tuple(capArb, capArb),
+      decay: decayArb,
+      grades: fc.boolean(),
+      fit: fc.array(
+        fc.record({
+          when: conditionArb(leadPaths),
+          points: fc.integer({ min: 1, max: 40 }),
+          group: fc.integer({ min: -1, max: 1 }),
+        }),
+        { maxLength: 8 },
+      ),
+      eng: fc.array(
         fc.record({
           event: typesArb,
-          where: fc.option(conditionArb(EVENT_PATHS), { nil: undefined }),
-          points: fc.integer({ min: -30, max: -1 }),
+          where: fc.option(conditionArb(eventPaths), { nil: undefined }),
+          points: fc.integer({ min: 1, max: 30 }),
           frequency: frequencyArb,
           decay: fc.option(decayArb, { nil: undefined }),
+          group: fc.integer({ min: -1, max: 1 }),
         }),
+        { maxLength: 8 },
       ),
-      { maxLength: 4 },
-    ),
-  })
-  .map((g): ScoringModel => {
-    const groups = (side: string) =>
-      g.groupCaps.map((cap, i) => ({ id: `${side}${i}`, ...(cap === undefined ? {} : { cap }) }));
-    const strip = <T extends object>(o: T) =>
-      Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-    const r = validateScoringModel({
-      id: "codegen",
-      name: "Codegen property model",
-      version: 1,
-      fit: {
-        ...(g.fitCap === undefined ? {} : { cap: g.fitCap }),
-        groups: groups("f"),
-        rules: g.fit.map((f, i) => ({
-          id: `f${i}`,
-          ...(f.group < 0 ? {} : { group: `f${f.group}` }),
-          when: f.when,
-          points: f.points,
-        })),
-      },
-      engagement: {
-        ...(g.engCap === undefined ? {} : { cap: g.engCap }),
-        decay: g.decay,
-        groups: groups("e"),
-        rules: g.eng.map(({ group, ...e }, i) => ({
-          id: `e${i}`,
-          ...strip(e),
-          ...(group < 0 ? {} : { group: `e${group}` }),
-        })),
-      },
-      negative: { rules: g.neg.map((n, i) => ({ id: `n${i}`, ...strip(n) })) },
-      ...(g.grades
-        ? { grades: { fit: { A: 30, B: 10, C: 1 }, engagement: { "1": 20, "2": 5, "3": 1 } } }
-        : {}),
+      neg: fc.array(
+        fc.oneof(
+          fc.record({ when: conditionArb(leadPaths), points: fc.integer({ min: -40, max: -1 }) }),
+          fc.record({
+            event: typesArb,
+            where: fc.option(conditionArb(eventPaths), { nil: undefined }),
+            points: fc.integer({ min: -30, max: -1 }),
+            frequency: frequencyArb,
+            decay: fc.option(decayArb, { nil: undefined }),
+          }),
+        ),
+        { maxLength: 4 },
+      ),
+    })
+    .map((g): ScoringModel => {
+      const groups = (side: string) =>
+        g.groupCaps.map((cap, i) => ({ id: `${side}${i}`, ...(cap === undefined ? {} : { cap }) }));
+      const strip = <T extends object>(o: T) =>
+        Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+      const r = validateScoringModel({
+        id: "codegen",
+        name: "Codegen property model",
+        version: 1,
+        fit: {
+          ...(g.fitCap === undefined ? {} : { cap: g.fitCap }),
+          groups: groups("f"),
+          rules: g.fit.map((f, i) => ({
+            id: `f${i}`,
+            ...(f.group < 0 ? {} : { group: `f${f.group}` }),
+            when: f.when,
+            points: f.points,
+          })),
+        },
+        engagement: {
+          ...(g.engCap === undefined ? {} : { cap: g.engCap }),
+          decay: g.decay,
+          groups: groups("e"),
+          rules: g.eng.map(({ group, ...e }, i) => ({
+            id: `e${i}`,
+            ...strip(e),
+            ...(group < 0 ? {} : { group: `e${group}` }),
+          })),
+        },
+        negative: { rules: g.neg.map((n, i) => ({ id: `n${i}`, ...strip(n) })) },
+        ...(g.grades
+          ? { grades: { fit: { A: 30, B: 10, C: 1 }, engagement: { "1": 20, "2": 5, "3": 1 } } }
+          : {}),
+      });
+      if (!r.ok) throw new Error(JSON.stringify(r.error));
+      return r.value;
     });
-    if (!r.ok) throw new Error(JSON.stringify(r.error));
-    return r.value;
-  });
+const modelArb = modelArbFor(LEAD_PATHS, EVENT_PATHS);
+/** Models reading only paths the columnar path lays out (no generic walk: no fallback). */
+const KNOWN_LEAD_PATHS = LEAD_PATHS.filter((p) => p !== "weird.path");
+const KNOWN_EVENT_PATHS = EVENT_PATHS.filter((p) => p !== "other");
+const columnarModelArb = modelArbFor(KNOWN_LEAD_PATHS, KNOWN_EVENT_PATHS);
 
 const valueArb = fc.option(fc.oneof(fc.constantFrom(...STRINGS), fc.integer({ min: -5, max: 6000 })), {
   nil: null,
@@ -254,6 +260,7 @@ function viaBatch(
 
 describe("generated scorer", () => {
   it("gives exactly the interpreter's numbers on random models and leads", () => {
+    let columnar = 0;
     fc.assert(
       fc.property(modelArb, fc.array(inputArb, { minLength: 1, maxLength: 4 }), (model, inputs) => {
         const generated = compileModel(model);
@@ -264,16 +271,25 @@ describe("generated scorer", () => {
         const refBatch = reference.prepareBatch(leads);
         // Straight from the records (no prepared objects when the model reads known fields only).
         const rawBatch = generated.prepareBatchFromInputs(inputs);
+        // From columns (columns.ts): built from the records and from prepared leads; the
+        // interpreter's scorer too (its batch loop is the generic one).
+        const colBatch = generated.prepareBatchFromColumns(generated.columnsFromInputs(inputs));
+        const colPrepBatch = generated.prepareBatchFromColumns(generated.columnsFromPrepared(leads));
+        const refColBatch = reference.prepareBatchFromColumns(reference.columnsFromInputs(inputs));
+        if (generated.columnLayout.fallbackReason === null) columnar++;
         for (const at of [NOW_MS, NOW_MS - 20 * DAY]) {
           const out = generated.scoreBatch(batch, at, newBatchScores(leads.length));
           const refOut = reference.scoreBatch(refBatch, at, newBatchScores(leads.length));
           const rawOut = generated.scoreBatch(rawBatch, at, newBatchScores(leads.length));
+          const colOut = generated.scoreBatch(colBatch, at, newBatchScores(leads.length));
+          const colPrepOut = generated.scoreBatch(colPrepBatch, at, newBatchScores(leads.length));
+          const refColOut = reference.scoreBatch(refColBatch, at, newBatchScores(leads.length));
           leads.forEach((lead, i) => {
             const want = reference.scoreInto(lead, at, fresh());
             expect(generated.scoreInto(lead, at, fresh())).toEqual(want);
             expect(generated.scoreBatchLead(batch, i, at, fresh())).toEqual(want);
             expect(reference.scoreBatchLead(refBatch, i, at, fresh())).toEqual(want);
-            for (const o of [out, refOut, rawOut])
+            for (const o of [out, refOut, rawOut, colOut, colPrepOut, refColOut])
               expect({
                 fit: o.fit[i],
                 engagement: o.engagement[i],
@@ -295,6 +311,47 @@ describe("generated scorer", () => {
       }),
       { numRuns: 400 },
     );
+    // Some models run on columns, the others read a path such as `weird.path` (the fallback).
+    expect(columnar).toBeGreaterThan(20);
+    expect(columnar).toBeLessThan(400);
+  });
+
+  it("from columns, gives exactly the interpreter's numbers on random models of known fields", () => {
+    fc.assert(
+      fc.property(columnarModelArb, fc.array(inputArb, { minLength: 1, maxLength: 6 }), (model, inputs) => {
+        const generated = compileModel(model);
+        const reference = compileModel(model, { engine: "interpreter" });
+        expect(generated.columnLayout.fallbackReason).toBeNull();
+        const leads = inputs.map(prepareLead);
+        const columns = generated.columnsFromInputs(inputs);
+        expect(columns.records).toBeNull();
+        const batches = [
+          generated.prepareBatchFromColumns(columns),
+          generated.prepareBatchFromColumns(generated.columnsFromPrepared(leads)),
+          reference.prepareBatchFromColumns(reference.columnsFromInputs(inputs)),
+        ];
+        for (const at of [NOW_MS, NOW_MS - 20 * DAY]) {
+          const outs = batches.map((b) =>
+            (b.rules === batches[2]!.rules ? reference : generated).scoreBatch(
+              b,
+              at,
+              newBatchScores(leads.length),
+            ),
+          );
+          leads.forEach((lead, i) => {
+            const want = reference.scoreInto(lead, at, fresh());
+            for (const o of outs)
+              expect({
+                fit: o.fit[i],
+                engagement: o.engagement[i],
+                total: o.total[i],
+                grade: GRADE_CODES[o.grade[i]!],
+              }).toEqual(want);
+          });
+        }
+      }),
+      { numRuns: 400 },
+    );
   });
 
   it("gives the interpreter's numbers on the reference model over demo leads", () => {
@@ -305,13 +362,58 @@ describe("generated scorer", () => {
     let nonZero = 0;
     const leads = [...generateLeads(demo)].map(prepareLead);
     const batched = viaBatch(generated, leads, at);
+    // From columns built straight from the generator's bundles (the reference model needs no fallback).
+    expect(generated.columnLayout.fallbackReason).toBeNull();
+    const columns = generated.columnsFromInputs([...generateLeads(demo)]);
+    const fromColumns = generated.scoreBatch(
+      generated.prepareBatchFromColumns(columns),
+      at,
+      newBatchScores(leads.length),
+    );
     leads.forEach((lead, i) => {
       const got = generated.scoreInto(lead, at, fresh());
       expect(got).toEqual(reference.scoreInto(lead, at, fresh()));
       expect(batched[i]).toEqual(got);
+      expect([fromColumns.fit[i], fromColumns.total[i], GRADE_CODES[fromColumns.grade[i]!]]).toEqual([
+        got.fit,
+        got.total,
+        got.grade,
+      ]);
       if (got.engagement !== 0 && got.fit !== 0) nonZero++;
     });
     expect(nonZero).toBeGreaterThan(100);
+  });
+
+  it("falls back to the records for a model reading a path columns cannot lay out", () => {
+    const model = validateScoringModel({
+      id: "walk",
+      name: "Generic walk",
+      version: 1,
+      fit: { rules: [{ id: "w", when: { field: "lead.createdAt", exists: true }, points: 7 }] },
+      engagement: {
+        rules: [
+          { id: "p", event: "page_view", where: { field: "properties.path", pattern: "^/p" }, points: 3 },
+        ],
+      },
+    });
+    if (!model.ok) throw new Error("invalid");
+    const scorer = compileModel(model.value);
+    expect(scorer.columnLayout.fallbackReason).toMatch(/"lead\.createdAt", which is not a lead field/);
+    const inputs = [...generateLeads({ ...DEMO_DEFAULTS, leads: 50, accounts: 20 })];
+    const columns = scorer.columnsFromInputs(inputs);
+    expect(columns.records).toHaveLength(50);
+    const out = scorer.scoreBatch(scorer.prepareBatchFromColumns(columns), NOW_MS, newBatchScores(50));
+    inputs.forEach((input, i) => {
+      const want = scorer.scoreInto(prepareLead(input), NOW_MS, fresh());
+      expect([out.fit[i], out.total[i]]).toEqual([want.fit, want.total]);
+      expect(want.fit).toBe(7);
+    });
+    // Columns laid out for another model are refused, with the column named.
+    const reference = compileModel(REFERENCE_MODEL);
+    const other = compileModel(model.value).columnsFromInputs([]);
+    expect(() => reference.prepareBatchFromColumns({ ...other, records: null })).toThrow(
+      /no dictionary-encoded column "account\.industry"/,
+    );
   });
 
   it("refuses a batch prepared by another model's scorer and too small an output", () => {

@@ -1,5 +1,6 @@
 import type { Instant } from "../records.ts";
 import { type BatchScores, batchScorer, type ScoringBatch } from "./batch.ts";
+import { type ColumnLayout, columnsScorer, type LeadColumns } from "./columns.ts";
 import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
 import type { Condition } from "./condition.ts";
@@ -60,6 +61,17 @@ export type Scorer = {
   scoreBatch(batch: ScoringBatch, nowMs: number, out: BatchScores): BatchScores;
   /** One lead of a batch (its index) at one instant, as `scoreInto` would score it. */
   scoreBatchLead(batch: ScoringBatch, i: number, nowMs: number, out: MutableScore): MutableScore;
+  /** The fields the model reads, as columns (`columnsFromInputs`), and whether it needs the fallback. */
+  readonly columnLayout: ColumnLayout;
+  /** The model's fields as columns from the records as stored (ISO instants, events in any order). */
+  columnsFromInputs(inputs: readonly ScoreInput[]): LeadColumns;
+  /** The same from prepared leads. */
+  columnsFromPrepared(leads: readonly PreparedLead[]): LeadColumns;
+  /**
+   * A batch from columns (columns.ts): conditions tested once per distinct value, then fit and
+   * event matching as loops over typed arrays; the same batch as `prepareBatch`, numbers identical.
+   */
+  prepareBatchFromColumns(columns: LeadColumns): ScoringBatch;
   /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
   crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
 };
@@ -263,6 +275,7 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
     generated ? generated.scoreBatchInto : null,
     readsKnownFieldsOnly(rules),
   );
+  const columnar = columnsScorer(rules, batch);
 
   return {
     model,
@@ -278,6 +291,10 @@ export function compileModel(model: ScoringModel, options: { engine?: ScorerEngi
     prepareBatchFromInputs: batch.prepareBatchFromInputs,
     scoreBatch: batch.scoreBatch,
     scoreBatchLead: batch.scoreBatchLead,
+    columnLayout: columnar.layout,
+    columnsFromInputs: columnar.columnsFromInputs,
+    columnsFromPrepared: columnar.columnsFromPrepared,
+    prepareBatchFromColumns: columnar.prepareBatchFromColumns,
     crossings: (before, after) => crossingsBetween(model.thresholds, before, after),
   };
 }

@@ -4,6 +4,7 @@
 export * from "./backtest.ts";
 export * from "./batch.ts";
 export * from "./capacity.ts";
+export * from "./columns.ts";
 export * from "./compile-condition.ts";
 export * from "./compile-model.ts";
 export * from "./condition.ts";

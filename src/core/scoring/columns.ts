@@ -1,0 +1,490 @@
+import type { BehaviourEvent } from "../records.ts";
+import type { BatchScorer, ScoringBatch } from "./batch.ts";
+import { compileCondition } from "./compile-condition.ts";
+import type { CompiledRules } from "./compiled-rules.ts";
+import type { Condition } from "./condition.ts";
+import { eventGetter, leadGetter } from "./lead-fields.ts";
+import { emailDomain, instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
+
+/**
+ * One field of a batch of leads (or of their events) as a column.
+ * - `codes`: dictionary-encoded: `codes[i]` indexes `dictionary` (the distinct values, as read:
+ *   strings, numbers, booleans, null), -1 where the field is absent (undefined).
+ * - `numbers`: the value where it is a number, NaN otherwise (absent, null, a string…). Used for
+ *   fields the model reads only with `range` (which matches numbers only), so nothing is lost.
+ */
+export type LeadColumn =
+  | { readonly kind: "codes"; readonly codes: Int32Array; readonly dictionary: readonly unknown[] }
+  | { readonly kind: "numbers"; readonly values: Float64Array };
+
+/** Which fields a model reads, and how each is laid out (ColumnLayout of a scorer). */
+export type ColumnLayout = {
+  /** Lead record paths (`account.industry`, `contact.attributes.tier`…). */
+  readonly lead: readonly ColumnField[];
+  /** Event paths read by `where` filters (`properties.path`, `type`, `id`). */
+  readonly event: readonly ColumnField[];
+  /**
+   * Null when every condition can be answered from columns; otherwise why not (a path read by a
+   * generic walk, e.g. `weird.path`, whose value depends on the whole object): batches are then
+   * prepared from the records the columns keep (`LeadColumns.records`), as `prepareBatch` does.
+   */
+  readonly fallbackReason: string | null;
+};
+export type ColumnField = { readonly path: string; readonly numeric: boolean };
+
+/**
+ * Leads laid out by column, for the fields one model reads (see `Scorer.columnsFromInputs`).
+ * Events are flat arrays, each lead's oldest first (ties in input order, as `prepareLead`).
+ */
+export type LeadColumns = {
+  readonly size: number;
+  /** Lead field path -> column over leads. */
+  readonly lead: ReadonlyMap<string, LeadColumn>;
+  /** Per lead i, its events are [eventStart[i], eventStart[i + 1]). */
+  readonly eventStart: Int32Array;
+  /** Per event: index into `typeDictionary`, and the instant (epoch ms). */
+  readonly eventType: Int32Array;
+  readonly typeDictionary: readonly string[];
+  readonly eventAt: Float64Array;
+  /** Event field path -> column over events. */
+  readonly event: ReadonlyMap<string, LeadColumn>;
+  /** The records, kept only when the layout needs a fallback (`ColumnLayout.fallbackReason`). */
+  readonly records: readonly PreparedLead[] | null;
+};
+
+/** Field paths a condition reads. */
+function fieldsOf(c: Condition, into: Set<string> = new Set()): Set<string> {
+  if ("all" in c) for (const x of c.all) fieldsOf(x, into);
+  else if ("any" in c) for (const x of c.any) fieldsOf(x, into);
+  else if ("not" in c) fieldsOf(c.not, into);
+  else into.add(c.field);
+  return into;
+}
+
+/** Leaves of a condition with their operator. */
+function leavesOf(c: Condition, into: Array<{ field: string; range: boolean }> = []) {
+  if ("all" in c) for (const x of c.all) leavesOf(x, into);
+  else if ("any" in c) for (const x of c.any) leavesOf(x, into);
+  else if ("not" in c) leavesOf(c.not, into);
+  else into.push({ field: c.field, range: "range" in c });
+  return into;
+}
+
+function layoutOf(conditions: readonly Condition[]): ColumnField[] {
+  const numeric = new Map<string, boolean>();
+  for (const c of conditions)
+    for (const leaf of leavesOf(c)) numeric.set(leaf.field, (numeric.get(leaf.field) ?? true) && leaf.range);
+  return [...numeric].map(([path, n]) => ({ path, numeric: n }));
+}
+
+/** The columns a compiled model reads: numeric where a field is read only by `range`. */
+export function columnLayout(rules: CompiledRules): ColumnLayout {
+  const lead = layoutOf(rules.attribute.map((r) => r.when));
+  const event = layoutOf(rules.event.flatMap((r) => (r.whereCondition ? [r.whereCondition] : [])));
+  const unknownLead = lead.find((f) => leadGetter(f.path) === undefined);
+  const unknownEvent = event.find((f) => eventGetter(f.path) === undefined);
+  const fallbackReason = unknownLead
+    ? `fit or negative rule reads "${unknownLead.path}", which is not a lead field or attribute`
+    : unknownEvent
+      ? `event rule reads "${unknownEvent.path}", which is not an event's type, id or property`
+      : null;
+  return { lead, event, fallbackReason };
+}
+
+class Encoder {
+  readonly codes: Int32Array | null;
+  readonly values: Float64Array | null;
+  private readonly map = new Map<unknown, number>();
+  private readonly dictionary: unknown[] = [];
+  constructor(numeric: boolean, size: number) {
+    this.codes = numeric ? null : new Int32Array(size);
+    this.values = numeric ? new Float64Array(size) : null;
+  }
+  put(i: number, v: unknown): void {
+    if (this.values !== null) {
+      this.values[i] = typeof v === "number" ? v : Number.NaN;
+      return;
+    }
+    if (v === undefined) {
+      this.codes![i] = -1;
+      return;
+    }
+    let c = this.map.get(v);
+    if (c === undefined) {
+      c = this.dictionary.length;
+      this.dictionary.push(v);
+      this.map.set(v, c);
+    }
+    this.codes![i] = c;
+  }
+  column(): LeadColumn {
+    return this.values !== null
+      ? { kind: "numbers", values: this.values }
+      : { kind: "codes", codes: this.codes!, dictionary: this.dictionary };
+  }
+}
+
+type Source = {
+  readonly account: unknown;
+  readonly contact: { readonly email?: string | null } | null;
+  readonly events: readonly { readonly type: string }[];
+};
+
+/**
+ * Builds the columns of `layout` from the records as the storage reader returns them (ScoreInput,
+ * ISO instants, events in any order; demo LeadBundles are ScoreInputs) or from prepared leads.
+ */
+export function buildLeadColumns(
+  layout: ColumnLayout,
+  leads: readonly ScoreInput[] | readonly PreparedLead[],
+  prepared: boolean,
+): LeadColumns {
+  const size = leads.length;
+  const eventStart = new Int32Array(size + 1);
+  if (layout.fallbackReason !== null) {
+    const records = prepared
+      ? (leads as readonly PreparedLead[])
+      : (leads as readonly ScoreInput[]).map((x) => prepareLead(x));
+    return {
+      size,
+      lead: new Map(),
+      eventStart,
+      eventType: new Int32Array(0),
+      typeDictionary: [],
+      eventAt: new Float64Array(0),
+      event: new Map(),
+      records,
+    };
+  }
+  let total = 0;
+  for (let i = 0; i < size; i++) total += (leads[i] as Source).events.length;
+  const leadEnc = layout.lead.map((f) => new Encoder(f.numeric, size));
+  const leadGet = layout.lead.map((f) =>
+    f.path === "contact.emailDomain" && !prepared
+      ? (l: Source) => emailDomain(l.contact?.email ?? null)
+      : (leadGetter(f.path) as (l: Source) => unknown),
+  );
+  const eventEnc = layout.event.map((f) => new Encoder(f.numeric, total));
+  const eventGet = layout.event.map((f) => eventGetter(f.path) as (e: unknown) => unknown);
+  const eventType = new Int32Array(total);
+  const eventAt = new Float64Array(total);
+  const typeCode = new Map<string, number>();
+  const typeDictionary: string[] = [];
+  let ats = new Float64Array(64);
+  let order = new Int32Array(64);
+  const nLead = leadEnc.length;
+  const nEventField = eventEnc.length;
+  let j = 0;
+  for (let i = 0; i < size; i++) {
+    const lead = leads[i] as Source;
+    for (let f = 0; f < nLead; f++) leadEnc[f]!.put(i, leadGet[f]!(lead));
+    eventStart[i] = j;
+    const events = lead.events;
+    const ne = events.length;
+    if (ne > ats.length) {
+      ats = new Float64Array(2 * ne);
+      order = new Int32Array(2 * ne);
+    }
+    let sorted = true;
+    for (let e = 0; e < ne; e++) {
+      ats[e] = prepared
+        ? (events[e] as unknown as { atMs: number }).atMs
+        : instantMs((events[e] as BehaviourEvent).occurredAt);
+      order[e] = e;
+      if (e > 0 && ats[e - 1]! > ats[e]!) sorted = false;
+    }
+    if (!sorted) {
+      const t = ats;
+      // As prepareLead's stable sort: ties keep input order.
+      order.subarray(0, ne).sort((a, b) => t[a]! - t[b]! || a - b);
+    }
+    for (let k = 0; k < ne; k++, j++) {
+      const e = order[k]!;
+      const ev = events[e]!;
+      eventAt[j] = ats[e]!;
+      let t = typeCode.get(ev.type);
+      if (t === undefined) {
+        t = typeDictionary.length;
+        typeDictionary.push(ev.type);
+        typeCode.set(ev.type, t);
+      }
+      eventType[j] = t;
+      for (let f = 0; f < nEventField; f++) eventEnc[f]!.put(j, eventGet[f]!(ev));
+    }
+  }
+  eventStart[size] = j;
+  return {
+    size,
+    lead: new Map(layout.lead.map((f, k) => [f.path, leadEnc[k]!.column()])),
+    eventStart,
+    eventType,
+    typeDictionary,
+    eventAt,
+    event: new Map(layout.event.map((f, k) => [f.path, eventEnc[k]!.column()])),
+    records: null,
+  };
+}
+
+/**
+ * A condition planned once per model: a subtree reading one dictionary-encoded field becomes one
+ * predicate over that field's value (`cat`), tested once per distinct value of a batch; `range`
+ * on a numeric column stays a compare; all/any/not combine per-row results.
+ */
+type Plan =
+  | { readonly k: "cat"; readonly path: string; readonly test: (v: unknown) => boolean }
+  | { readonly k: "range"; readonly path: string; readonly min: number; readonly max: number }
+  | { readonly k: "all" | "any"; readonly parts: readonly Plan[] }
+  | { readonly k: "not"; readonly inner: Plan };
+
+const identity = () => (v: unknown) => v;
+
+function plan(c: Condition, numeric: ReadonlySet<string>): Plan {
+  const fields = fieldsOf(c);
+  if (fields.size === 1) {
+    const [path] = fields as unknown as [string];
+    if (!numeric.has(path)) return { k: "cat", path, test: compileCondition<unknown>(c, identity) };
+  }
+  if ("all" in c) return { k: "all", parts: c.all.map((x) => plan(x, numeric)) };
+  if ("any" in c) return { k: "any", parts: c.any.map((x) => plan(x, numeric)) };
+  if ("not" in c) return { k: "not", inner: plan(c.not, numeric) };
+  if ("range" in c)
+    return {
+      k: "range",
+      path: c.field,
+      min: c.range.min ?? Number.NEGATIVE_INFINITY,
+      max: c.range.max ?? Number.POSITIVE_INFINITY,
+    };
+  // Only ranges read numeric columns (columnLayout), and a one-field subtree on any other column is `cat`.
+  throw new Error(`columns: cannot plan a condition on ${c.field}`);
+}
+
+/** Evaluates a plan over rows [0, n) of `columns` into out (1 where it holds). */
+class Evaluator {
+  private scratch: Uint8Array[] = [];
+  private table = new Uint8Array(64);
+  private columns: ReadonlyMap<string, LeadColumn> = new Map();
+  reset(columns: ReadonlyMap<string, LeadColumn>): void {
+    this.columns = columns;
+  }
+  private buf(depth: number, n: number): Uint8Array {
+    let b = this.scratch[depth];
+    if (b === undefined || b.length < n) {
+      b = new Uint8Array(Math.max(n, 2 * (b?.length ?? 0)));
+      this.scratch[depth] = b;
+    }
+    return b;
+  }
+  run(p: Plan, n: number, out: Uint8Array, depth = 0): void {
+    switch (p.k) {
+      case "cat": {
+        const col = this.columns.get(p.path)!;
+        if (col.kind !== "codes") throw new Error(`columns: ${p.path} should be dictionary-encoded`);
+        const { codes, dictionary } = col;
+        // Each distinct value is tested once; table[code + 1] (table[0]: the field is absent).
+        const size = dictionary.length + 1;
+        if (this.table.length < size) this.table = new Uint8Array(2 * size);
+        const table = this.table;
+        table[0] = p.test(undefined) ? 1 : 0;
+        for (let d = 1; d < size; d++) table[d] = p.test(dictionary[d - 1]) ? 1 : 0;
+        for (let i = 0; i < n; i++) out[i] = table[codes[i]! + 1]!;
+        return;
+      }
+      case "range": {
+        const col = this.columns.get(p.path)!;
+        if (col.kind !== "numbers") throw new Error(`columns: ${p.path} should be numeric`);
+        const { values } = col;
+        const { min, max } = p;
+        for (let i = 0; i < n; i++) {
+          const v = values[i]!;
+          out[i] = v >= min && v <= max ? 1 : 0;
+        }
+        return;
+      }
+      case "not": {
+        this.run(p.inner, n, out, depth);
+        for (let i = 0; i < n; i++) out[i] = out[i]! ^ 1;
+        return;
+      }
+      default: {
+        this.run(p.parts[0]!, n, out, depth + 1);
+        if (p.parts.length === 1) return;
+        const tmp = this.buf(depth, n);
+        for (let q = 1; q < p.parts.length; q++) {
+          this.run(p.parts[q]!, n, tmp, depth + 1);
+          if (p.k === "all") for (let i = 0; i < n; i++) out[i] = out[i]! & tmp[i]!;
+          else for (let i = 0; i < n; i++) out[i] = out[i]! | tmp[i]!;
+        }
+      }
+    }
+  }
+}
+
+const MONDAY_MS = Date.UTC(1970, 0, 5);
+
+export type ColumnsScorer = {
+  readonly layout: ColumnLayout;
+  /** Columns of this model's fields from the records (ISO instants, events in any order). */
+  columnsFromInputs(inputs: readonly ScoreInput[]): LeadColumns;
+  /** Columns of this model's fields from prepared leads. */
+  columnsFromPrepared(leads: readonly PreparedLead[]): LeadColumns;
+  /**
+   * A batch (for `scoreBatch`) from columns: the model's conditions are tested once per distinct
+   * value of each column, then fit and event matching are loops over typed arrays.
+   */
+  prepareBatchFromColumns(columns: LeadColumns): ScoringBatch;
+};
+
+/**
+ * The columnar entry points of a compiled model. The numbers are `scoreInto`'s exactly (the same
+ * predicates, run on each distinct value instead of each lead; caps and sums in the interpreter's
+ * order; property-tested). Where the layout needs a fallback, the columns keep the prepared
+ * records and the batch is prepared from them (`batch.prepareBatch`).
+ */
+export function columnsScorer(rules: CompiledRules, batch: BatchScorer): ColumnsScorer {
+  const layout = columnLayout(rules);
+  const supported = layout.fallbackReason === null;
+  const numericLead = new Set(layout.lead.filter((f) => f.numeric).map((f) => f.path));
+  const numericEvent = new Set(layout.event.filter((f) => f.numeric).map((f) => f.path));
+  const attrPlans = supported ? rules.attribute.map((r) => plan(r.when, numericLead)) : [];
+  const wherePlans = supported
+    ? rules.event.map((r) => (r.whereCondition ? plan(r.whereCondition, numericEvent) : null))
+    : [];
+  const whereRow = Int32Array.from({ length: rules.event.length }, () => -1);
+  let rows = 0;
+  wherePlans.forEach((p, r) => {
+    if (p !== null) whereRow[r] = rows++;
+  });
+  const frequency = Uint8Array.from(rules.event, (r) => r.frequency);
+  const periodMs = Float64Array.from(rules.event, (r) => r.periodMs);
+  const fitCap = rules.fitCap;
+  const leadEval = new Evaluator();
+  const eventEval = new Evaluator();
+  let fired = new Uint8Array(0);
+  let fitLeft = new Float64Array(0);
+  let capLeft = new Float64Array(0);
+  let where = new Uint8Array(0);
+
+  function check(columns: LeadColumns): void {
+    const missing = (fields: readonly ColumnField[], have: ReadonlyMap<string, LeadColumn>) =>
+      fields.find((f) => have.get(f.path)?.kind !== (f.numeric ? "numbers" : "codes"));
+    const m = missing(layout.lead, columns.lead) ?? missing(layout.event, columns.event);
+    if (m !== undefined)
+      throw new TypeError(
+        `prepareBatchFromColumns: the columns have no ${m.numeric ? "numeric" : "dictionary-encoded"} column "${m.path}" (build them with this scorer's columnsFromInputs)`,
+      );
+  }
+
+  function fitColumn(columns: LeadColumns): Float64Array {
+    const n = columns.size;
+    const fit = new Float64Array(n);
+    if (fired.length < n) {
+      fired = new Uint8Array(n);
+      fitLeft = new Float64Array(n);
+    }
+    const nCaps = rules.groupCaps.length;
+    if (capLeft.length < nCaps * n) capLeft = new Float64Array(nCaps * n);
+    for (let g = 0; g < nCaps; g++) capLeft.fill(rules.groupCaps[g]!, g * n, (g + 1) * n);
+    fitLeft.fill(fitCap, 0, n);
+    leadEval.reset(columns.lead);
+    // Rule by rule over all leads, in the interpreter's order (settle in compile-model).
+    for (let r = 0; r < attrPlans.length; r++) {
+      leadEval.run(attrPlans[r]!, n, fired);
+      const rule = rules.attribute[r]!;
+      const points = rule.points;
+      if (points > 0) {
+        const g = rule.capIndex;
+        const base = g * n;
+        for (let i = 0; i < n; i++) {
+          if (fired[i] === 0) continue;
+          let c = points;
+          if (g >= 0 && c > capLeft[base + i]!) c = capLeft[base + i]!;
+          if (c > fitLeft[i]!) c = fitLeft[i]!;
+          if (c < 0) c = 0;
+          if (g >= 0) capLeft[base + i]! -= c;
+          fitLeft[i]! -= c;
+          fit[i]! += c;
+        }
+      } else for (let i = 0; i < n; i++) if (fired[i] !== 0) fit[i]! += points;
+    }
+    return fit;
+  }
+
+  function prepareBatchFromColumns(columns: LeadColumns): ScoringBatch {
+    if (columns.records !== null) return batch.prepareBatch(columns.records);
+    if (!supported) throw new TypeError(`prepareBatchFromColumns: ${layout.fallbackReason}`);
+    check(columns);
+    const size = columns.size;
+    const fit = fitColumn(columns);
+    const { eventStart, eventType, eventAt, typeDictionary } = columns;
+    const nEv = eventStart[size]!;
+    // `where` of each rule that has one, over all events: row w is where[w * nEv, (w + 1) * nEv).
+    if (where.length < rows * nEv) where = new Uint8Array(rows * nEv);
+    eventEval.reset(columns.event);
+    for (let r = 0; r < wherePlans.length; r++) {
+      const p = wherePlans[r];
+      if (p) eventEval.run(p, nEv, where.subarray(whereRow[r]! * nEv, (whereRow[r]! + 1) * nEv));
+    }
+    // Rules per event type of this batch, flat: typeRules[typeStart[t], typeStart[t + 1]).
+    const typeStart = new Int32Array(typeDictionary.length + 1);
+    const lists = typeDictionary.map((t) => rules.byType.get(t));
+    for (let t = 0; t < lists.length; t++) typeStart[t + 1] = typeStart[t]! + (lists[t]?.length ?? 0);
+    const typeRules = new Int32Array(typeStart[lists.length]!);
+    lists.forEach((l, t) => {
+      if (l) typeRules.set(l, typeStart[t]!);
+    });
+    const matchStart = new Int32Array(size + 1);
+    let capacity = nEv + 16;
+    let at = new Float64Array(capacity);
+    let rule = new Int32Array(capacity);
+    let per = new Float64Array(capacity);
+    let m = 0;
+    for (let i = 0; i < size; i++) {
+      matchStart[i] = m;
+      const end = eventStart[i + 1]!;
+      for (let e = eventStart[i]!; e < end; e++) {
+        const t = eventType[e]!;
+        const from = typeStart[t]!;
+        const to = typeStart[t + 1]!;
+        if (from === to) continue;
+        if (m + (to - from) > capacity) {
+          capacity = 2 * capacity + (to - from);
+          at = grow(at, new Float64Array(capacity));
+          rule = grow(rule, new Int32Array(capacity));
+          per = grow(per, new Float64Array(capacity));
+        }
+        const atMs = eventAt[e]!;
+        for (let k = from; k < to; k++) {
+          const r = typeRules[k]!;
+          const w = whereRow[r]!;
+          if (w >= 0 && where[w * nEv + e] === 0) continue;
+          at[m] = atMs;
+          rule[m] = r;
+          per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
+          m++;
+        }
+      }
+    }
+    matchStart[size] = m;
+    return {
+      size,
+      fit,
+      matchStart,
+      matchAt: at.subarray(0, m),
+      matchRule: rule.subarray(0, m),
+      matchPeriod: per.subarray(0, m),
+      rules,
+    };
+  }
+
+  return {
+    layout,
+    columnsFromInputs: (inputs) => buildLeadColumns(layout, inputs, false),
+    columnsFromPrepared: (leads) => buildLeadColumns(layout, leads, true),
+    prepareBatchFromColumns,
+  };
+}
+
+function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
+  to.set(from as never);
+  return to;
+}
