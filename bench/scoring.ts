@@ -130,13 +130,36 @@ const batchFromIso = (i: number) => {
   scorer.scoreBatch(scorer.prepareBatchFromInputs(rawChunks[i / BATCH]!), nowMs, batchOut);
   sink += batchOut.total[0]!;
 };
+// Columnar input (columns.ts): the storage reader's side lays the records out as columns
+// (`columnsBuild`, timed on its own); `columnsScore` times prepareBatchFromColumns (the model's
+// conditions on each distinct value, fit and event matching over typed arrays) + scoreBatch, so
+// rule matching is inside what is timed.
+const columnChunks = rawChunks.map((c) => scorer.columnsFromInputs(c));
+const columnsScore = (i: number) => {
+  if (i % BATCH !== 0) return;
+  scorer.scoreBatch(scorer.prepareBatchFromColumns(columnChunks[i / BATCH]!), nowMs, batchOut);
+  sink += batchOut.total[0]!;
+};
+const columnsBuild = (i: number) => {
+  if (i % BATCH !== 0) return;
+  sink += scorer.columnsFromInputs(rawChunks[i / BATCH]!).size;
+};
+if (scorer.columnLayout.fallbackReason !== null)
+  throw new Error(`the reference model should run on columns: ${scorer.columnLayout.fallbackReason}`);
 // The batch gives the same numbers as the per-lead path (the property test checks this in depth).
 for (let b = 0; b < batches.length; b++) {
   scorer.scoreBatch(batches[b]!, nowMs, batchOut);
+  const fromColumns = scorer.scoreBatch(
+    scorer.prepareBatchFromColumns(columnChunks[b]!),
+    nowMs,
+    newBatchScores(BATCH),
+  );
   for (let j = 0; j < chunks[b]!.length; j++) {
     scorer.scoreInto(chunks[b]![j]!, nowMs, out);
     if (out.total !== batchOut.total[j])
       throw new Error(`batch and scoreInto differ on lead ${b * BATCH + j}`);
+    if (out.total !== fromColumns.total[j] || out.fit !== fromColumns.fit[j])
+      throw new Error(`columns and scoreInto differ on lead ${b * BATCH + j}`);
   }
 }
 
@@ -145,13 +168,24 @@ throughput(batchScore, 300);
 throughput(baseline, 200);
 type Runs = { wall: number[]; cpu: number[] };
 const runs: Record<
-  "hot" | "interpreted" | "baseline" | "explained" | "fromIso" | "batchScore" | "batchAll" | "batchFromIso",
+  | "hot"
+  | "interpreted"
+  | "baseline"
+  | "explained"
+  | "fromIso"
+  | "batchScore"
+  | "batchAll"
+  | "batchFromIso"
+  | "columnsScore"
+  | "columnsBuild",
   Runs
 > = {
   hot: { wall: [], cpu: [] },
   batchScore: { wall: [], cpu: [] },
   batchAll: { wall: [], cpu: [] },
   batchFromIso: { wall: [], cpu: [] },
+  columnsScore: { wall: [], cpu: [] },
+  columnsBuild: { wall: [], cpu: [] },
   interpreted: { wall: [], cpu: [] },
   baseline: { wall: [], cpu: [] },
   explained: { wall: [], cpu: [] },
@@ -166,12 +200,14 @@ for (let r = 0; r < RUNS; r++) {
   record("hot", throughput(hot));
   record("batchScore", throughput(batchScore));
   record("batchAll", throughput(batchAll));
+  record("columnsScore", throughput(columnsScore));
   record("interpreted", throughput(interpreted));
   record("explained", throughput(explained, 1000));
   record("fromIso", throughput(fromIso, 1000));
   record("batchFromIso", throughput(batchFromIso, 1000));
+  record("columnsBuild", throughput(columnsBuild, 1000));
   log(
-    `run ${r + 1}/${RUNS}: batch ${round(runs.batchScore.cpu[r]!)} per CPU-s scoring only, ${round(runs.batchAll.cpu[r]!)} prepare+score; per lead ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
+    `run ${r + 1}/${RUNS}: columns ${round(runs.columnsScore.cpu[r]!)} per CPU-s score from columns (matching included), build columns from records ${round(runs.columnsBuild.cpu[r]!)} per CPU-s; batch ${round(runs.batchScore.cpu[r]!)} per CPU-s scoring only, ${round(runs.batchAll.cpu[r]!)} prepare+score; per lead ${round(runs.hot.wall[r]!)} leads/s (${round(runs.hot.cpu[r]!)} per CPU-s; interpreter ${round(runs.interpreted.wall[r]!)} (${round(runs.interpreted.cpu[r]!)} per CPU-s); baseline ${round(runs.baseline.wall[r]!)} (${round(runs.baseline.cpu[r]!)} per CPU-s))`,
   );
 }
 emit({
@@ -208,6 +244,16 @@ emit({
   // prepareLead + scoreInto just above.
   batch_from_iso_leads_per_cpu_s: round(median(runs.batchFromIso.cpu)),
   batch_from_iso_vs_per_lead: round(median(runs.batchFromIso.cpu) / median(runs.fromIso.cpu), 2),
+  // Columnar input (columns.ts): score from columns = prepareBatchFromColumns (matching included)
+  // + scoreBatch; build columns from records = columnsFromInputs (the storage reader's side).
+  columns_score_leads_per_s: round(median(runs.columnsScore.wall)),
+  columns_score_leads_per_cpu_s: round(median(runs.columnsScore.cpu)),
+  columns_score_vs_per_lead: round(median(runs.columnsScore.cpu) / median(runs.hot.cpu), 2),
+  columns_score_vs_batch_prepare_and_score: round(
+    median(runs.columnsScore.cpu) / median(runs.batchAll.cpu),
+    2,
+  ),
+  columns_build_from_records_leads_per_cpu_s: round(median(runs.columnsBuild.cpu)),
   load_avg_1m: round(loadavg()[0] ?? 0, 2),
   node: process.version,
 });

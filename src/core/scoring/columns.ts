@@ -274,18 +274,36 @@ class Evaluator {
     }
     return b;
   }
+  /**
+   * Tests each distinct value of the plan's field once: into[at + code + 1] (into[at]: the field is
+   * absent). Returns the column's codes. `this.table` is grown when it is the target.
+   */
+  tableOf(p: Plan & { k: "cat" }, into: Uint8Array, at: number): Int32Array {
+    const col = this.columns.get(p.path)!;
+    if (col.kind !== "codes") throw new Error(`columns: ${p.path} should be dictionary-encoded`);
+    const { codes, dictionary } = col;
+    const size = dictionary.length + 1;
+    if (into === this.table && this.table.length < size) {
+      this.table = new Uint8Array(2 * size);
+      into = this.table;
+    }
+    into[at] = p.test(undefined) ? 1 : 0;
+    for (let d = 1; d < size; d++) into[at + d] = p.test(dictionary[d - 1]) ? 1 : 0;
+    return codes;
+  }
+  /** Size of the table `tableOf` fills for a plan. */
+  tableSize(p: Plan & { k: "cat" }): number {
+    const col = this.columns.get(p.path);
+    return col?.kind === "codes" ? col.dictionary.length + 1 : 0;
+  }
+  get scratchTable(): Uint8Array {
+    return this.table;
+  }
   run(p: Plan, n: number, out: Uint8Array, depth = 0): void {
     switch (p.k) {
       case "cat": {
-        const col = this.columns.get(p.path)!;
-        if (col.kind !== "codes") throw new Error(`columns: ${p.path} should be dictionary-encoded`);
-        const { codes, dictionary } = col;
-        // Each distinct value is tested once; table[code + 1] (table[0]: the field is absent).
-        const size = dictionary.length + 1;
-        if (this.table.length < size) this.table = new Uint8Array(2 * size);
+        const codes = this.tableOf(p, this.table, 0);
         const table = this.table;
-        table[0] = p.test(undefined) ? 1 : 0;
-        for (let d = 1; d < size; d++) table[d] = p.test(dictionary[d - 1]) ? 1 : 0;
         for (let i = 0; i < n; i++) out[i] = table[codes[i]! + 1]!;
         return;
       }
@@ -349,11 +367,7 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   const wherePlans = supported
     ? rules.event.map((r) => (r.whereCondition ? plan(r.whereCondition, numericEvent) : null))
     : [];
-  const whereRow = Int32Array.from({ length: rules.event.length }, () => -1);
-  let rows = 0;
-  wherePlans.forEach((p, r) => {
-    if (p !== null) whereRow[r] = rows++;
-  });
+  const noCodes = new Int32Array(0);
   const frequency = Uint8Array.from(rules.event, (r) => r.frequency);
   const periodMs = Float64Array.from(rules.event, (r) => r.periodMs);
   const fitCap = rules.fitCap;
@@ -363,6 +377,13 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   let fitLeft = new Float64Array(0);
   let capLeft = new Float64Array(0);
   let where = new Uint8Array(0);
+
+  // codes[i] = i - 1 + 1 … i.e. row i of `fired` (shifted by one) read as table entry i + 1.
+  let ids = new Int32Array(0);
+  function identity(n: number): Int32Array {
+    if (ids.length < n) ids = Int32Array.from({ length: 2 * n }, (_, i) => i);
+    return ids;
+  }
 
   function check(columns: LeadColumns): void {
     const missing = (fields: readonly ColumnField[], have: ReadonlyMap<string, LeadColumn>) =>
@@ -377,8 +398,8 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   function fitColumn(columns: LeadColumns): Float64Array {
     const n = columns.size;
     const fit = new Float64Array(n);
-    if (fired.length < n) {
-      fired = new Uint8Array(n);
+    if (fired.length < n + 1) {
+      fired = new Uint8Array(n + 1);
       fitLeft = new Float64Array(n);
     }
     const nCaps = rules.groupCaps.length;
@@ -388,14 +409,26 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
     leadEval.reset(columns.lead);
     // Rule by rule over all leads, in the interpreter's order (settle in compile-model).
     for (let r = 0; r < attrPlans.length; r++) {
-      leadEval.run(attrPlans[r]!, n, fired);
+      const p = attrPlans[r]!;
+      // A one-field rule is read straight from its table (tbl[codes[i] + 1]); any other is
+      // evaluated into `fired` first and read through the identity (codes 0, tbl = fired shifted).
+      let tbl: Uint8Array;
+      let codes: Int32Array;
+      if (p.k === "cat") {
+        codes = leadEval.tableOf(p, leadEval.scratchTable, 0);
+        tbl = leadEval.scratchTable;
+      } else {
+        leadEval.run(p, n, fired.subarray(1));
+        tbl = fired;
+        codes = identity(n);
+      }
       const rule = rules.attribute[r]!;
       const points = rule.points;
       if (points > 0) {
         const g = rule.capIndex;
         const base = g * n;
         for (let i = 0; i < n; i++) {
-          if (fired[i] === 0) continue;
+          if (tbl[codes[i]! + 1] === 0) continue;
           let c = points;
           if (g >= 0 && c > capLeft[base + i]!) c = capLeft[base + i]!;
           if (c > fitLeft[i]!) c = fitLeft[i]!;
@@ -404,7 +437,7 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
           fitLeft[i]! -= c;
           fit[i]! += c;
         }
-      } else for (let i = 0; i < n; i++) if (fired[i] !== 0) fit[i]! += points;
+      } else for (let i = 0; i < n; i++) if (tbl[codes[i]! + 1] !== 0) fit[i]! += points;
     }
     return fit;
   }
@@ -417,12 +450,34 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
     const fit = fitColumn(columns);
     const { eventStart, eventType, eventAt, typeDictionary } = columns;
     const nEv = eventStart[size]!;
-    // `where` of each rule that has one, over all events: row w is where[w * nEv, (w + 1) * nEv).
-    if (where.length < rows * nEv) where = new Uint8Array(rows * nEv);
+    // `where` of each rule that has one, read per event as tbl[whereAt[r] + codes[e] + 1]: a
+    // one-field filter from its table over the distinct values, any other from a row evaluated
+    // over all events (codes: the identity).
     eventEval.reset(columns.event);
+    let tableSize = 0;
     for (let r = 0; r < wherePlans.length; r++) {
       const p = wherePlans[r];
-      if (p) eventEval.run(p, nEv, where.subarray(whereRow[r]! * nEv, (whereRow[r]! + 1) * nEv));
+      if (p) tableSize += p.k === "cat" ? eventEval.tableSize(p) : nEv + 1;
+    }
+    if (where.length < tableSize) where = new Uint8Array(2 * tableSize);
+    const whereAt = new Int32Array(wherePlans.length).fill(-1);
+    const whereCodes: Int32Array[] = [];
+    let off = 0;
+    for (let r = 0; r < wherePlans.length; r++) {
+      const p = wherePlans[r];
+      if (!p) {
+        whereCodes.push(noCodes);
+        continue;
+      }
+      whereAt[r] = off;
+      if (p.k === "cat") {
+        whereCodes.push(eventEval.tableOf(p, where, off));
+        off += eventEval.tableSize(p);
+      } else {
+        eventEval.run(p, nEv, where.subarray(off + 1, off + 1 + nEv));
+        whereCodes.push(identity(nEv));
+        off += nEv + 1;
+      }
     }
     // Rules per event type of this batch, flat: typeRules[typeStart[t], typeStart[t + 1]).
     const typeStart = new Int32Array(typeDictionary.length + 1);
@@ -455,8 +510,8 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
         const atMs = eventAt[e]!;
         for (let k = from; k < to; k++) {
           const r = typeRules[k]!;
-          const w = whereRow[r]!;
-          if (w >= 0 && where[w * nEv + e] === 0) continue;
+          const w = whereAt[r]!;
+          if (w >= 0 && where[w + whereCodes[r]![e]! + 1] === 0) continue;
           at[m] = atMs;
           rule[m] = r;
           per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
