@@ -164,7 +164,20 @@ export function fitGbdt(
   onProgress?: (p: GbdtProgress) => void,
 ): GbdtModel {
   const o = { ...GBDT_DEFAULTS, ...options };
-  const p: TreeParams = o;
+  // One object shape for every fit (the spread above orders keys by the caller's options): the
+  // tree grower and split finder read these in their hottest loops and stay monomorphic.
+  const p: TreeParams = {
+    maxLeaves: o.maxLeaves,
+    maxDepth: o.maxDepth,
+    minLeaf: o.minLeaf,
+    minHess: o.minHess,
+    l2: o.l2,
+    catL2: o.catL2,
+    catSmooth: o.catSmooth,
+    minCatSupport: o.minCatSupport,
+    learningRate: o.learningRate,
+    minGain: o.minGain,
+  };
   const prepared = options.prepared && !options.warmStart ? options.prepared : null;
   if (prepared && prepared.table !== table) {
     throw new Error("fitGbdt: `prepared` was made for another table");
@@ -214,16 +227,17 @@ export function fitGbdt(
   let best = Number.POSITIVE_INFINITY;
   let bestIter = 0;
   const hasValid = validRows.length > 0;
-  for (let iter = 0; iter < o.maxIter; iter++) {
-    const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(o.seed + 1, 0x165667b1);
-    const count =
-      o.subsample < 1 ? sampleRows(trainRows, salt, o.subsample, rows, unsampled) : trainRows.length;
+  // Read once: the options object's shape differs between callers, and this loop is hot.
+  const { maxIter, seed, subsample, colsample, patience } = o;
+  for (let iter = 0; iter < maxIter; iter++) {
+    const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(seed + 1, 0x165667b1);
+    const count = subsample < 1 ? sampleRows(trainRows, salt, subsample, rows, unsampled) : trainRows.length;
     const skipped = trainRows.length - count;
-    if (o.subsample >= 1) rows.set(trainRows);
+    if (subsample >= 1) rows.set(trainRows);
     gradients(rows, count, margin, label, gh);
     let features = allFeatures;
-    if (o.colsample < 1) {
-      const pick = Array.from(allFeatures).filter(() => rand() < o.colsample);
+    if (colsample < 1) {
+      const pick = Array.from(allFeatures).filter(() => rand() < colsample);
       features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand() * nf)]);
     }
     const grown = growTree(binned, ws, features, gh, rows, count, p);
@@ -241,7 +255,7 @@ export function fitGbdt(
       }
     }
     onProgress?.({ iteration: iter + 1, validLoss });
-    if (hasValid && iter + 1 - bestIter >= o.patience) break;
+    if (hasValid && iter + 1 - bestIter >= patience) break;
     if (grown.tree.feature[0] === -1 && iter > 0) break;
   }
   const kept = hasValid ? trees.slice(0, start + Math.max(1, bestIter)) : trees;
