@@ -134,8 +134,9 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
     };
   };
   // With many rows the logistic member is first fitted on a quarter of the split's training rows:
-  // when even this probe gets weight 0 in the blend, the full fit would get weight 0 too (it is
-  // never used) and is skipped; otherwise the full fit starts from the probe's weights.
+  // when even this probe gets weight 0 in the blend, the full fit is taken to be ruled out too (the
+  // same model on four times the rows; a heuristic, not a guarantee — on bank-marketing the full
+  // fit got weight 0 on every fold) and is skipped; otherwise the full fit starts from the probe.
   let start: LogisticModel | undefined;
   if (trainTable.rows >= (options.probeMinRows ?? PROBE_MIN_ROWS)) {
     const probeRows = stratifiedSplit(trainLabel, PROBE_FRACTION, seed + 11).valid;
