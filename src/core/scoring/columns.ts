@@ -1,6 +1,6 @@
 import type { BehaviourEvent } from "../records.ts";
 import type { BatchScorer, ScoringBatch } from "./batch.ts";
-import { compileCondition } from "./compile-condition.ts";
+import { compileCondition, mayHaveUpper } from "./compile-condition.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
 import type { Condition } from "./condition.ts";
 import { eventGetter, leadGetter } from "./lead-fields.ts";
@@ -14,7 +14,15 @@ import { emailDomain, instantMs, type PreparedLead, prepareLead, type ScoreInput
  *   fields the model reads only with `range` (which matches numbers only), so nothing is lost.
  */
 export type LeadColumn =
-  | { readonly kind: "codes"; readonly codes: Int32Array; readonly dictionary: readonly unknown[] }
+  | {
+      readonly kind: "codes";
+      readonly codes: Int32Array;
+      readonly dictionary: readonly unknown[];
+      /** Value -> its index in `dictionary` (optional: lets equals/in/exists skip testing every value). */
+      readonly index?: ReadonlyMap<unknown, number>;
+      /** Whether a string in `dictionary` may differ from its lower case (required with `index`). */
+      readonly mayHaveUpper?: boolean;
+    }
   | { readonly kind: "numbers"; readonly values: Float64Array };
 
 /** Which fields a model reads, and how each is laid out (ColumnLayout of a scorer). */
@@ -96,6 +104,7 @@ class Encoder {
   readonly values: Float64Array | null;
   private readonly map = new Map<unknown, number>();
   private readonly dictionary: unknown[] = [];
+  private upper = false;
   constructor(numeric: boolean, size: number) {
     this.codes = numeric ? null : new Int32Array(size);
     this.values = numeric ? new Float64Array(size) : null;
@@ -113,6 +122,7 @@ class Encoder {
     if (c === undefined) {
       c = this.dictionary.length;
       this.dictionary.push(v);
+      if (!this.upper && typeof v === "string" && mayHaveUpper(v)) this.upper = true;
       this.map.set(v, c);
     }
     this.codes![i] = c;
@@ -120,7 +130,13 @@ class Encoder {
   column(): LeadColumn {
     return this.values !== null
       ? { kind: "numbers", values: this.values }
-      : { kind: "codes", codes: this.codes!, dictionary: this.dictionary };
+      : {
+          kind: "codes",
+          codes: this.codes!,
+          dictionary: this.dictionary,
+          index: this.map,
+          mayHaveUpper: this.upper,
+        };
   }
 }
 
@@ -231,7 +247,13 @@ export function buildLeadColumns(
  * on a numeric column stays a compare; all/any/not combine per-row results.
  */
 type Plan =
-  | { readonly k: "cat"; readonly path: string; readonly test: (v: unknown) => boolean }
+  | {
+      readonly k: "cat";
+      readonly path: string;
+      readonly test: (v: unknown) => boolean;
+      /** For equals/in/exists (under any number of `not`): the table from a few index lookups. */
+      readonly direct: Direct | null;
+    }
   | { readonly k: "range"; readonly path: string; readonly min: number; readonly max: number }
   | { readonly k: "all" | "any"; readonly parts: readonly Plan[] }
   | { readonly k: "not"; readonly inner: Plan };
@@ -242,7 +264,8 @@ function plan(c: Condition, numeric: ReadonlySet<string>): Plan {
   const fields = fieldsOf(c);
   if (fields.size === 1) {
     const [path] = fields as unknown as [string];
-    if (!numeric.has(path)) return { k: "cat", path, test: compileCondition<unknown>(c, identity) };
+    if (!numeric.has(path))
+      return { k: "cat", path, test: compileCondition<unknown>(c, identity), direct: directOf(c, false) };
   }
   if ("all" in c) return { k: "all", parts: c.all.map((x) => plan(x, numeric)) };
   if ("any" in c) return { k: "any", parts: c.any.map((x) => plan(x, numeric)) };
@@ -256,6 +279,24 @@ function plan(c: Condition, numeric: ReadonlySet<string>): Plan {
     };
   // Only ranges read numeric columns (columnLayout), and a one-field subtree on any other column is `cat`.
   throw new Error(`columns: cannot plan a condition on ${c.field}`);
+}
+
+/**
+ * equals/in answered from the column's index: the values that hold are exactly the wanted values
+ * present (when no string in the dictionary has upper case; the wanted ones are lower-cased as in
+ * compileCondition), and `exists` holds for every value but null and "".
+ */
+type Direct =
+  | { readonly op: "values"; readonly values: readonly unknown[]; readonly negate: boolean }
+  | { readonly op: "exists"; readonly want: boolean; readonly negate: boolean };
+
+function directOf(c: Condition, negate: boolean): Direct | null {
+  if ("not" in c) return directOf(c.not, !negate);
+  const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
+  if ("equals" in c) return { op: "values", values: [lower(c.equals)], negate };
+  if ("in" in c) return { op: "values", values: [...new Set(c.in.map(lower))], negate };
+  if ("exists" in c) return { op: "exists", want: c.exists, negate };
+  return null;
 }
 
 /** Evaluates a plan over rows [0, n) of `columns` into out (1 where it holds). */
@@ -288,6 +329,21 @@ class Evaluator {
       into = this.table;
     }
     into[at] = p.test(undefined) ? 1 : 0;
+    const direct = p.direct;
+    const index = col.index;
+    if (direct !== null && index !== undefined && (direct.op === "exists" || col.mayHaveUpper === false)) {
+      // Every present value is the same answer but a few, found by lookup.
+      const hit = direct.op === "values" ? 1 : 0;
+      const rest = (direct.op === "values" ? 0 : direct.want ? 1 : 0) ^ (direct.negate ? 1 : 0);
+      into.fill(rest, at + 1, at + size);
+      const few = direct.op === "values" ? direct.values : [null, ""];
+      const other = direct.op === "values" ? hit ^ (direct.negate ? 1 : 0) : rest ^ 1;
+      for (const v of few) {
+        const code = index.get(v);
+        if (code !== undefined) into[at + code + 1] = other;
+      }
+      return codes;
+    }
     for (let d = 1; d < size; d++) into[at + d] = p.test(dictionary[d - 1]) ? 1 : 0;
     return codes;
   }
@@ -488,37 +544,29 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       if (l) typeRules.set(l, typeStart[t]!);
     });
     const matchStart = new Int32Array(size + 1);
-    let capacity = nEv + 16;
-    let at = new Float64Array(capacity);
-    let rule = new Int32Array(capacity);
-    let per = new Float64Array(capacity);
-    let m = 0;
-    for (let i = 0; i < size; i++) {
-      matchStart[i] = m;
-      const end = eventStart[i + 1]!;
-      for (let e = eventStart[i]!; e < end; e++) {
-        const t = eventType[e]!;
-        const from = typeStart[t]!;
-        const to = typeStart[t + 1]!;
-        if (from === to) continue;
-        if (m + (to - from) > capacity) {
-          capacity = 2 * capacity + (to - from);
-          at = grow(at, new Float64Array(capacity));
-          rule = grow(rule, new Int32Array(capacity));
-          per = grow(per, new Float64Array(capacity));
-        }
-        const atMs = eventAt[e]!;
-        for (let k = from; k < to; k++) {
-          const r = typeRules[k]!;
-          const w = whereAt[r]!;
-          if (w >= 0 && where[w + whereCodes[r]![e]! + 1] === 0) continue;
-          at[m] = atMs;
-          rule[m] = r;
-          per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
-          m++;
-        }
-      }
-    }
+    // At most every rule of an event's type per event: room for that, so nothing grows.
+    let capacity = 0;
+    for (let e = 0; e < nEv; e++) capacity += typeStart[eventType[e]! + 1]! - typeStart[eventType[e]!]!;
+    const at = new Float64Array(capacity);
+    const rule = new Int32Array(capacity);
+    const per = new Float64Array(capacity);
+    const m = matchEvents(
+      size,
+      eventStart,
+      eventType,
+      eventAt,
+      typeStart,
+      typeRules,
+      whereAt,
+      whereCodes,
+      where,
+      frequency,
+      periodMs,
+      matchStart,
+      at,
+      rule,
+      per,
+    );
     matchStart[size] = m;
     return {
       size,
@@ -539,7 +587,46 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   };
 }
 
-function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {
-  to.set(from as never);
-  return to;
+/**
+ * Per lead, per event (oldest first), the rules of its type whose `where` holds: (instant, rule,
+ * period) into at/rule/per, as batch.ts's prepareBatch. Returns the number of matches.
+ */
+function matchEvents(
+  size: number,
+  eventStart: Int32Array,
+  eventType: Int32Array,
+  eventAt: Float64Array,
+  typeStart: Int32Array,
+  typeRules: Int32Array,
+  whereAt: Int32Array,
+  whereCodes: readonly Int32Array[],
+  where: Uint8Array,
+  frequency: Uint8Array,
+  periodMs: Float64Array,
+  matchStart: Int32Array,
+  at: Float64Array,
+  rule: Int32Array,
+  per: Float64Array,
+): number {
+  let m = 0;
+  for (let i = 0; i < size; i++) {
+    matchStart[i] = m;
+    const end = eventStart[i + 1]!;
+    for (let e = eventStart[i]!; e < end; e++) {
+      const t = eventType[e]!;
+      const to = typeStart[t + 1]!;
+      const atMs = eventAt[e]!;
+      for (let k = typeStart[t]!; k < to; k++) {
+        const r = typeRules[k]!;
+        const w = whereAt[r]!;
+        if (w >= 0 && where[w + whereCodes[r]![e]! + 1] === 0) continue;
+        at[m] = atMs;
+        rule[m] = r;
+        per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
+        m++;
+      }
+    }
+  }
+  matchStart[size] = m;
+  return m;
 }
