@@ -329,6 +329,15 @@ describe("generated scorer", () => {
           generated.prepareBatchFromColumns(columns),
           generated.prepareBatchFromColumns(generated.columnsFromPrepared(leads)),
           reference.prepareBatchFromColumns(reference.columnsFromInputs(inputs)),
+          // Written over a spent batch, larger and smaller (arrays reused or replaced).
+          generated.prepareBatchFromColumns(
+            columns,
+            generated.prepareBatchFromColumns(generated.columnsFromInputs([...inputs, ...inputs])),
+          ),
+          generated.prepareBatchFromColumns(
+            columns,
+            generated.prepareBatchFromColumns(generated.columnsFromInputs(inputs.slice(0, 1))),
+          ),
         ];
         for (const at of [NOW_MS, NOW_MS - 20 * DAY]) {
           const outs = batches.map((b) =>

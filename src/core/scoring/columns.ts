@@ -403,9 +403,11 @@ export type ColumnsScorer = {
   columnsFromPrepared(leads: readonly PreparedLead[]): LeadColumns;
   /**
    * A batch (for `scoreBatch`) from columns: the model's conditions are tested once per distinct
-   * value of each column, then fit and event matching are loops over typed arrays.
+   * value of each column, then fit and event matching are loops over typed arrays. `reuse`: a
+   * batch of this scorer that is no longer needed, whose arrays are written over (it must not be
+   * used afterwards) instead of allocating new ones — for scoring a stream of batches.
    */
-  prepareBatchFromColumns(columns: LeadColumns): ScoringBatch;
+  prepareBatchFromColumns(columns: LeadColumns, reuse?: ScoringBatch): ScoringBatch;
 };
 
 /**
@@ -451,9 +453,10 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       );
   }
 
-  function fitColumn(columns: LeadColumns): Float64Array {
+  function fitColumn(columns: LeadColumns, reuse: ScoringBatch | undefined): Float64Array {
     const n = columns.size;
-    const fit = new Float64Array(n);
+    const fit = view(Float64Array, reuse?.fit, n);
+    fit.fill(0);
     if (fired.length < n + 1) {
       fired = new Uint8Array(n + 1);
       fitLeft = new Float64Array(n);
@@ -498,12 +501,16 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
     return fit;
   }
 
-  function prepareBatchFromColumns(columns: LeadColumns): ScoringBatch {
+  function prepareBatchFromColumns(columns: LeadColumns, reuse?: ScoringBatch): ScoringBatch {
     if (columns.records !== null) return batch.prepareBatch(columns.records);
     if (!supported) throw new TypeError(`prepareBatchFromColumns: ${layout.fallbackReason}`);
     check(columns);
+    if (reuse !== undefined && reuse.rules !== rules)
+      throw new TypeError(
+        "prepareBatchFromColumns: the batch to reuse was prepared by another model's scorer",
+      );
     const size = columns.size;
-    const fit = fitColumn(columns);
+    const fit = fitColumn(columns, reuse);
     const { eventStart, eventType, eventAt, typeDictionary } = columns;
     const nEv = eventStart[size]!;
     // `where` of each rule that has one, read per event as tbl[whereAt[r] + codes[e] + 1]: a
@@ -543,13 +550,24 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
     lists.forEach((l, t) => {
       if (l) typeRules.set(l, typeStart[t]!);
     });
-    const matchStart = new Int32Array(size + 1);
+    const matchStart = view(Int32Array, reuse?.matchStart, size + 1);
     // At most every rule of an event's type per event: room for that, so nothing grows.
     let capacity = 0;
     for (let e = 0; e < nEv; e++) capacity += typeStart[eventType[e]! + 1]! - typeStart[eventType[e]!]!;
-    const at = new Float64Array(capacity);
-    const rule = new Int32Array(capacity);
-    const per = new Float64Array(capacity);
+    const at = view(Float64Array, reuse?.matchAt, capacity);
+    const rule = view(Int32Array, reuse?.matchRule, capacity);
+    const per = view(Float64Array, reuse?.matchPeriod, capacity);
+    // Per slot k of typeRules: the rule, its `where` table offset (-1: none) and codes, its period.
+    const slots = typeRules.length;
+    const slotWhere = new Int32Array(slots);
+    const slotCodes: Int32Array[] = [];
+    const slotPeriod = new Float64Array(slots);
+    for (let k = 0; k < slots; k++) {
+      const r = typeRules[k]!;
+      slotWhere[k] = whereAt[r]!;
+      slotCodes.push(whereCodes[r]!);
+      slotPeriod[k] = frequency[r] === 2 ? periodMs[r]! : 0;
+    }
     const m = matchEvents(
       size,
       eventStart,
@@ -557,11 +575,10 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       eventAt,
       typeStart,
       typeRules,
-      whereAt,
-      whereCodes,
+      slotWhere,
+      slotCodes,
       where,
-      frequency,
-      periodMs,
+      slotPeriod,
       matchStart,
       at,
       rule,
@@ -587,6 +604,17 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   };
 }
 
+/** `length` elements over the whole buffer of `old` when it is large enough, else a new array. */
+function view<T extends Float64Array | Int32Array>(
+  Ctor: { new (length: number): T; new (buffer: ArrayBufferLike, offset: number, length: number): T },
+  old: T | undefined,
+  length: number,
+): T {
+  if (old !== undefined && old.byteOffset === 0 && old.buffer.byteLength >= length * old.BYTES_PER_ELEMENT)
+    return new Ctor(old.buffer, 0, length);
+  return new Ctor(length);
+}
+
 /**
  * Per lead, per event (oldest first), the rules of its type whose `where` holds: (instant, rule,
  * period) into at/rule/per, as batch.ts's prepareBatch. Returns the number of matches.
@@ -598,11 +626,10 @@ function matchEvents(
   eventAt: Float64Array,
   typeStart: Int32Array,
   typeRules: Int32Array,
-  whereAt: Int32Array,
-  whereCodes: readonly Int32Array[],
+  slotWhere: Int32Array,
+  slotCodes: readonly Int32Array[],
   where: Uint8Array,
-  frequency: Uint8Array,
-  periodMs: Float64Array,
+  slotPeriod: Float64Array,
   matchStart: Int32Array,
   at: Float64Array,
   rule: Int32Array,
@@ -617,12 +644,12 @@ function matchEvents(
       const to = typeStart[t + 1]!;
       const atMs = eventAt[e]!;
       for (let k = typeStart[t]!; k < to; k++) {
-        const r = typeRules[k]!;
-        const w = whereAt[r]!;
-        if (w >= 0 && where[w + whereCodes[r]![e]! + 1] === 0) continue;
+        const w = slotWhere[k]!;
+        if (w >= 0 && where[w + slotCodes[k]![e]! + 1] === 0) continue;
+        const pm = slotPeriod[k]!;
         at[m] = atMs;
-        rule[m] = r;
-        per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
+        rule[m] = typeRules[k]!;
+        per[m] = pm > 0 ? Math.floor((atMs - MONDAY_MS) / pm) : 0;
         m++;
       }
     }

@@ -70,8 +70,9 @@ export type Scorer = {
   /**
    * A batch from columns (columns.ts): conditions tested once per distinct value, then fit and
    * event matching as loops over typed arrays; the same batch as `prepareBatch`, numbers identical.
+   * `reuse`: a spent batch of this scorer whose arrays are written over (not to be used after).
    */
-  prepareBatchFromColumns(columns: LeadColumns): ScoringBatch;
+  prepareBatchFromColumns(columns: LeadColumns, reuse?: ScoringBatch): ScoringBatch;
   /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
   crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
 };
