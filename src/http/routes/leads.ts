@@ -9,7 +9,7 @@ import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
-import { listOwnerFilter, ownerScope, visibleLead } from "../lead-access.ts";
+import { canSeeLead, listOwnerFilter, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, csvStrings, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { LeadDetailSchema } from "../schemas/lead-detail.ts";
 import {
@@ -169,9 +169,10 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       },
     },
     async (request) => {
-      await visibleLead(storage, request, request.params.id);
+      // One statement; the access check runs on the lead it returns (someone else's lead answers
+      // 404 like a missing one, as visibleLead does).
       const detail = await storage.queries.leadDetail(request.params.id);
-      if (!detail)
+      if (!detail || !canSeeLead(principalOf(request), detail.lead))
         throw new WinnowError("WINNOW_ERR_LEAD_NOT_FOUND", {
           message: `Lead ${request.params.id} does not exist`,
         });
