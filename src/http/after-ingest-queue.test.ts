@@ -73,4 +73,32 @@ describe("after-ingest queue (background, coalesced)", () => {
     await q.idle();
     expect(calls).toBe(0);
   });
+
+  it("spaces runs by the gap unless a caller waits (urgent) or the queue is drained", async () => {
+    let calls = 0;
+    const q = createAfterIngestQueue(
+      async () => {
+        calls++;
+      },
+      () => {},
+      60_000,
+    );
+    // The first run after a quiet spell starts at once.
+    await q.add([ev("a")], created(1));
+    expect(calls).toBe(1);
+    // The next one waits for the gap (a minute here)...
+    let covered = false;
+    void q.add([ev("b")], created(1)).then(() => {
+      covered = true;
+    });
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    expect([calls, covered]).toEqual([1, false]);
+    // ...unless a caller will wait for it (?wait=score): then it starts at once, covering both.
+    await q.add([ev("c")], created(1), true);
+    expect([calls, covered]).toEqual([2, true]);
+    // Draining (shutdown, tests) does not wait for the gap either.
+    void q.add([ev("d")], created(1));
+    await q.idle();
+    expect(calls).toBe(3);
+  });
 });

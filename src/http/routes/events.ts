@@ -46,7 +46,7 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
   );
   const ingest = async (batch: StoredEventInput[], wait: boolean) => {
     const outcomes = await batcher.ingest(batch);
-    const scored = ctx.afterIngest.add(batch, outcomes);
+    const scored = ctx.afterIngest.add(batch, outcomes, wait);
     if (wait) await scored;
     return outcomes;
   };
