@@ -37,6 +37,11 @@ export type ColumnLayout = {
    * prepared from the records the columns keep (`LeadColumns.records`), as `prepareBatch` does.
    */
   readonly fallbackReason: string | null;
+  /**
+   * Event type -> indexes into `event` of the fields its rules' `where` read: only those are read
+   * for an event of that type (the others are never looked at, and left absent).
+   */
+  readonly eventFieldsByType: ReadonlyMap<string, readonly number[]>;
 };
 export type ColumnField = { readonly path: string; readonly numeric: boolean };
 
@@ -96,7 +101,19 @@ export function columnLayout(rules: CompiledRules): ColumnLayout {
     : unknownEvent
       ? `event rule reads "${unknownEvent.path}", which is not an event's type, id or property`
       : null;
-  return { lead, event, fallbackReason };
+  const eventFieldsByType = new Map<string, number[]>();
+  for (const [type, list] of rules.byType) {
+    const read = new Set<string>();
+    for (const r of list) {
+      const where = rules.event[r]!.whereCondition;
+      if (where) fieldsOf(where, read);
+    }
+    eventFieldsByType.set(
+      type,
+      event.flatMap((f, k) => (read.has(f.path) ? [k] : [])),
+    );
+  }
+  return { lead, event, fallbackReason, eventFieldsByType };
 }
 
 class Encoder {
@@ -181,6 +198,12 @@ export function buildLeadColumns(
       : (leadGetter(f.path) as (l: Source) => unknown),
   );
   const eventEnc = layout.event.map((f) => new Encoder(f.numeric, total));
+  for (const enc of eventEnc) {
+    enc.codes?.fill(-1);
+    enc.values?.fill(Number.NaN);
+  }
+  const none: readonly number[] = [];
+  const fieldsOfType: (readonly number[])[] = [];
   const eventGet = layout.event.map((f) => eventGetter(f.path) as (e: unknown) => unknown);
   const eventType = new Int32Array(total);
   const eventAt = new Float64Array(total);
@@ -189,7 +212,6 @@ export function buildLeadColumns(
   let ats = new Float64Array(64);
   let order = new Int32Array(64);
   const nLead = leadEnc.length;
-  const nEventField = eventEnc.length;
   let j = 0;
   for (let i = 0; i < size; i++) {
     const lead = leads[i] as Source;
@@ -223,9 +245,14 @@ export function buildLeadColumns(
         t = typeDictionary.length;
         typeDictionary.push(ev.type);
         typeCode.set(ev.type, t);
+        fieldsOfType.push(layout.eventFieldsByType.get(ev.type) ?? none);
       }
       eventType[j] = t;
-      for (let f = 0; f < nEventField; f++) eventEnc[f]!.put(j, eventGet[f]!(ev));
+      const read = fieldsOfType[t]!;
+      for (let q = 0; q < read.length; q++) {
+        const f = read[q]!;
+        eventEnc[f]!.put(j, eventGet[f]!(ev));
+      }
     }
   }
   eventStart[size] = j;
