@@ -5,7 +5,15 @@ export type SqlResult<R extends SqlRow = SqlRow> = { readonly rows: R[]; readonl
 
 /** Parameterised SQL (Postgres dialect, `$1` placeholders). Pass JSON as `JSON.stringify(x)` with a `::jsonb` cast. */
 export interface SqlClient {
-  query<R extends SqlRow = SqlRow>(sql: string, params?: readonly unknown[]): Promise<SqlResult<R>>;
+  /**
+   * `options.name` (PostgreSQL): run it as a named prepared statement, parsed and planned once per
+   * connection — for a hot statement whose text never changes (event ingest). PGlite ignores it.
+   */
+  query<R extends SqlRow = SqlRow>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: { readonly name?: string },
+  ): Promise<SqlResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls join the outer one. */

@@ -12,11 +12,15 @@ const TYPES = {
 };
 
 function clientOf(
-  run: (sql: string, params: unknown[]) => Promise<pg.QueryResult>,
+  run: (sql: string, params: unknown[], name?: string) => Promise<pg.QueryResult>,
 ): Omit<SqlClient, "transaction"> {
   return {
-    async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
-      const r = await translated(() => run(sql, [...params]));
+    async query<R extends SqlRow>(
+      sql: string,
+      params: readonly unknown[] = [],
+      options: { readonly name?: string } = {},
+    ): Promise<SqlResult<R>> {
+      const r = await translated(() => run(sql, [...params], options.name));
       return { rows: r.rows as R[], rowCount: r.rowCount ?? r.rows.length };
     },
     async exec(sql: string) {
@@ -41,13 +45,25 @@ export async function openPostgres(url: string, options: { readonly max?: number
       cause: error,
     });
   }
-  const base = clientOf((sql, params) => (params.length ? pool.query(sql, params) : pool.query(sql)));
+  const base = clientOf((sql, params, name) =>
+    name
+      ? pool.query({ text: sql, values: params, name })
+      : params.length
+        ? pool.query(sql, params)
+        : pool.query(sql),
+  );
   return {
     engine: "postgres",
     ...base,
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
-      const inner = clientOf((sql, params) => (params.length ? conn.query(sql, params) : conn.query(sql)));
+      const inner = clientOf((sql, params, name) =>
+        name
+          ? conn.query({ text: sql, values: params, name })
+          : params.length
+            ? conn.query(sql, params)
+            : conn.query(sql),
+      );
       const tx: SqlClient = { ...inner, transaction: (nested) => nested(tx) };
       try {
         await conn.query("BEGIN");
