@@ -122,8 +122,8 @@ class Encoder {
   private readonly map = new Map<unknown, number>();
   private readonly dictionary: unknown[] = [];
   private upper = false;
-  constructor(numeric: boolean, size: number) {
-    this.codes = numeric ? null : new Int32Array(size);
+  constructor(numeric: boolean, size: number, codes?: Int32Array) {
+    this.codes = numeric ? null : (codes ?? new Int32Array(size));
     this.values = numeric ? new Float64Array(size) : null;
   }
   put(i: number, v: unknown): void {
@@ -197,7 +197,11 @@ export function buildLeadColumns(
       ? (l: Source) => emailDomain(l.contact?.email ?? null)
       : (leadGetter(f.path) as (l: Source) => unknown),
   );
-  const eventEnc = layout.event.map((f) => new Encoder(f.numeric, total));
+  // The event code columns side by side in one buffer (matching reads them as one flat array).
+  const shared = new Int32Array(layout.event.length * total);
+  const eventEnc = layout.event.map(
+    (f, k) => new Encoder(f.numeric, total, shared.subarray(k * total, (k + 1) * total)),
+  );
   for (const enc of eventEnc) {
     enc.codes?.fill(-1);
     enc.values?.fill(Number.NaN);
@@ -462,6 +466,7 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   let fitLeft = new Float64Array(0);
   let capLeft = new Float64Array(0);
   let where = new Uint8Array(0);
+  let flatCopy = new Int32Array(0);
 
   // codes[i] = i - 1 + 1 … i.e. row i of `fired` (shifted by one) read as table entry i + 1.
   let ids = new Int32Array(0);
@@ -587,12 +592,28 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
     // Per slot k of typeRules: the rule, its `where` table offset (-1: none) and codes, its period.
     const slots = typeRules.length;
     const slotWhere = new Int32Array(slots);
-    const slotCodes: Int32Array[] = [];
+    const slotCodeAt = new Int32Array(slots);
     const slotPeriod = new Float64Array(slots);
+    // The codes `where` tables are read with, as one flat array: the columns' own buffer when they
+    // share one (as built here), else copied side by side.
+    const used = [...new Set(whereCodes.filter((_c, r) => whereAt[r]! >= 0))];
+    let flat: Int32Array;
+    const offsetOf = new Map<Int32Array, number>();
+    if (used.length > 0 && used.every((c) => c.buffer === used[0]!.buffer)) {
+      flat = new Int32Array(used[0]!.buffer);
+      for (const c of used) offsetOf.set(c, c.byteOffset >> 2);
+    } else {
+      if (flatCopy.length < used.length * nEv) flatCopy = new Int32Array(2 * used.length * nEv);
+      flat = flatCopy;
+      used.forEach((c, q) => {
+        flat.set(c.subarray(0, nEv), q * nEv);
+        offsetOf.set(c, q * nEv);
+      });
+    }
     for (let k = 0; k < slots; k++) {
       const r = typeRules[k]!;
       slotWhere[k] = whereAt[r]!;
-      slotCodes.push(whereCodes[r]!);
+      slotCodeAt[k] = whereAt[r]! >= 0 ? offsetOf.get(whereCodes[r]!)! : 0;
       slotPeriod[k] = frequency[r] === 2 ? periodMs[r]! : 0;
     }
     const m = matchEvents(
@@ -603,7 +624,8 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       typeStart,
       typeRules,
       slotWhere,
-      slotCodes,
+      slotCodeAt,
+      flat,
       where,
       slotPeriod,
       matchStart,
@@ -654,7 +676,8 @@ function matchEvents(
   typeStart: Int32Array,
   typeRules: Int32Array,
   slotWhere: Int32Array,
-  slotCodes: readonly Int32Array[],
+  slotCodeAt: Int32Array,
+  codes: Int32Array,
   where: Uint8Array,
   slotPeriod: Float64Array,
   matchStart: Int32Array,
@@ -672,7 +695,7 @@ function matchEvents(
       const atMs = eventAt[e]!;
       for (let k = typeStart[t]!; k < to; k++) {
         const w = slotWhere[k]!;
-        if (w >= 0 && where[w + slotCodes[k]![e]! + 1] === 0) continue;
+        if (w >= 0 && where[w + codes[slotCodeAt[k]! + e]! + 1] === 0) continue;
         const pm = slotPeriod[k]!;
         at[m] = atMs;
         rule[m] = typeRules[k]!;
