@@ -2,9 +2,9 @@
 // printing one JSON line with its port, keys and some lead ids, then serving until killed.
 import { randomUUID } from "node:crypto";
 import Fastify from "fastify";
+import { createApiKey } from "../src/app/auth/create-key.ts";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { type ScoreChange, thresholdCrossedPayloads } from "../src/app/rescore-leads.ts";
-import { createApiKey } from "../src/http/auth/create-key.ts";
 import { buildApp } from "../src/http/build-app.ts";
 import { apiDeps } from "../src/http/deps.ts";
 import { serverConfig } from "../src/http/server-config.ts";

@@ -8,8 +8,8 @@
 // Flags: --requests N (per case and size, default 40), --engine pglite|postgres (default both).
 // JSON lines on stdout, progress on stderr.
 import { randomBytes } from "node:crypto";
+import { createApiKey } from "../src/app/auth/create-key.ts";
 import { seedManyLeads } from "../src/demo/many-leads.ts";
-import { createApiKey } from "../src/http/auth/create-key.ts";
 import { buildApp } from "../src/http/build-app.ts";
 import { apiDeps } from "../src/http/deps.ts";
 import { serverConfig } from "../src/http/server-config.ts";

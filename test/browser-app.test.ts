@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "../src/app/auth/create-key.ts";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
-import { createApiKey } from "../src/http/auth/create-key.ts";
 import { screenshot, startWebApp, type WebApp } from "./helpers/browser.ts";
 import type { TestApi } from "./helpers/http.ts";
 

@@ -1,9 +1,9 @@
+import type { ScryptParams } from "../app/auth/password.ts";
 import type { LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
 import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
 import type { UserRepository } from "../storage/users-ports.ts";
 import type { AfterIngestQueue } from "./after-ingest-queue.ts";
-import type { ScryptParams } from "./auth/password.ts";
 import type { RetryPolicy, WebhookDispatcher } from "./webhooks/dispatcher.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { randomUUID } from "node:crypto";
+import { DEFAULT_SCRYPT, randomPassword, type ScryptParams } from "../app/auth/password.ts";
+import { createUser } from "../app/auth/user-admin.ts";
 import type { Storage } from "../storage/ports.ts";
 import type { UserRepository } from "../storage/users-ports.ts";
-import { DEFAULT_SCRYPT, randomPassword, type ScryptParams } from "./auth/password.ts";
-import { createUser } from "./auth/user-admin.ts";
 
 export const DEMO_ADMIN_EMAIL = "admin@demo.winnow.local";
 

@@ -1,9 +1,9 @@
 import type { FastifyRequest } from "fastify";
 import { WinnowError } from "../core/errors.ts";
+import { seesAllLeads } from "../core/roles.ts";
 import type { Storage, StoredLead } from "../storage/ports.ts";
 import { principalOf } from "./auth/authenticate.ts";
 import type { Principal } from "./auth/principal.ts";
-import { seesAllLeads } from "./auth/roles.ts";
 
 /** Whether the caller may see this lead: managers and admins all, reps those they own. */
 export function canSeeLead(principal: Principal, lead: Pick<StoredLead, "ownerId">): boolean {

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
+import { createApiKey } from "../app/auth/create-key.ts";
+import type { ScryptParams } from "../app/auth/password.ts";
 import { type DemoSeedReport, seedDemoWorkspace } from "../app/demo-workspace.ts";
 import { sweepSlaBreaches } from "../app/move-lead.ts";
 import {
@@ -14,8 +16,6 @@ import type { DemoOptions } from "../demo/generate.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
 import type { Storage } from "../storage/ports.ts";
 import { sqlSettingsRepository } from "../storage/settings-repo.ts";
-import { createApiKey } from "./auth/create-key.ts";
-import type { ScryptParams } from "./auth/password.ts";
 import { buildApp } from "./build-app.ts";
 import type { ApiDeps } from "./context.ts";
 import { type DemoUsers, ensureDemoUsers } from "./demo-users.ts";

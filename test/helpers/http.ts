@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { FastifyInstance } from "fastify";
-import { createApiKey } from "../../src/http/auth/create-key.ts";
-import type { Role } from "../../src/http/auth/roles.ts";
+import { createApiKey } from "../../src/app/auth/create-key.ts";
+import type { Role } from "../../src/core/roles.ts";
 import { buildApp } from "../../src/http/build-app.ts";
 import type { ApiDeps } from "../../src/http/context.ts";
 import { apiDeps } from "../../src/http/deps.ts";

@@ -1,9 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { defineCommand } from "citty";
+import { createApiKey } from "../../app/auth/create-key.ts";
 import { databaseConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { createApiKey } from "../../http/auth/create-key.ts";
-import { ROLES, type Role } from "../../http/auth/roles.ts";
+import { ROLES, type Role } from "../../core/roles.ts";
 import { sqlApiKeyRepository } from "../../storage/api-keys-repo.ts";
 import type { ApiKeyRecord } from "../../storage/api-ports.ts";
 import { openStorage } from "../../storage/open.ts";

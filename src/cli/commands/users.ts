@@ -1,10 +1,10 @@
 import { randomUUID } from "node:crypto";
 import { defineCommand } from "citty";
+import { randomPassword } from "../../app/auth/password.ts";
+import { changeUser, createUser, resetPassword } from "../../app/auth/user-admin.ts";
 import { databaseConfig } from "../../config.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { randomPassword } from "../../http/auth/password.ts";
-import { USER_ROLES, type UserRole } from "../../http/auth/roles.ts";
-import { changeUser, createUser, resetPassword } from "../../http/auth/user-admin.ts";
+import { USER_ROLES, type UserRole } from "../../core/roles.ts";
 import { openStorage } from "../../storage/open.ts";
 import type { UserRecord, UserRepository } from "../../storage/users-ports.ts";
 import { sqlUserRepository } from "../../storage/users-repo.ts";

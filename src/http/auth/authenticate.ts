@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { hashApiKey, KEY_PREFIX } from "../../app/auth/api-key.ts";
 import { WinnowError } from "../../core/errors.ts";
+import { can, type Permission, ROLES, type Role, USER_ROLES } from "../../core/roles.ts";
 import type { ApiKeyRepository } from "../../storage/api-ports.ts";
 import type { UserRepository } from "../../storage/users-ports.ts";
-import { hashApiKey, KEY_PREFIX } from "./api-key.ts";
 import type { Principal } from "./principal.ts";
-import { can, type Permission, ROLES, type Role, USER_ROLES } from "./roles.ts";
 import {
   CSRF_HEADER,
   csrfMatches,

@@ -1,6 +1,6 @@
+import { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from "../../app/auth/password.ts";
 import { WinnowError } from "../../core/errors.ts";
 import type { UserRepository } from "../../storage/users-ports.ts";
-import { DEFAULT_SCRYPT, hashPassword, type ScryptParams, verifyPassword } from "./password.ts";
 import { hashSessionToken } from "./session-token.ts";
 import { emailKey, LOCKOUT } from "./sign-in.ts";
 

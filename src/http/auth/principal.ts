@@ -1,4 +1,4 @@
-import type { Role } from "./roles.ts";
+import type { Role } from "../../core/roles.ts";
 
 /** Who is calling: resolved from the API key, or the session cookie of a signed-in user, on every request. */
 export type Principal = {

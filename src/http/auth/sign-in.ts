@@ -1,6 +1,6 @@
+import { DEFAULT_SCRYPT, type ScryptParams, verifyDecoy, verifyPassword } from "../../app/auth/password.ts";
 import type { ErrorCode } from "../../core/errors.ts";
 import type { UserRecord, UserRepository } from "../../storage/users-ports.ts";
-import { DEFAULT_SCRYPT, type ScryptParams, verifyDecoy, verifyPassword } from "./password.ts";
 import { csrfTokenFor, generateSessionToken, SESSION_TTL_MS } from "./session-token.ts";
 
 /** Five failed sign-ins for one email within 15 minutes lock that email for 15 minutes. */

@@ -11,9 +11,9 @@ import {
   parseMappingSpec,
 } from "../../app/import/index.ts";
 import { WinnowError } from "../../core/errors.ts";
+import { seesAllLeads } from "../../core/roles.ts";
 import { EXPORT_KINDS } from "../../storage/ports.ts";
 import { principalOf } from "../auth/authenticate.ts";
-import { seesAllLeads } from "../auth/roles.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, ProblemSchema } from "../schemas/common.ts";
 import { workspaceSettings } from "../workspace-settings.ts";

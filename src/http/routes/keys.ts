@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { createApiKey } from "../../app/auth/create-key.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { createApiKey } from "../auth/create-key.ts";
-import { ROLES } from "../auth/roles.ts";
+import { ROLES } from "../../core/roles.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "../../core/roles.ts";
 import { principalOf } from "../auth/authenticate.ts";
-import { PERMISSIONS, ROLE_PERMISSIONS, ROLES } from "../auth/roles.ts";
 import { AUTH_ERRORS } from "../schemas/common.ts";
 
 /** Who is calling (the API key, or the signed-in user) and what it may do (for clients deciding what to show). */

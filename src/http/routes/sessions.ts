@@ -1,14 +1,14 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { MAX_PASSWORD_LENGTH } from "../../app/auth/password.ts";
+import { acceptInvite } from "../../app/auth/user-admin.ts";
 import { isWinnowError, WinnowError } from "../../core/errors.ts";
+import { ROLE_PERMISSIONS, type UserRole } from "../../core/roles.ts";
 import { principalOf, sessionTokenOf } from "../auth/authenticate.ts";
 import { changeOwnPassword } from "../auth/change-password.ts";
-import { MAX_PASSWORD_LENGTH } from "../auth/password.ts";
-import { ROLE_PERMISSIONS, type UserRole } from "../auth/roles.ts";
 import { hashSessionToken, sessionCookie } from "../auth/session-token.ts";
 import { type SignedIn, signIn } from "../auth/sign-in.ts";
-import { acceptInvite } from "../auth/user-admin.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, ProblemSchema } from "../schemas/common.ts";
 import { Password, SignedInSchema, UserSchema } from "../schemas/users.ts";

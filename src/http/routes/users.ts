@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { changeUser, createUser, resetPassword } from "../../app/auth/user-admin.ts";
 import { WinnowError } from "../../core/errors.ts";
-import { USER_ROLES } from "../auth/roles.ts";
-import { changeUser, createUser, resetPassword } from "../auth/user-admin.ts";
+import { USER_ROLES } from "../../core/roles.ts";
 import type { ApiContext } from "../context.ts";
 import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
 import { InviteSchema, Password, UserSchema } from "../schemas/users.ts";

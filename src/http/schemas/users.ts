@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../auth/password.ts";
-import { PERMISSIONS, USER_ROLES } from "../auth/roles.ts";
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from "../../app/auth/password.ts";
+import { PERMISSIONS, USER_ROLES } from "../../core/roles.ts";
 
 /** A user account as the API shows it: never a password or token hash. */
 export const UserSchema = z

@@ -1,6 +1,6 @@
+import type { Role } from "../../core/roles.ts";
 import type { ApiKeyRecord, ApiKeyRepository } from "../../storage/api-ports.ts";
 import { generateApiKey } from "./api-key.ts";
-import type { Role } from "./roles.ts";
 
 export type NewKeyInput = { readonly name: string; readonly role: Role; readonly subject: string | null };
 

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { type Issue, WinnowError } from "../../core/errors.ts";
+import type { UserRole } from "../../core/roles.ts";
 import type { UserPatch, UserRecord, UserRepository } from "../../storage/users-ports.ts";
 import {
   DEFAULT_SCRYPT,
@@ -8,7 +9,6 @@ import {
   MIN_PASSWORD_LENGTH,
   type ScryptParams,
 } from "./password.ts";
-import type { UserRole } from "./roles.ts";
 
 /** An invite or reset token is good for 7 days, once. Only its SHA-256 is stored. */
 export const INVITE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
