@@ -181,4 +181,78 @@ describe("rescoring on ingest and lead.threshold_crossed webhooks", () => {
       await receiver.close();
     }
   });
+  it("editing an account, a contact or a lead rescores the leads whose fit rules read it", async () => {
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${s.url}${path}`, {
+        method,
+        headers: auth(),
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (r) => ({ status: r.status, json: (await r.json()) as Record<string, unknown> }));
+    const draft = await call("POST", "/v1/scoring-models", {
+      document: {
+        ...MODEL,
+        id: "firmographic",
+        fit: {
+          rules: [
+            { id: "software", when: { field: "account.industry", equals: "software" }, points: 40 },
+            { id: "senior", when: { field: "contact.seniority", equals: "vp" }, points: 20 },
+            { id: "referral", when: { field: "lead.source", equals: "referral" }, points: 10 },
+          ],
+        },
+      },
+    });
+    const id = String(draft.json["id"]);
+    const published = await call("POST", `/v1/scoring-models/${id}/publish`, { default: true });
+    expect(published.status).toBe(200);
+    const captured = await call("POST", "/v1/leads", {
+      contact: { email: "kim@acme-retail.example", seniority: "manager" },
+      account: { name: "Acme Retail", domain: "acme-retail.example", industry: "retail" },
+      source: "web",
+    });
+    expect(captured.status).toBe(201);
+    const { lead, contact, account } = captured.json as {
+      lead: { id: string; version: number };
+      contact: { id: string; version: number };
+      account: { id: string; version: number };
+    };
+    // Wait for the default's rescore job so it cannot overwrite what the edits write.
+    const jobUrl = `/v1/scoring-models/${id}/rescore`;
+    for (let i = 0; i < 200 && (await call("GET", jobUrl)).json["state"] === "running"; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const fitNow = async () =>
+      (
+        (await call("GET", `/v1/leads/${lead.id}`)).json["score"] as {
+          fit: number;
+          explanation: unknown[];
+        } | null
+      )?.fit ?? null;
+    expect(
+      (
+        await call("PATCH", `/v1/accounts/${account.id}`, {
+          expectedVersion: account.version,
+          industry: "software",
+        })
+      ).status,
+    ).toBe(200);
+    expect(await fitNow()).toBe(40);
+    expect(
+      (
+        await call("PATCH", `/v1/contacts/${contact.id}`, {
+          expectedVersion: contact.version,
+          seniority: "vp",
+        })
+      ).status,
+    ).toBe(200);
+    expect(await fitNow()).toBe(60);
+    expect(
+      (await call("PATCH", `/v1/leads/${lead.id}`, { expectedVersion: lead.version, source: "referral" }))
+        .status,
+    ).toBe(200);
+    expect(await fitNow()).toBe(70);
+    // The explanation derived on read describes the new facts.
+    const detail = (await call("GET", `/v1/leads/${lead.id}`)).json["score"] as {
+      explanation: { ruleId: string }[];
+    };
+    expect(detail.explanation.map((e) => e.ruleId).sort()).toEqual(["referral", "senior", "software"]);
+  });
 });

@@ -31,6 +31,12 @@ export type ApiDeps = {
    * (see after-ingest-queue.ts); set by the composition root.
    */
   readonly afterIngest?: (events: readonly EventInput[], outcomes: readonly IngestOutcome[]) => Promise<void>;
+  /**
+   * Rescores these leads now with the default model (threshold webhooks as after ingest): run after
+   * an edit of the facts fit rules read (an account's or contact's fields, a lead's source or
+   * account), so stored scores never describe facts that are gone. Set by the composition root.
+   */
+  readonly rescore?: (leadIds: readonly string[]) => Promise<void>;
 };
 
 /** Handed to every route plugin. */

@@ -74,6 +74,22 @@ export function rescoreAfterIngest(
 }
 
 /**
+ * The `rescore` of `winnow serve`: the given leads are rescored with the default model at once
+ * (after an edit of the facts their fit rules read), and each score change goes to `emit`.
+ */
+export function rescoreEdited(
+  storage: Storage,
+  emit: (change: ScoreChange) => Promise<void>,
+): NonNullable<ApiDeps["rescore"]> {
+  const scorers: ScorerCache = new Map();
+  return async (leadIds) => {
+    if (leadIds.length === 0) return;
+    for (const change of await rescoreLeads(storage, [...leadIds], new Date().toISOString(), scorers))
+      await emit(change);
+  };
+}
+
+/**
  * Opens (and migrates) the database, seeds the demo when asked, makes the first admin key when the
  * database has none, and starts listening. New events rescore their leads with the default model
  * (crossed thresholds go to `lead.threshold_crossed` subscribers). Background work: webhook retries
@@ -90,6 +106,8 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       ...(o.scrypt ? { scrypt: o.scrypt } : {}),
       // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
       afterIngest: rescoreAfterIngest(storage, (change) => emit(change)),
+      // Edited firmographics or contact fields rescore the leads they belong to.
+      rescore: rescoreEdited(storage, (change) => emit(change)),
     });
     let adminKey: string | null = null;
     if ((await deps.keys.list()).length === 0) {

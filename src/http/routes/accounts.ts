@@ -124,7 +124,10 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
     },
     async (request) => {
       const { expectedVersion, ...patch } = request.body;
-      return storage.accounts.update(request.params.id, expectedVersion, patch);
+      const account = await storage.accounts.update(request.params.id, expectedVersion, patch);
+      // Fit rules read the account's fields: its leads' stored scores must follow the edit.
+      await ctx.deps.rescore?.(await storage.leads.idsFor({ accountId: account.id }));
+      return account;
     },
   );
 
@@ -179,7 +182,9 @@ export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (
     },
     async (request) => {
       const { expectedVersion, ...patch } = request.body;
-      return storage.contacts.update(request.params.id, expectedVersion, patch);
+      const contact = await storage.contacts.update(request.params.id, expectedVersion, patch);
+      await ctx.deps.rescore?.(await storage.leads.idsFor({ contactId: contact.id }));
+      return contact;
     },
   );
 };

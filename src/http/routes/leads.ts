@@ -209,11 +209,14 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         });
       }
       // One transaction: the edit and its owner-change history entry, or neither.
-      return updateLead(storage, request.params.id, expectedVersion, {
+      const lead = await updateLead(storage, request.params.id, expectedVersion, {
         ...patch,
         actor: p.name,
         now: ctx.now().toISOString(),
       });
+      // Fit rules may read the lead's source, owner or account: its stored score follows the edit.
+      await ctx.deps.rescore?.([lead.id]);
+      return lead;
     },
   );
 };

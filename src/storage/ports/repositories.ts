@@ -59,6 +59,8 @@ export interface LeadRepository {
   changeStage(id: Id, expectedVersion: number, change: StageChange): Promise<StoredLead>;
   /** Leads whose SLA fell due before `now` and that are still in `stage` (for SLA sweeps). */
   listSlaDue(stage: Stage, now: Instant, limit: number): Promise<StoredLead[]>;
+  /** Ids of the leads whose facts an edit of this account or contact changes (for rescoring them). */
+  idsFor(ref: { readonly accountId: Id } | { readonly contactId: Id }): Promise<Id[]>;
 }
 
 export interface EventRepository {

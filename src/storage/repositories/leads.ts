@@ -93,5 +93,12 @@ export function leadRepository(sql: SqlClient): LeadRepository {
       );
       return r.rows.map(toLead);
     },
+    async idsFor(ref) {
+      const r =
+        "accountId" in ref
+          ? await sql.query("SELECT id FROM leads WHERE account_id = $1 ORDER BY id", [ref.accountId])
+          : await sql.query("SELECT id FROM leads WHERE contact_id = $1 ORDER BY id", [ref.contactId]);
+      return r.rows.map((row) => str(row["id"]));
+    },
   };
 }
