@@ -3,7 +3,7 @@ import { compileModel, type Scorer } from "../core/scoring/compile-model.ts";
 import { validateScoringModel } from "../core/scoring/parse-model.ts";
 import type { Crossing } from "../core/scoring/thresholds.ts";
 import type { LeadScore, Storage } from "../storage/ports.ts";
-import { readLedgerLeads, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
+import { parseLedgerLead, readLedgerTexts, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
 
 /** The stored score a change replaced: its numbers and the model that made it. */
 export type ScoreBefore = {
@@ -22,6 +22,13 @@ export type ScoreChange = {
   readonly crossings: readonly Crossing[];
 };
 
+/**
+ * Budget of one synchronous slice of a live rescore (decoding and scoring), after which it yields
+ * to the event loop: about SLICE_EVENTS events, or SLICE_LEADS leads when their ledgers are short.
+ */
+export const SLICE_EVENTS = 2_000;
+export const SLICE_LEADS = 50;
+
 /** Compiled scorers by model id: a published model never changes, so compiling once is enough. */
 export type ScorerCache = Map<string, Scorer>;
 
@@ -34,6 +41,11 @@ export type ScorerCache = Map<string, Scorer>;
  * lead's facts, ledger and stored score (the full rescore's loader, filtered by ids), scoring in
  * process, ONE upsert of the new scores (with explanations). A score stored with a later
  * computed_at than `now` (a concurrent, newer rescore) is kept, as in full rescores.
+ *
+ * Cooperative: ledgers are decoded and scored in slices of at most `SLICE_EVENTS` events (or
+ * `SLICE_LEADS` leads), yielding to the event loop (setImmediate) between slices, so that a run
+ * over big ledgers (the background rescore after ingest: hundreds of leads of hundreds of events)
+ * does not hold requests up for one long synchronous stretch. Same reads, writes and results.
  */
 export async function rescoreLeads(
   storage: Storage,
@@ -54,11 +66,22 @@ export async function rescoreLeads(
   }
   const nowMs = Date.parse(now);
   const computedAt = new Date(nowMs).toISOString();
-  const leads = await readLedgerLeads(storage.sql, ids);
-  const rows: ScoreRow[] = new Array(leads.length);
-  const out: ScoreChange[] = new Array(leads.length);
-  for (let i = 0; i < leads.length; i++) {
-    const { lead, previous } = leads[i]!;
+  const texts = await readLedgerTexts(storage.sql, ids);
+  const rows: ScoreRow[] = new Array(texts.length);
+  const out: ScoreChange[] = new Array(texts.length);
+  let sliceEvents = 0;
+  let sliceLeads = 0;
+  for (let i = 0; i < texts.length; i++) {
+    if (sliceEvents >= SLICE_EVENTS || sliceLeads >= SLICE_LEADS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceEvents = 0;
+      sliceLeads = 0;
+    }
+    const { lead, previous } = parseLedgerLead(texts[i]!);
+    // Dropped as decoded: the texts of a big run are megabytes.
+    texts[i] = "";
+    sliceEvents += lead.events.length;
+    sliceLeads++;
     const result = scorer.scorePrepared(lead, nowMs);
     const leadId = lead.lead.id;
     rows[i] = {

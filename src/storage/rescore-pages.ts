@@ -112,9 +112,23 @@ export async function readLedgerPage(
  * setting here (an extra round trip): a lookup by primary key stays far under PostgreSQL's JIT cost.
  */
 export async function readLedgerLeads(sql: SqlClient, ids: readonly string[]): Promise<LedgerLead[]> {
+  return (await readLedgerTexts(sql, ids)).map(parseLedgerLead);
+}
+
+/**
+ * What readLedgerLeads reads, left undecoded: one json text per lead, for parseLedgerLead. A caller
+ * that decodes and scores big ledgers in slices (the live rescore, yielding to requests between
+ * slices) needs the query's result without decoding all of it in one synchronous stretch.
+ */
+export async function readLedgerTexts(sql: SqlClient, ids: readonly string[]): Promise<string[]> {
   if (ids.length === 0) return [];
   const r = await sql.query<{ j: string }>(IDS_SQL, [ids]);
-  return r.rows.map((row) => toLedgerLead(JSON.parse(row.j) as PageRow));
+  return r.rows.map((row) => row.j);
+}
+
+/** One text of readLedgerTexts decoded: the lead ready to score, with its stored score. */
+export function parseLedgerLead(text: string): LedgerLead {
+  return toLedgerLead(JSON.parse(text) as PageRow);
 }
 
 /**
