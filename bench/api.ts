@@ -5,7 +5,7 @@
 // — draining its background rescore — no lead's score is older than its events: stale_scores 0),
 // GET /v1/leads/:id, and a bare Fastify hello-world as the ceiling. PGlite always; PostgreSQL when
 // WINNOW_BENCH_DATABASE_URL is set (a throw-away database is created on that server and dropped afterwards).
-// Flags: --seconds N (default 10), --connections N (default 50). JSON lines on stdout.
+// Flags: --seconds N (default 10), --connections N (default 50), --engines pglite,postgres. JSON lines on stdout.
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +21,10 @@ const arg = (name: string, fallback: number) => {
 };
 const SECONDS = arg("seconds", 10);
 const CONNECTIONS = arg("connections", 50);
+// --engines postgres (or pglite; comma-separated): only those engines (hello always runs: the ceiling).
+const ENGINES = process.argv.includes("--engines")
+  ? process.argv[process.argv.indexOf("--engines") + 1]?.split(",")
+  : null;
 const log = (s: string) => process.stderr.write(`bench:api ${s}\n`);
 
 type Ready = { port: number; keys?: { ingest: string; manager: string }; leadIds?: string[] };
@@ -181,12 +185,13 @@ async function hello(): Promise<Line> {
 const lines: Line[] = [await hello()];
 const dir = mkdtempSync(join(tmpdir(), "winnow-bench-api-"));
 try {
-  lines.push(...(await benchEngine({ engine: "pglite", dataDir: join(dir, "db") })));
+  if (!ENGINES || ENGINES.includes("pglite"))
+    lines.push(...(await benchEngine({ engine: "pglite", dataDir: join(dir, "db") })));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 const pgUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
-if (pgUrl) {
+if (pgUrl && (!ENGINES || ENGINES.includes("postgres"))) {
   const db = await scratchPostgres(pgUrl);
   try {
     lines.push(...(await benchEngine({ engine: "postgres", url: db.url })));
