@@ -7,6 +7,8 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import { rescoreJobRunner } from "../app/rescore-all.ts";
+import { thresholdCrossedListened, thresholdCrossedPayloads } from "../app/rescore-leads.ts";
 import { createAfterIngestQueue } from "./after-ingest-queue.ts";
 import { registerAuth } from "./auth/authenticate.ts";
 import type { ApiContext, ApiDeps } from "./context.ts";
@@ -87,11 +89,33 @@ export async function buildApp(config: ServerConfig, deps: ApiDeps): Promise<Fas
   const afterIngest = createAfterIngestQueue(deps.afterIngest, (e) =>
     app.log.error({ err: e }, "after-ingest work (rescoring) failed; the events are stored"),
   );
-  const ctx: ApiContext = { deps, now, ids, webhooks: dispatcher, afterIngest, forgetKeys: auth.forget };
+  // Full rescores (a new default scoring model, an import) run as jobs, one at a time; their threshold
+  // crossings go to the same lead.threshold_crossed subscribers as live ones. Jobs (of any kind) a
+  // stopped process left running are failed: those whose heartbeat is stale (job-liveness.ts).
+  const rescores = rescoreJobRunner(deps.storage, {
+    onCrossings: async (changes) => {
+      if (!(await thresholdCrossedListened(deps.webhooks))) return;
+      for (const change of changes)
+        for (const payload of thresholdCrossedPayloads(change))
+          await dispatcher.emit("lead.threshold_crossed", payload);
+    },
+  });
+  await rescores.repository.failAbandoned(now().toISOString());
+  const ctx: ApiContext = {
+    deps,
+    now,
+    ids,
+    webhooks: dispatcher,
+    afterIngest,
+    rescores,
+    forgetKeys: auth.forget,
+  };
   app.decorate("winnow", ctx);
-  // Requests are finished by now: rescore what they stored (its webhooks are queued), then stop.
+  // Requests are finished by now: rescore what they stored (its webhooks are queued), end a running
+  // full rescore between two pages, then stop.
   app.addHook("onClose", async () => {
     await afterIngest.idle();
+    await rescores.stop();
     await dispatcher.stop();
   });
 

@@ -1,4 +1,5 @@
 import type { ScryptParams } from "../app/auth/password.ts";
+import type { RescoreJobRunner } from "../app/rescore-all.ts";
 import type { LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { ApiKeyRepository, IdempotencyRepository, WebhookRepository } from "../storage/api-ports.ts";
 import type { EventInput, IngestOutcome, Storage } from "../storage/ports.ts";
@@ -47,6 +48,8 @@ export type ApiContext = {
   readonly webhooks: WebhookDispatcher;
   /** The background work after ingest (deps.afterIngest): `idle()` waits for it; closing drains it. */
   readonly afterIngest: AfterIngestQueue;
+  /** Full rescores as jobs, one at a time (after a new default scoring model, after an import). */
+  readonly rescores: RescoreJobRunner;
   /** Forgets cached API-key verdicts (after a revoke). */
   readonly forgetKeys: () => void;
 };

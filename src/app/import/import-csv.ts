@@ -51,6 +51,18 @@ export type ImportReport = {
   readonly written: boolean;
 };
 
+/**
+ * Whether a finished import can change stored scores: it wrote leads (new leads have no score yet),
+ * accounts or contacts (fit rules read them) or events (engagement). Deals are not scored.
+ */
+export function importChangesScores(report: ImportReport): boolean {
+  return (
+    report.written &&
+    report.target !== "deals" &&
+    Object.values(report.counts).some((c) => c.created + c.updated > 0)
+  );
+}
+
 class DryRunRollback extends Error {}
 
 type Parsed = {

@@ -7,6 +7,7 @@ import {
   IMPORT_TARGETS,
   type ImportReport,
   type ImportTarget,
+  importChangesScores,
   importCsv,
   type MappingSpec,
   PRESET_NAMES,
@@ -21,12 +22,14 @@ import { sqlSettingsRepository } from "../../storage/settings-repo.ts";
 import { EXIT } from "../exit-codes.ts";
 import { eprintln, io, printJson, println } from "../io.ts";
 import { REMOTE_ARGS, type RemoteClient, remoteFor } from "../remote/client.ts";
+import { rescoreWithProgress } from "./score.ts";
 
 type ImportRun = {
   readonly as: ImportTarget;
   readonly mapping: MappingSpec | undefined;
   readonly dryRun: boolean;
   readonly skipInvalid: boolean;
+  readonly rescore: boolean;
 };
 
 /** Streams the file to the server's POST /v1/imports; the report (or the refusal) is the server's. */
@@ -37,6 +40,7 @@ async function remoteImport(remote: RemoteClient, path: string, run: ImportRun):
       as: run.as,
       dryRun: String(run.dryRun),
       skipInvalid: String(run.skipInvalid),
+      rescore: String(run.rescore),
       ...(run.mapping
         ? preset
           ? { mapping: String((run.mapping as { preset: string }).preset) }
@@ -136,6 +140,12 @@ export const command = defineCommand({
       description: "Database: a folder, memory://, or postgres://... (default: DATABASE_URL, else ./.winnow)",
     },
     json: { type: "boolean", description: "Print the report as JSON" },
+    rescore: {
+      type: "boolean",
+      default: true,
+      description:
+        "After an import that wrote leads, accounts, contacts or events, rescore every lead with the default scoring model (--no-rescore: leave that to `winnow score rescore`)",
+    },
     ...REMOTE_ARGS,
   },
   async run({ args }) {
@@ -181,6 +191,7 @@ export const command = defineCommand({
         mapping,
         dryRun: Boolean(args["dry-run"]),
         skipInvalid: Boolean(args["skip-invalid"]),
+        rescore: args.rescore !== false,
       };
       const report = storage
         ? await importCsv(storage, createReadStream(path), {
@@ -196,8 +207,26 @@ export const command = defineCommand({
         : await remoteImport(remote as RemoteClient, path, run);
       bar?.update(size);
       bar?.stop();
-      if (args.json) printJson(report);
-      else printReport(report);
+      // New leads, firmographics and events change scores: the default model rescores every lead
+      // (only changed scores are written). Through a server, the server runs that job.
+      const remoteJob = (report as { rescore?: { id: string; modelId: string } | null }).rescore ?? null;
+      const model =
+        storage && args.rescore && importChangesScores(report)
+          ? await storage.scoringModels.getDefault()
+          : null;
+      const local = model && storage ? await rescoreWithProgress(storage, model, "import") : null;
+      if (args.json) printJson({ ...report, rescore: local ?? remoteJob });
+      else {
+        printReport(report);
+        if (model && local)
+          println(
+            `rescored ${local.processed} leads with ${model.name} v${model.version}: ${local.crossings} threshold crossings`,
+          );
+        else if (remoteJob)
+          println(
+            `the server is rescoring every lead with ${remoteJob.modelId} (job ${remoteJob.id}; GET /v1/scoring-models/${remoteJob.modelId}/rescore)`,
+          );
+      }
       return EXIT.ok;
     } catch (error) {
       bar?.stop();

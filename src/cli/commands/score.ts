@@ -152,7 +152,7 @@ function progressBar(label: string): (done: number, total: number, crossings: nu
  * Rescores every lead with `model` (the default) as a job, with a progress bar; crossings are queued
  * as lead.threshold_crossed webhooks (a running `winnow serve` delivers them).
  */
-async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, actor: string) {
+export async function rescoreWithProgress(storage: Storage, model: StoredScoringModel, actor: string) {
   const webhooks = sqlWebhookRepository(storage.sql);
   const bar = progressBar("rescoring");
   const runner = rescoreJobRunner(storage, {

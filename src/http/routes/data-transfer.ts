@@ -5,6 +5,7 @@ import { z } from "zod";
 import { exportCsv } from "../../app/export-csv.ts";
 import {
   IMPORT_TARGETS,
+  importChangesScores,
   importCsv,
   type MappingSpec,
   PRESET_NAMES,
@@ -104,13 +105,18 @@ export const dataTransferRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
       config: { permission: "records:write" },
       schema: {
         tags,
-        summary: "Import a CSV body (text/csv) of leads, accounts, contacts, deals or events: all or nothing",
+        summary:
+          "Import a CSV body (text/csv) of leads, accounts, contacts, deals or events: all or nothing; then the default scoring model rescores every lead as a job (`rescore` in the report)",
         querystring: z.object({
           as: z.enum(IMPORT_TARGETS),
           mapping: z.enum(PRESET_NAMES).optional().describe("A column preset"),
           mappingJson: z.string().max(100_000).optional().describe("A mapping file's JSON"),
           dryRun: z.enum(["true", "false"]).default("false"),
           skipInvalid: z.enum(["true", "false"]).default("false"),
+          rescore: z
+            .enum(["true", "false"])
+            .default("true")
+            .describe("After the import, rescore every lead with the default scoring model (a job)"),
         }),
         response: {
           200: z.record(z.string(), z.unknown()).describe("The import report (as `winnow import --json`)"),
@@ -140,7 +146,23 @@ export const dataTransferRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
           lifecycle: (await workspaceSettings(ctx)).lifecycle,
           actor: `import:${principalOf(request).name}`,
         });
-        return report as unknown as Record<string, unknown>;
+        // New leads, firmographics and events change scores: the default model rescores every lead
+        // as a job (only changed scores are written); poll GET /v1/scoring-models/{modelId}/rescore.
+        const model =
+          q.rescore === "true" && importChangesScores(report)
+            ? await storage.scoringModels.getDefault()
+            : null;
+        const rescore = model
+          ? (
+              await ctx.rescores.start(
+                model,
+                `import:${principalOf(request).name}`,
+                ctx.ids(),
+                ctx.now().toISOString(),
+              )
+            ).job
+          : null;
+        return { ...report, rescore } as unknown as Record<string, unknown>;
       } catch (error) {
         await drain(request);
         throw error;

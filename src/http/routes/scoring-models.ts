@@ -1,7 +1,5 @@
 import type { FastifyPluginAsyncZod } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { rescoreJobRunner } from "../../app/rescore-all.ts";
-import { thresholdCrossedListened, thresholdCrossedPayloads } from "../../app/rescore-leads.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { backtest } from "../../core/scoring/backtest.ts";
 import { parseScoringModel, validateScoringModel } from "../../core/scoring/parse-model.ts";
@@ -63,19 +61,8 @@ export const scoringModelRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = as
   const tags = ["scoring models"];
   const repo = ctx.deps.storage.scoringModels;
   const errors = { 404: ProblemSchema, 409: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS };
-  // Full rescores run here, one at a time; their threshold crossings go to the same
-  // lead.threshold_crossed subscribers as live ones. Jobs (of any kind) a stopped process left
-  // running are failed: those whose heartbeat is stale; another live server's jobs are left alone.
-  const rescores = rescoreJobRunner(ctx.deps.storage, {
-    onCrossings: async (changes) => {
-      if (!(await thresholdCrossedListened(ctx.deps.webhooks))) return;
-      for (const change of changes)
-        for (const payload of thresholdCrossedPayloads(change))
-          await ctx.webhooks.emit("lead.threshold_crossed", payload);
-    },
-  });
-  await rescores.repository.failAbandoned(ctx.now().toISOString());
-  app.addHook("onClose", () => rescores.stop());
+  // Full rescores run as the app's jobs (build-app.ts), one at a time.
+  const rescores = ctx.rescores;
   const startRescore = async (model: Awaited<ReturnType<typeof repo.publish>>, by: string) =>
     (await rescores.start(model, by, ctx.ids(), ctx.now().toISOString())).job;
   const mustGet = async (id: string) => {
