@@ -80,9 +80,16 @@ describe("model screen in a real browser", () => {
       url: "/v1/predictive/models?limit=1",
       headers: api.as(api.keys.manager),
     });
-    const heldOut = (stored.json() as { data: { metrics: { heldOut: { auc: number; logloss: number } } }[] })
-      .data[0]!.metrics.heldOut;
+    const heldOut = (
+      stored.json() as {
+        data: { metrics: { heldOut: { auc: number; aucLow: number; aucHigh: number; logloss: number } } }[];
+      }
+    ).data[0]!.metrics.heldOut;
     expect(auc).toBe(Number(heldOut.auc.toFixed(3)));
+    // With its 95% interval: on a few dozen held-out deals it is wide, and the screen says so.
+    await kpis.getByText(`95% CI ${heldOut.aucLow.toFixed(3)}–${heldOut.aucHigh.toFixed(3)}`).waitFor();
+    expect(heldOut.aucLow).toBeLessThan(heldOut.auc);
+    expect(heldOut.aucHigh).toBeGreaterThan(heldOut.auc);
     const logloss = Number(await kpis.locator("div", { hasText: "Log loss" }).locator(".big").textContent());
     expect(logloss).toBe(Number(heldOut.logloss.toFixed(3)));
     const table = page.getByRole("table", { name: "Trained models" });

@@ -1,6 +1,6 @@
 import { explain, featureImportance } from "../../core/model/explain.ts";
 import { type LearnerName, predictProbability, train } from "../../core/model/learners.ts";
-import { heldOutMetrics } from "../../core/model/metrics.ts";
+import { aucInterval, heldOutMetrics } from "../../core/model/metrics.ts";
 import { toModelFile } from "../../core/model/model-file.ts";
 import { stratifiedSplit } from "../../core/model/random.ts";
 import { MIN_EXAMPLES_PER_CLASS, type Readiness, trainingReadiness } from "../../core/model/readiness.ts";
@@ -44,6 +44,9 @@ export type PredictiveMetrics = {
   readonly heldOut: {
     readonly rows: number;
     readonly auc: number;
+    /** 95% confidence interval of the AUC on these rows (small held-out sets are noisy). */
+    readonly aucLow: number;
+    readonly aucHigh: number;
     readonly logloss: number;
     readonly brier: number;
   };
@@ -119,6 +122,7 @@ export async function trainPredictive(
   const testLabel = takeLabels(label, split.valid);
   const p = predictProbability(check, takeRows(table, split.valid));
   const held = heldOutMetrics(testLabel, p);
+  const band = aucInterval(testLabel, held.auc);
 
   const model = train(learner, table, label, seed);
   const importance = featureImportance(explain(model, table))
@@ -132,6 +136,8 @@ export async function trainPredictive(
     heldOut: {
       rows: split.valid.length,
       auc: round(held.auc),
+      aucLow: round(band.low),
+      aucHigh: round(band.high),
       logloss: round(held.logloss),
       brier: round(held.brier),
     },

@@ -135,10 +135,12 @@ export const command = defineCommand({
         `model v${result.model.version} (${result.model.learner}, ${m.population}): ${m.rows} rows, ${m.won} won (${pct(m.won / m.rows)})`,
       );
       println(
-        `held-out (${m.heldOut.rows} rows): AUC ${m.heldOut.auc}  log loss ${m.heldOut.logloss}  Brier ${m.heldOut.brier}`,
+        `held-out (${m.heldOut.rows} rows): AUC ${m.heldOut.auc} (95% CI ${m.heldOut.aucLow}-${m.heldOut.aucHigh})  log loss ${m.heldOut.logloss}  Brier ${m.heldOut.brier}`,
       );
-      if (m.heldOut.rows < 50)
-        println(`  (only ${m.heldOut.rows} held-out rows: these figures are rough until more deals close)`);
+      if (m.heldOut.aucHigh - m.heldOut.aucLow > 0.2 || m.heldOut.rows < 50)
+        println(
+          `  (only ${m.heldOut.rows} held-out rows: these figures are rough until more deals close; the AUC could be anywhere in its interval)`,
+        );
       println(`lift by decile: ${m.liftByDecile.map((d) => d.lift.toFixed(2)).join(" ")}`);
       println(
         `most important: ${m.importance

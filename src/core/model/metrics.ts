@@ -62,6 +62,30 @@ export function brier(label: Uint8Array, prob: ArrayLike<number>): number {
   return s / label.length;
 }
 
+/**
+ * A 95% confidence interval for an AUC measured on `label` (Hanley & McNeil, 1982): how far the
+ * held-out AUC of a small sample may be from the model's true one. 31 held-out deals give a band
+ * about ±0.2 wide; that is what a user must see before trusting 0.55 or 0.45.
+ *
+ * @example
+ * aucInterval(labels, 0.8); // { low: 0.71, high: 0.89 } for ~100 rows of each class
+ */
+export function aucInterval(
+  label: Uint8Array,
+  aucValue: number,
+): { readonly low: number; readonly high: number } {
+  let pos = 0;
+  for (let i = 0; i < label.length; i++) pos += label[i] ? 1 : 0;
+  const neg = label.length - pos;
+  if (pos === 0 || neg === 0) return { low: 0, high: 1 };
+  const a = Math.min(Math.max(aucValue, 0), 1);
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  const variance = (a * (1 - a) + (pos - 1) * (q1 - a * a) + (neg - 1) * (q2 - a * a)) / (pos * neg);
+  const half = 1.959964 * Math.sqrt(Math.max(variance, 0));
+  return { low: Math.max(0, a - half), high: Math.min(1, a + half) };
+}
+
 /** The three held-out measures the benchmark reports. */
 export type HeldOutMetrics = { readonly auc: number; readonly logloss: number; readonly brier: number };
 

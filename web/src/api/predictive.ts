@@ -15,6 +15,9 @@ export type ModelMetrics = {
   readonly heldOut?: {
     readonly rows: number;
     readonly auc: number;
+    /** 95% confidence interval of the AUC (absent on models trained before it was stored). */
+    readonly aucLow?: number;
+    readonly aucHigh?: number;
     readonly logloss: number;
     readonly brier: number;
   };

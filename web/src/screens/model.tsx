@@ -25,6 +25,11 @@ const POPULATIONS: readonly { id: Population; label: string }[] = [
 ];
 
 const f3 = (x: number | undefined) => (x === undefined ? "—" : x.toFixed(3));
+/** The held-out AUC is too uncertain to read much into (its 95% interval is wider than 0.2). */
+const roughAuc = (m: TrainedModel["metrics"]) =>
+  m.heldOut?.aucLow !== undefined &&
+  m.heldOut.aucHigh !== undefined &&
+  m.heldOut.aucHigh - m.heldOut.aucLow > 0.2;
 const when = (iso: string) =>
   new Date(iso).toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short" });
 const isNotReady = (x: unknown): x is NotReady => typeof x === "object" && x !== null && "notReady" in x;
@@ -89,6 +94,11 @@ function ActiveModel({ model }: { model: TrainedModel }) {
         <div>
           <span className="muted">AUC (held out)</span>
           <span className="big">{f3(m.heldOut?.auc)}</span>
+          {m.heldOut?.aucLow !== undefined && m.heldOut.aucHigh !== undefined ? (
+            <span className="muted" title="95% confidence interval of the AUC on the held-out rows">
+              95% CI {f3(m.heldOut.aucLow)}–{f3(m.heldOut.aucHigh)}
+            </span>
+          ) : null}
         </div>
         <div>
           <span className="muted">Log loss</span>
@@ -284,7 +294,7 @@ export function ModelScreen() {
       else {
         const m = out.model.metrics;
         setTrained(
-          `Model v${out.model.version} trained on ${m.rows} ${m.population === "deals" ? "deals" : "leads"} (${m.won} won, ${m.lost} lost): held-out AUC ${f3(m.heldOut?.auc)}; ${out.scored} open leads scored.`,
+          `Model v${out.model.version} trained on ${m.rows} ${m.population === "deals" ? "deals" : "leads"} (${m.won} won, ${m.lost} lost): held-out AUC ${f3(m.heldOut?.auc)}${roughAuc(m) ? ` (95% CI ${f3(m.heldOut?.aucLow)}–${f3(m.heldOut?.aucHigh)}: too few held-out rows to judge it yet)` : ""}; ${out.scored} open leads scored.`,
         );
         models.reload();
         setVersion((v) => v + 1);
