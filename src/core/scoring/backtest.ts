@@ -2,6 +2,7 @@ import type { Stage } from "../lifecycle/stages.ts";
 import { auc } from "../model/metrics.ts";
 import type { Instant } from "../records.ts";
 import { compileModel, type MutableScore } from "./compile-model.ts";
+import { MONDAY_MS } from "./decay.ts";
 import type { ScoringModel, Threshold } from "./model-schema.ts";
 import { instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
 import { thresholdMet } from "./thresholds.ts";
@@ -62,7 +63,6 @@ export type BacktestResult = {
 };
 
 const DAY = 86_400_000;
-const MONDAY = Date.UTC(1970, 0, 5);
 const PAST_SQL: ReadonlySet<Stage> = new Set(["sql", "opportunity", "won"]);
 
 /**
@@ -192,5 +192,5 @@ function summarise(
 }
 
 function weekStart(ms: number): number {
-  return MONDAY + Math.floor((ms - MONDAY) / (7 * DAY)) * 7 * DAY;
+  return MONDAY_MS + Math.floor((ms - MONDAY_MS) / (7 * DAY)) * 7 * DAY;
 }

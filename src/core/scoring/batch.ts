@@ -1,11 +1,13 @@
 import type { MutableScore } from "./compile-model.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
+import { MONDAY_MS } from "./decay.ts";
 import type { ScoreBatchInto } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import {
   emailDomain,
   instantMs,
+  orderByTime,
   type PreparedEvent,
   type PreparedLead,
   prepareLead,
@@ -57,8 +59,6 @@ export function newBatchScores(size: number): BatchScores {
     grade: new Uint8Array(size),
   };
 }
-
-const MONDAY_MS = Date.UTC(1970, 0, 5);
 
 export type BatchScorer = {
   prepareBatch(leads: readonly PreparedLead[]): ScoringBatch;
@@ -119,15 +119,10 @@ export function batchScorer(
     const size = inputs.length;
     const fit = new Float64Array(size);
     const matchStart = new Int32Array(size + 1);
-    let capacity = 16;
-    for (let i = 0; i < size; i++) capacity += inputs[i]!.events.length;
-    let at = new Float64Array(capacity);
-    let rule = new Int32Array(capacity);
-    let per = new Float64Array(capacity);
+    const matches = newMatches(inputs);
     let ats = new Float64Array(64);
     let order = new Int32Array(64);
     const noEvents: PreparedEvent[] = [];
-    let m = 0;
     for (let i = 0; i < size; i++) {
       const input = inputs[i]!;
       fit[i] = fitOf({
@@ -137,98 +132,71 @@ export function batchScorer(
         emailDomain: emailDomain(input.contact?.email ?? null),
         events: noEvents,
       });
-      matchStart[i] = m;
+      matchStart[i] = matches.m;
       const events = input.events;
       const ne = events.length;
       if (ne > ats.length) {
         ats = new Float64Array(2 * ne);
         order = new Int32Array(2 * ne);
       }
-      let sorted = true;
-      for (let e = 0; e < ne; e++) {
-        ats[e] = instantMs(events[e]!.occurredAt);
-        order[e] = e;
-        if (e > 0 && ats[e - 1]! > ats[e]!) sorted = false;
-      }
-      if (!sorted) {
-        const o = order.subarray(0, ne);
-        const t = ats;
-        // Typed-array sort is not guaranteed stable: ties are broken by input position.
-        o.sort((a, b) => t[a]! - t[b]! || a - b);
-      }
+      for (let e = 0; e < ne; e++) ats[e] = instantMs(events[e]!.occurredAt);
+      orderByTime(ats, order, ne);
       for (let k = 0; k < ne; k++) {
         const e = order[k]!;
-        const atMs = ats[e]!;
-        const n = matchInto(events[e] as unknown as PreparedEvent, scratch);
-        if (m + n > capacity) {
-          capacity = 2 * capacity + n;
-          at = grow(at, new Float64Array(capacity));
-          rule = grow(rule, new Int32Array(capacity));
-          per = grow(per, new Float64Array(capacity));
-        }
-        for (let q = 0; q < n; q++) {
-          const r = scratch[q]!;
-          at[m] = atMs;
-          rule[m] = r;
-          per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
-          m++;
-        }
+        addMatches(matches, ats[e]!, matchInto(events[e] as unknown as PreparedEvent, scratch));
       }
     }
-    matchStart[size] = m;
-    return {
-      size,
-      fit,
-      matchStart,
-      matchAt: at.subarray(0, m),
-      matchRule: rule.subarray(0, m),
-      matchPeriod: per.subarray(0, m),
-      rules,
-    };
+    return batchOf(fit, matchStart, matches);
   }
 
   function prepareBatch(leads: readonly PreparedLead[]): ScoringBatch {
     const size = leads.length;
     const fit = new Float64Array(size);
     const matchStart = new Int32Array(size + 1);
-    // Most events count for at most one rule: room for one match per event, grown if needed.
-    let capacity = 16;
-    for (let i = 0; i < size; i++) capacity += leads[i]!.events.length;
-    let at = new Float64Array(capacity);
-    let rule = new Int32Array(capacity);
-    let per = new Float64Array(capacity);
-    let m = 0;
+    const matches = newMatches(leads);
     for (let i = 0; i < size; i++) {
       const lead = leads[i]!;
       fit[i] = fitOf(lead);
-      matchStart[i] = m;
+      matchStart[i] = matches.m;
       const events = lead.events;
       for (let e = 0; e < events.length; e++) {
         const ev = events[e]!;
-        const n = matchInto(ev, scratch);
-        if (m + n > capacity) {
-          capacity = 2 * capacity + n;
-          at = grow(at, new Float64Array(capacity));
-          rule = grow(rule, new Int32Array(capacity));
-          per = grow(per, new Float64Array(capacity));
-        }
-        for (let k = 0; k < n; k++) {
-          const r = scratch[k]!;
-          at[m] = ev.atMs;
-          rule[m] = r;
-          per[m] = frequency[r] === 2 ? Math.floor((ev.atMs - MONDAY_MS) / periodMs[r]!) : 0;
-          m++;
-        }
+        addMatches(matches, ev.atMs, matchInto(ev, scratch));
       }
     }
-    matchStart[size] = m;
+    return batchOf(fit, matchStart, matches);
+  }
+
+  /** Appends the n rules in `scratch` as matches at atMs, with their frequency periods. */
+  function addMatches(list: Matches, atMs: number, n: number): void {
+    if (list.m + n > list.at.length) {
+      const capacity = 2 * list.at.length + n;
+      list.at = grow(list.at, new Float64Array(capacity));
+      list.rule = grow(list.rule, new Int32Array(capacity));
+      list.per = grow(list.per, new Float64Array(capacity));
+    }
+    const { at, rule, per } = list;
+    let m = list.m;
+    for (let q = 0; q < n; q++) {
+      const r = scratch[q]!;
+      at[m] = atMs;
+      rule[m] = r;
+      per[m] = frequency[r] === 2 ? Math.floor((atMs - MONDAY_MS) / periodMs[r]!) : 0;
+      m++;
+    }
+    list.m = m;
+  }
+
+  function batchOf(fit: Float64Array, matchStart: Int32Array, list: Matches): ScoringBatch {
+    const size = fit.length;
+    matchStart[size] = list.m;
     return {
       size,
       fit,
       matchStart,
-      matchAt: at.subarray(0, m),
-      matchRule: rule.subarray(0, m),
-      matchPeriod: per.subarray(0, m),
+      matchAt: list.at.subarray(0, list.m),
+      matchRule: list.rule.subarray(0, list.m),
+      matchPeriod: list.per.subarray(0, list.m),
       rules,
     };
   }
@@ -344,6 +312,21 @@ export function batchScorer(
   }
 
   return { prepareBatch, prepareBatchFromInputs, scoreBatch, scoreBatchLead };
+}
+
+/** A batch's (instant, rule, period) matches while they are appended; `m` are in use. */
+type Matches = { at: Float64Array; rule: Int32Array; per: Float64Array; m: number };
+
+/** Room for one match per event (most events count for at most one rule), grown when needed. */
+function newMatches(leads: readonly { readonly events: readonly unknown[] }[]): Matches {
+  let capacity = 16;
+  for (let i = 0; i < leads.length; i++) capacity += leads[i]!.events.length;
+  return {
+    at: new Float64Array(capacity),
+    rule: new Int32Array(capacity),
+    per: new Float64Array(capacity),
+    m: 0,
+  };
 }
 
 function grow<T extends Float64Array | Int32Array>(from: T, to: T): T {

@@ -3,8 +3,16 @@ import type { BatchScorer, ScoringBatch } from "./batch.ts";
 import { compileCondition, mayHaveUpper } from "./compile-condition.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
 import type { Condition } from "./condition.ts";
+import { MONDAY_MS } from "./decay.ts";
 import { eventGetter, leadGetter } from "./lead-fields.ts";
-import { emailDomain, instantMs, type PreparedLead, prepareLead, type ScoreInput } from "./prepare.ts";
+import {
+  emailDomain,
+  instantMs,
+  orderByTime,
+  type PreparedLead,
+  prepareLead,
+  type ScoreInput,
+} from "./prepare.ts";
 
 /**
  * One field of a batch of leads (or of their events) as a column.
@@ -227,19 +235,12 @@ export function buildLeadColumns(
       ats = new Float64Array(2 * ne);
       order = new Int32Array(2 * ne);
     }
-    let sorted = true;
-    for (let e = 0; e < ne; e++) {
+    for (let e = 0; e < ne; e++)
       ats[e] = prepared
         ? (events[e] as unknown as { atMs: number }).atMs
         : instantMs((events[e] as BehaviourEvent).occurredAt);
-      order[e] = e;
-      if (e > 0 && ats[e - 1]! > ats[e]!) sorted = false;
-    }
-    if (!sorted) {
-      const t = ats;
-      // As prepareLead's stable sort: ties keep input order.
-      order.subarray(0, ne).sort((a, b) => t[a]! - t[b]! || a - b);
-    }
+    // As prepareLead's stable sort: ties keep input order.
+    orderByTime(ats, order, ne);
     for (let k = 0; k < ne; k++, j++) {
       const e = order[k]!;
       const ev = events[e]!;
@@ -423,8 +424,6 @@ class Evaluator {
     }
   }
 }
-
-const MONDAY_MS = Date.UTC(1970, 0, 5);
 
 export type ColumnsScorer = {
   readonly layout: ColumnLayout;

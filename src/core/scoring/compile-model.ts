@@ -4,7 +4,7 @@ import { type ColumnLayout, columnsScorer, type LeadColumns } from "./columns.ts
 import { mayHaveUpper } from "./compile-condition.ts";
 import { type CompiledRules, compileRules, type RuleKind } from "./compiled-rules.ts";
 import type { Condition } from "./condition.ts";
-import { decayFactor } from "./decay.ts";
+import { decayFactor, MONDAY_MS } from "./decay.ts";
 import { generateScorer } from "./generate-scorer.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import { eventGetter, leadGetter } from "./lead-fields.ts";
@@ -76,8 +76,6 @@ export type Scorer = {
   /** The thresholds crossed going from `before` (null: a lead seen for the first time) to `after`. */
   crossings(before: ScoreNumbers | null, after: ScoreNumbers): Crossing[];
 };
-
-const MONDAY_MS = Date.UTC(1970, 0, 5);
 
 /** The generated scorer, or null where generating code is forbidden (`--disallow-code-generation-from-strings`). */
 function generateOrNull(model: ScoringModel, rules: CompiledRules): ReturnType<typeof generateScorer> | null {

@@ -1,5 +1,8 @@
 import type { Decay } from "./model-schema.ts";
 
+/** Frequency periods ("at most N per week") are counted from this Monday, 1970-01-05 00:00 UTC. */
+export const MONDAY_MS = Date.UTC(1970, 0, 5);
+
 const DAY_MS = 86_400_000;
 
 /** Decay as numbers for the hot path: mode code and two parameters. */

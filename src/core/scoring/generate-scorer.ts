@@ -1,6 +1,7 @@
 import { compileGetter, mayHaveUpper } from "./compile-condition.ts";
 import type { CompiledRules } from "./compiled-rules.ts";
 import type { Condition, Scalar } from "./condition.ts";
+import { MONDAY_MS } from "./decay.ts";
 import { ENGAGEMENT_BANDS, FIT_LETTERS, type Grade } from "./grade.ts";
 import type { ScoringModel } from "./model-schema.ts";
 import type { PreparedEvent, PreparedLead } from "./prepare.ts";
@@ -39,8 +40,6 @@ export type ScoreBatchInto = (
   outTotal: Float64Array,
   outGrade: Uint8Array,
 ) => void;
-
-const MONDAY_MS = Date.UTC(1970, 0, 5);
 
 // Record fields a rule may read with a direct property load. The code emitted for them comes from
 // THESE lists (our own source), selected by looking the user's path up, never from the path itself.

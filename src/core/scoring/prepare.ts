@@ -136,3 +136,17 @@ export function canonicalInstantMs(s: string): number {
   const days = era * 146_097 + doe - 719_468;
   return ((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000 + ms;
 }
+
+/**
+ * Fills `order[0..n)` with the positions 0..n-1 in ascending order of `times[0..n)`, ties in
+ * position order (what prepareLead's stable sort gives); no sort when already in order.
+ */
+export function orderByTime(times: Float64Array, order: Int32Array, n: number): void {
+  let sorted = true;
+  for (let e = 0; e < n; e++) {
+    order[e] = e;
+    if (e > 0 && times[e - 1]! > times[e]!) sorted = false;
+  }
+  // Typed-array sort is not guaranteed stable: ties are broken by position.
+  if (!sorted) order.subarray(0, n).sort((a, b) => times[a]! - times[b]! || a - b);
+}
