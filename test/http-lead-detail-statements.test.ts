@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
-import type { Database, LeadDetail, SqlClient, SqlRow, Storage } from "../src/storage/ports.ts";
+import type { LeadDetail, SqlClient, SqlRow, Storage } from "../src/storage/ports.ts";
 import { toAccount } from "../src/storage/repositories/accounts.ts";
 import { toActivity } from "../src/storage/repositories/activities.ts";
 import { toContact } from "../src/storage/repositories/contacts.ts";
@@ -10,28 +10,12 @@ import { toBreach, toHistory } from "../src/storage/repositories/history.ts";
 import { toLead } from "../src/storage/repositories/leads.ts";
 import { toScorecard } from "../src/storage/repositories/scorecards.ts";
 import { toLeadScore } from "../src/storage/repositories/scoring.ts";
-import { createStorage } from "../src/storage/storage.ts";
-import { ENGINES, freshStorage } from "./helpers/db.ts";
+import { countingStorage, ENGINES, freshStorage } from "./helpers/db.ts";
 import { startTestApi, type TestApi } from "./helpers/http.ts";
 
 // GET /v1/leads/:id reads the lead and everything attached to it in ONE statement (it was 11: the
 // access check's lead read, then one per table). This holds it there, and holds the one statement
 // to the answer the per-table reads give.
-
-/** `sql` with every statement counted (inside transactions too), as in rescore-leads.test.ts. */
-function counted(sql: SqlClient, count: { n: number }): SqlClient {
-  return {
-    query: (text, params) => {
-      count.n++;
-      return sql.query(text, params);
-    },
-    exec: (text) => {
-      count.n++;
-      return sql.exec(text);
-    },
-    transaction: (fn) => sql.transaction((tx) => fn(counted(tx, count))),
-  };
-}
 
 /** The detail as one plain query per table reads it (what leadDetail did before it was one statement). */
 async function perTableDetail(sql: SqlClient, id: string): Promise<LeadDetail | null> {
@@ -106,8 +90,7 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     await storage.sql.query("UPDATE leads SET owner_id = 'bob' WHERE id = $1", [busy]);
     await storage.sql.query("UPDATE leads SET account_id = NULL WHERE id = $1", [ids[2]]);
     await storage.sql.query("DELETE FROM lead_scores WHERE lead_id = $1", [ids[3]]);
-    const db = storage.sql as Database;
-    const watched = createStorage({ ...counted(db, count), engine: db.engine, close: () => db.close() });
+    const watched = countingStorage(storage, count);
     t = await startTestApi(watched, { keyCacheMs: 60_000 });
     // The keys are looked up once, then cached: warm them so that only the reads are counted.
     for (const key of [t.keys.manager, t.keys.alice, t.keys.bob])

@@ -3,26 +3,10 @@ import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { rescoreLeads } from "../src/app/rescore-leads.ts";
 import { compileModel, validateScoringModel } from "../src/core/scoring/index.ts";
 import { REFERENCE_MODEL_DOCUMENT } from "../src/demo/reference-model.ts";
-import type { Database, SqlClient, Storage, StoredScoringModel } from "../src/storage/ports.ts";
-import { createStorage } from "../src/storage/storage.ts";
-import { ENGINES, freshStorage } from "./helpers/db.ts";
+import type { Storage, StoredScoringModel } from "../src/storage/ports.ts";
+import { countingStorage, ENGINES, freshStorage } from "./helpers/db.ts";
 
 const LEADS = 60;
-
-/** `sql` with every statement counted (inside transactions too). */
-function counted(sql: SqlClient, count: { n: number }): SqlClient {
-  return {
-    query: (text, params) => {
-      count.n++;
-      return sql.query(text, params);
-    },
-    exec: (text) => {
-      count.n++;
-      return sql.exec(text);
-    },
-    transaction: (fn) => sql.transaction((tx) => fn(counted(tx, count))),
-  };
-}
 
 describe.each(ENGINES)("live rescore of the leads an event write touched on %s", (engine) => {
   let storage: Storage;
@@ -71,8 +55,7 @@ describe.each(ENGINES)("live rescore of the leads an event write touched on %s",
     );
     const old = new Map(stored.rows.map((r) => [r.lead_id, Number(r.fit) + Number(r.engagement)]));
     const count = { n: 0 };
-    const db = storage.sql as Database;
-    const watched = createStorage({ ...counted(db, count), engine: db.engine, close: () => db.close() });
+    const watched = countingStorage(storage, count);
     const now = new Date(Date.parse(asOf) + 7_200_000).toISOString();
     const asked = [ids[5]!, "no-such-lead", ...ids, ids[0]!];
     const changes = await rescoreLeads(watched, asked, now);

@@ -5,7 +5,7 @@ import { inject } from "vitest";
 import { migrate } from "../../src/storage/migrate.ts";
 import { openDatabase, openStorage } from "../../src/storage/open.ts";
 import { openPglite } from "../../src/storage/pglite/open-pglite.ts";
-import type { Database, Engine, Storage } from "../../src/storage/ports.ts";
+import type { Database, Engine, SqlClient, Storage } from "../../src/storage/ports.ts";
 import { createStorage } from "../../src/storage/storage.ts";
 
 /**
@@ -93,4 +93,28 @@ export async function freshDatabase(
       await drop();
     },
   };
+}
+
+/** `sql` with every statement counted in `count.n` (inside transactions too). */
+function countedSql(sql: SqlClient, count: { n: number }): SqlClient {
+  return {
+    query: (text, params, options) => {
+      count.n++;
+      return sql.query(text, params, options);
+    },
+    exec: (text) => {
+      count.n++;
+      return sql.exec(text);
+    },
+    transaction: (fn) => sql.transaction((tx) => fn(countedSql(tx, count))),
+  };
+}
+
+/**
+ * The same database as `storage`, with every statement counted in `count.n`: for tests that hold a
+ * use case to a number of statements.
+ */
+export function countingStorage(storage: Storage, count: { n: number }): Storage {
+  const db = storage.sql as Database;
+  return createStorage({ ...countedSql(db, count), engine: db.engine, close: () => db.close() });
 }
