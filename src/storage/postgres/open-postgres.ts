@@ -11,6 +11,17 @@ const TYPES = {
   }) as typeof pg.types.getTypeParser,
 };
 
+/** Runs statements on the pool or on one of its connections: named (prepared) when `name` is given. */
+function runOn(q: pg.Pool | pg.PoolClient) {
+  const on = q as pg.Pool;
+  return (sql: string, params: unknown[], name?: string): Promise<pg.QueryResult> =>
+    name
+      ? on.query({ text: sql, values: params, name })
+      : params.length
+        ? on.query(sql, params)
+        : on.query(sql);
+}
+
 function clientOf(
   run: (sql: string, params: unknown[], name?: string) => Promise<pg.QueryResult>,
 ): Omit<SqlClient, "transaction"> {
@@ -45,25 +56,13 @@ export async function openPostgres(url: string, options: { readonly max?: number
       cause: error,
     });
   }
-  const base = clientOf((sql, params, name) =>
-    name
-      ? pool.query({ text: sql, values: params, name })
-      : params.length
-        ? pool.query(sql, params)
-        : pool.query(sql),
-  );
+  const base = clientOf(runOn(pool));
   return {
     engine: "postgres",
     ...base,
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
-      const inner = clientOf((sql, params, name) =>
-        name
-          ? conn.query({ text: sql, values: params, name })
-          : params.length
-            ? conn.query(sql, params)
-            : conn.query(sql),
-      );
+      const inner = clientOf(runOn(conn));
       const tx: SqlClient = { ...inner, transaction: (nested) => nested(tx) };
       try {
         await conn.query("BEGIN");
