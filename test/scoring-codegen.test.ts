@@ -258,6 +258,14 @@ function viaBatch(
   }));
 }
 
+/** Lead i of a batch's scores, in scoreInto's shape. */
+const rowOf = (o: ReturnType<typeof newBatchScores>, i: number) => ({
+  fit: o.fit[i],
+  engagement: o.engagement[i],
+  total: o.total[i],
+  grade: GRADE_CODES[o.grade[i]!],
+});
+
 describe("generated scorer", () => {
   it("gives exactly the interpreter's numbers on random models and leads", () => {
     let columnar = 0;
@@ -290,12 +298,7 @@ describe("generated scorer", () => {
             expect(generated.scoreBatchLead(batch, i, at, fresh())).toEqual(want);
             expect(reference.scoreBatchLead(refBatch, i, at, fresh())).toEqual(want);
             for (const o of [out, refOut, rawOut, colOut, colPrepOut, refColOut])
-              expect({
-                fit: o.fit[i],
-                engagement: o.engagement[i],
-                total: o.total[i],
-                grade: GRADE_CODES[o.grade[i]!],
-              }).toEqual(want);
+              expect(rowOf(o, i)).toEqual(want);
             const explained = reference.scorePrepared(lead, at);
             expect([explained.fit, explained.engagement, explained.grade]).toEqual([
               want.fit,
@@ -349,13 +352,7 @@ describe("generated scorer", () => {
           );
           leads.forEach((lead, i) => {
             const want = reference.scoreInto(lead, at, fresh());
-            for (const o of outs)
-              expect({
-                fit: o.fit[i],
-                engagement: o.engagement[i],
-                total: o.total[i],
-                grade: GRADE_CODES[o.grade[i]!],
-              }).toEqual(want);
+            for (const o of outs) expect(rowOf(o, i)).toEqual(want);
           });
         }
       }),
