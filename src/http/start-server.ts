@@ -51,33 +51,11 @@ export type RunningServer = {
 };
 
 /**
- * The `afterIngest` of `winnow serve` (and of bench:api's server, to measure the same work): the
- * leads of newly stored events are rescored with the default model, once per background run
- * (after-ingest-queue.ts), and each score change goes to `emit`.
+ * Rescores the given leads with the default model at once, each score change going to `emit`: the
+ * `rescore` of `winnow serve` (after an edit of the facts fit rules read) and the work behind its
+ * `afterIngest`.
  */
-export function rescoreAfterIngest(
-  storage: Storage,
-  emit: (change: ScoreChange) => Promise<void>,
-): NonNullable<ApiDeps["afterIngest"]> {
-  const scorers: ScorerCache = new Map();
-  return async (events, outcomes) => {
-    const created = outcomes.filter((o) => o.status === "created").map((o) => events[o.index]?.leadId ?? "");
-    if (created.length === 0) return;
-    for (const change of await rescoreLeads(
-      storage,
-      created.filter(Boolean),
-      new Date().toISOString(),
-      scorers,
-    ))
-      await emit(change);
-  };
-}
-
-/**
- * The `rescore` of `winnow serve`: the given leads are rescored with the default model at once
- * (after an edit of the facts their fit rules read), and each score change goes to `emit`.
- */
-export function rescoreEdited(
+export function rescoreWithDefault(
   storage: Storage,
   emit: (change: ScoreChange) => Promise<void>,
 ): NonNullable<ApiDeps["rescore"]> {
@@ -87,6 +65,25 @@ export function rescoreEdited(
     for (const change of await rescoreLeads(storage, [...leadIds], new Date().toISOString(), scorers))
       await emit(change);
   };
+}
+
+/**
+ * The `afterIngest` of `winnow serve` (and of bench:api's server, to measure the same work): the
+ * leads of newly stored events are rescored with the default model, once per background run
+ * (after-ingest-queue.ts), and each score change goes to `emit`.
+ */
+export function rescoreAfterIngest(
+  storage: Storage,
+  emit: (change: ScoreChange) => Promise<void>,
+): NonNullable<ApiDeps["afterIngest"]> {
+  const rescore = rescoreWithDefault(storage, emit);
+  return (events, outcomes) =>
+    rescore(
+      outcomes
+        .filter((o) => o.status === "created")
+        .map((o) => events[o.index]?.leadId ?? "")
+        .filter(Boolean),
+    );
 }
 
 /**
@@ -107,7 +104,7 @@ export async function startServer(o: StartOptions): Promise<RunningServer> {
       // New events rescore their leads; crossed thresholds go to `lead.threshold_crossed` subscribers.
       afterIngest: rescoreAfterIngest(storage, (change) => emit(change)),
       // Edited firmographics or contact fields rescore the leads they belong to.
-      rescore: rescoreEdited(storage, (change) => emit(change)),
+      rescore: rescoreWithDefault(storage, (change) => emit(change)),
     });
     let adminKey: string | null = null;
     if ((await deps.keys.list()).length === 0) {
