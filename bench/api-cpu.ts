@@ -95,6 +95,17 @@ try {
     });
   await load(2);
   const pid = server.pid as number;
+  const commits = async () => {
+    const c = new pg.Client({ connectionString: serverUrl });
+    await c.connect();
+    const r = await c.query<{ n: string }>(
+      "SELECT xact_commit::text AS n FROM pg_stat_database WHERE datname = $1",
+      [name],
+    );
+    await c.end();
+    return Number(r.rows[0]?.n ?? 0);
+  };
+  const commits0 = await commits();
   const before = new Map((await backends()).map((p) => [p, cpuMs(p)]));
   const node0 = cpuMs(pid);
   const own0 = process.cpuUsage();
@@ -105,6 +116,9 @@ try {
   let pgMs = 0;
   const seen = new Set([...before.keys(), ...(await backends())]);
   for (const p of seen) pgMs += cpuMs(p) - (before.get(p) ?? 0);
+  // Transactions committed in that database during the load (group writes, rescore runs, and a few
+  // of this script's own statistics reads): requests per commit says how well writes are grouped.
+  const committed = (await commits()) - commits0;
   const exited = new Promise((resolve) => server.once("exit", resolve));
   server.kill("SIGTERM");
   await exited;
@@ -121,6 +135,7 @@ try {
       node_cpu_ms_per_req: per(node),
       postgres_cpu_ms_per_req: per(pgMs),
       postgres_backends: seen.size,
+      requests_per_commit: +(r.requests.total / Math.max(1, committed)).toFixed(1),
       autocannon_cpu_ms_per_req: per((own.user + own.system) / 1000),
     })}\n`,
   );
