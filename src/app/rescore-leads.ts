@@ -3,7 +3,13 @@ import { compileModel, type Scorer } from "../core/scoring/compile-model.ts";
 import { validateScoringModel } from "../core/scoring/parse-model.ts";
 import type { Crossing } from "../core/scoring/thresholds.ts";
 import type { LeadScore, Storage } from "../storage/ports.ts";
-import { parseLedgerLead, readLedgerTexts, type ScoreRow, writeScorePage } from "../storage/rescore-pages.ts";
+import {
+  type LedgerLead,
+  parseLedgerLead,
+  readLedgerTexts,
+  type ScoreRow,
+  writeScorePage,
+} from "../storage/rescore-pages.ts";
 
 /** The stored score a change replaced: its numbers and the model that made it. */
 export type ScoreBefore = {
@@ -52,6 +58,8 @@ export async function rescoreLeads(
   leadIds: readonly string[],
   now: Instant,
   cache: ScorerCache = new Map(),
+  // What reads the leads: each one's ledger text (decoded in slices) or already decoded (a cache).
+  read: (ids: string[]) => Promise<(string | LedgerLead)[]> = (ids) => readLedgerTexts(storage.sql, ids),
 ): Promise<ScoreChange[]> {
   const ids = [...new Set(leadIds)];
   if (ids.length === 0) return [];
@@ -66,7 +74,7 @@ export async function rescoreLeads(
   }
   const nowMs = Date.parse(now);
   const computedAt = new Date(nowMs).toISOString();
-  const texts = await readLedgerTexts(storage.sql, ids);
+  const texts = await read(ids);
   const rows: ScoreRow[] = new Array(texts.length);
   const out: ScoreChange[] = new Array(texts.length);
   let sliceEvents = 0;
@@ -77,7 +85,8 @@ export async function rescoreLeads(
       sliceEvents = 0;
       sliceLeads = 0;
     }
-    const { lead, previous } = parseLedgerLead(texts[i]!);
+    const item = texts[i]!;
+    const { lead, previous } = typeof item === "string" ? parseLedgerLead(item) : item;
     // Dropped as decoded: the texts of a big run are megabytes.
     texts[i] = "";
     sliceEvents += lead.events.length;

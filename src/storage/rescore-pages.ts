@@ -14,15 +14,19 @@ import type { Engine, SqlClient } from "./ports.ts";
  * come in index order (lead, time) without an ORDER BY in the aggregate (that sort cost a third of
  * the query); the reader checks the order and sorts when needed.
  */
-const LEDGER_SELECT = `SELECT json_build_array(
+export const ledgerSelect = (events: string, more = "", from = "") => `SELECT json_build_array(
     l.id, l.contact_id, l.account_id, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at, l.created_at,
     c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, c.email_status, c.unsubscribed, c.attributes,
     a.name, a.domain, a.industry, a.employees, a.annual_revenue, a.country, a.region, a.attributes,
-    (SELECT json_build_array(array_agg(e.id), array_agg(e.type), array_agg(e.occurred_at), array_agg(e.properties))
-       FROM events e WHERE e.lead_id = l.id),
-    s.fit, s.engagement, s.model_id)::text AS j
+    ${events},
+    s.fit, s.engagement, s.model_id${more})::text AS j
   FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
-  LEFT JOIN lead_scores s ON s.lead_id = l.id`;
+  LEFT JOIN lead_scores s ON s.lead_id = l.id${from}`;
+/** The ledger of `l` (all its events) as PageRow's four parallel arrays, given a filter on `e`. */
+export const ledgerEvents = (where = "") =>
+  `(SELECT json_build_array(array_agg(e.id), array_agg(e.type), array_agg(e.occurred_at), array_agg(e.properties))
+       FROM events e WHERE e.lead_id = l.id${where})`;
+const LEDGER_SELECT = ledgerSelect(ledgerEvents());
 
 /** A keyset page (full rescore): leads with id in ($1, $2] ($2 null: no upper bound), at most $3. */
 const PAGE_SQL = `${LEDGER_SELECT}
@@ -38,8 +42,8 @@ const IDS_SQL = `SELECT x.j FROM unnest($1::text[]) AS q(id) CROSS JOIN LATERAL 
   WHERE l.id = q.id OFFSET 0) x`;
 
 type Json = Record<string, never> | null;
-/** The positions of PAGE_SQL's json array. */
-type PageRow = [
+/** The positions of PAGE_SQL's json array (ledgerSelect's `more` columns follow). */
+export type PageRow = [
   id: string,
   contactId: string,
   accountId: string | null,
@@ -162,7 +166,7 @@ const s = (v: unknown) => (v === null || v === undefined ? null : String(v));
 const n = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 const obj = (v: Json | undefined) => v ?? {};
 
-function toLedgerLead(r: PageRow): LedgerLead {
+export function toLedgerLead(r: PageRow): LedgerLead {
   const email = s(r[9]);
   const at = email ? email.lastIndexOf("@") : -1;
   const accountId = s(r[2]);
