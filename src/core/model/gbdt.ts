@@ -148,6 +148,86 @@ function addTreeToRows(
 /** Progress of one boosting round, for callers that report it. */
 export type GbdtProgress = { readonly iteration: number; readonly validLoss: number | null };
 
+/** Rows 0..n-1 not in `rows`, ascending. */
+function rowsNotIn(n: number, rows: Int32Array): Int32Array {
+  const taken = new Uint8Array(n);
+  for (let k = 0; k < rows.length; k++) taken[rows[k]!] = 1;
+  const out = new Int32Array(n - rows.length);
+  let a = 0;
+  for (let i = 0; i < n; i++) if (!taken[i]) out[a++] = i;
+  return out;
+}
+
+function positives(label: Uint8Array, rows: Int32Array): number {
+  let pos = 0;
+  for (let k = 0; k < rows.length; k++) pos += label[rows[k]!] ? 1 : 0;
+  return pos;
+}
+
+/** What the boosting loop works on: one fixed shape for every fit (its code is compiled once). */
+type Boosting = {
+  readonly binned: BinnedTable;
+  readonly ws: GrowWorkspace;
+  readonly label: Uint8Array;
+  readonly margin: Float64Array;
+  readonly gh: Float64Array;
+  readonly trainRows: Int32Array;
+  readonly validRows: Int32Array;
+  readonly rows: Int32Array;
+  readonly unsampled: Int32Array;
+  readonly allFeatures: Int32Array;
+  readonly p: TreeParams;
+  readonly maxIter: number;
+  readonly seed: number;
+  readonly subsample: number;
+  readonly colsample: number;
+  readonly patience: number;
+};
+
+/**
+ * Grows trees onto `trees` until `maxIter`, early stopping on the validation rows when there are
+ * any; returns the best iteration count (0 without validation rows).
+ */
+function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => void): number {
+  const { binned, ws, label, margin, gh, trainRows, validRows, rows, unsampled, allFeatures, p } = b;
+  const { maxIter, seed, subsample, colsample, patience } = b;
+  const rand = seededRandom(seed);
+  const nf = allFeatures.length;
+  let best = Number.POSITIVE_INFINITY;
+  let bestIter = 0;
+  const hasValid = validRows.length > 0;
+  for (let iter = 0; iter < maxIter; iter++) {
+    const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(seed + 1, 0x165667b1);
+    const count = subsample < 1 ? sampleRows(trainRows, salt, subsample, rows, unsampled) : trainRows.length;
+    const skipped = trainRows.length - count;
+    if (subsample >= 1) rows.set(trainRows);
+    gradients(rows, count, margin, label, gh);
+    let features = allFeatures;
+    if (colsample < 1) {
+      const pick = Array.from(allFeatures).filter(() => rand() < colsample);
+      features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand() * nf)]);
+    }
+    const grown = growTree(binned, ws, features, gh, rows, count, p);
+    trees.push(grown.tree);
+    // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
+    for (const r of grown.leafRanges) addToRows(margin, rows, r.start, r.end, r.value);
+    addTreeToRows(margin, grown.tree, binned, unsampled, skipped);
+    let validLoss: number | null = null;
+    if (hasValid) {
+      addTreeToRows(margin, grown.tree, binned, validRows, validRows.length);
+      validLoss = logLossOf(margin, label, validRows);
+      if (validLoss < best - 1e-7) {
+        best = validLoss;
+        bestIter = iter + 1;
+      }
+    }
+    onProgress?.({ iteration: iter + 1, validLoss });
+    if (hasValid && iter + 1 - bestIter >= patience) break;
+    if (grown.tree.feature[0] === -1 && iter > 0) break;
+  }
+  return bestIter;
+}
+
 /**
  * Fits gradient-boosted trees: binning (<= 255 numeric bins), leaf-wise trees with native
  * categorical splits, learned missing-value direction, shrinkage, and early stopping on a stratified
@@ -192,12 +272,8 @@ export function fitGbdt(
   let trainRows: Int32Array;
   let validRows: Int32Array;
   if (options.validRows) {
-    const isValid = new Uint8Array(n);
-    for (const i of options.validRows) isValid[i] = 1;
     validRows = options.validRows;
-    trainRows = new Int32Array(n - validRows.length);
-    let a = 0;
-    for (let i = 0; i < n; i++) if (!isValid[i]) trainRows[a++] = i;
+    trainRows = rowsNotIn(n, validRows);
   } else if (early) {
     const s = stratifiedSplit(label, o.validationFraction, o.seed + 1);
     trainRows = s.train;
@@ -207,57 +283,40 @@ export function fitGbdt(
     for (let i = 0; i < n; i++) trainRows[i] = i;
     validRows = new Int32Array(0);
   }
-  let pos = 0;
-  for (const i of trainRows) pos += label[i] ? 1 : 0;
+  const pos = positives(label, trainRows);
   const rate = Math.min(1 - 1e-6, Math.max(1e-6, pos / Math.max(1, trainRows.length)));
   const init = options.warmStart?.init ?? Math.log(rate / (1 - rate));
   const margin = options.warmStart
     ? gbdtMarginBinned(options.warmStart, binned)
     : new Float64Array(n).fill(init);
-  const gh = new Float64Array(2 * n);
   const ws: GrowWorkspace =
     prepared && prepared.ws.pool.length >= o.maxLeaves + 1 ? prepared.ws : growWorkspace(binned, o.maxLeaves);
-  const rows = new Int32Array(trainRows.length);
-  const unsampled = new Int32Array(trainRows.length);
-  const rand = seededRandom(o.seed);
   const nf = binning.length;
-  const allFeatures = Int32Array.from({ length: nf }, (_, i) => i);
   const trees: Tree[] = options.warmStart ? [...options.warmStart.trees] : [];
   const start = trees.length;
-  let best = Number.POSITIVE_INFINITY;
-  let bestIter = 0;
+  const bestIter = boost(
+    {
+      binned,
+      ws,
+      label,
+      margin,
+      gh: new Float64Array(2 * n),
+      trainRows,
+      validRows,
+      rows: new Int32Array(trainRows.length),
+      unsampled: new Int32Array(trainRows.length),
+      allFeatures: Int32Array.from({ length: nf }, (_, i) => i),
+      p,
+      maxIter: o.maxIter,
+      seed: o.seed,
+      subsample: o.subsample,
+      colsample: o.colsample,
+      patience: o.patience,
+    },
+    trees,
+    onProgress,
+  );
   const hasValid = validRows.length > 0;
-  // Read once: the options object's shape differs between callers, and this loop is hot.
-  const { maxIter, seed, subsample, colsample, patience } = o;
-  for (let iter = 0; iter < maxIter; iter++) {
-    const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(seed + 1, 0x165667b1);
-    const count = subsample < 1 ? sampleRows(trainRows, salt, subsample, rows, unsampled) : trainRows.length;
-    const skipped = trainRows.length - count;
-    if (subsample >= 1) rows.set(trainRows);
-    gradients(rows, count, margin, label, gh);
-    let features = allFeatures;
-    if (colsample < 1) {
-      const pick = Array.from(allFeatures).filter(() => rand() < colsample);
-      features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand() * nf)]);
-    }
-    const grown = growTree(binned, ws, features, gh, rows, count, p);
-    trees.push(grown.tree);
-    // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
-    for (const r of grown.leafRanges) addToRows(margin, rows, r.start, r.end, r.value);
-    addTreeToRows(margin, grown.tree, binned, unsampled, skipped);
-    let validLoss: number | null = null;
-    if (hasValid) {
-      addTreeToRows(margin, grown.tree, binned, validRows, validRows.length);
-      validLoss = logLossOf(margin, label, validRows);
-      if (validLoss < best - 1e-7) {
-        best = validLoss;
-        bestIter = iter + 1;
-      }
-    }
-    onProgress?.({ iteration: iter + 1, validLoss });
-    if (hasValid && iter + 1 - bestIter >= patience) break;
-    if (grown.tree.feature[0] === -1 && iter > 0) break;
-  }
   const kept = hasValid ? trees.slice(0, start + Math.max(1, bestIter)) : trees;
   return { learner: "gbdt", init, binning, trees: kept, iterations: kept.length };
 }

@@ -161,6 +161,46 @@ function inverseHessianDiagonal(des: Design, w: Float64Array, lambda: number, de
   return diag;
 }
 
+/**
+ * The log-loss Hessian (without the L2 term) at margins `z`, lower triangle: intercept and one-hot
+ * levels (value 1, indexes ascending), then the dense block, each cell once per row. A function of
+ * its own so that its hot loop is compiled once, not with every recompilation of Newton's loop.
+ */
+function accumulateHessian(
+  des: Design,
+  z: Float64Array,
+  idx: Int32Array,
+  hess: Float64Array,
+  dim: number,
+  denseAt: number,
+): void {
+  const { n, nc, nd, cat, dense } = des;
+  hess.fill(0);
+  for (let i = 0; i < n; i++) {
+    const zi = z[i]!;
+    const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+    const wi = (p * (1 - p)) / n;
+    let m = 0;
+    idx[m++] = 0;
+    for (let j = 0; j < nc; j++) {
+      const k = cat[i * nc + j]!;
+      if (k >= 0) idx[m++] = k;
+    }
+    for (let a = 0; a < m; a++) {
+      const at = idx[a]! * dim;
+      for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += wi;
+    }
+    const row = i * nd;
+    for (let d = 0; d < nd; d++) {
+      const va = wi * dense[row + d]!;
+      const at = (denseAt + d) * dim;
+      for (let b = 0; b < m; b++) hess[at + idx[b]!]! += va;
+      const atd = at + denseAt;
+      for (let e = 0; e <= d; e++) hess[atd + e]! += va * dense[row + e]!;
+    }
+  }
+}
+
 /** Up to this many parameters Newton's method (dense Hessian) is used; beyond, L-BFGS. */
 const NEWTON_MAX_DIM = 300;
 
@@ -176,7 +216,7 @@ function newton(
   denseAt: number,
 ): Float64Array {
   const dim = w0.length;
-  const { n, nc, nd, cat, dense } = des;
+  const { n, nc } = des;
   const w = Float64Array.from(w0);
   const g = new Float64Array(dim);
   const hess = new Float64Array(dim * dim);
@@ -205,32 +245,7 @@ function newton(
     } else {
       age = 0;
       marginOf(des, w, denseAt, z);
-      hess.fill(0);
-      for (let i = 0; i < n; i++) {
-        const zi = z[i]!;
-        const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-        const wi = (p * (1 - p)) / n;
-        // Intercept and one-hot levels (value 1, indexes ascending), then the dense block: only the
-        // lower triangle is accumulated, each cell once per row.
-        let m = 0;
-        idx[m++] = 0;
-        for (let j = 0; j < nc; j++) {
-          const k = cat[i * nc + j]!;
-          if (k >= 0) idx[m++] = k;
-        }
-        for (let a = 0; a < m; a++) {
-          const at = idx[a]! * dim;
-          for (let b = 0; b <= a; b++) hess[at + idx[b]!]! += wi;
-        }
-        const row = i * nd;
-        for (let d = 0; d < nd; d++) {
-          const va = wi * dense[row + d]!;
-          const at = (denseAt + d) * dim;
-          for (let b = 0; b < m; b++) hess[at + idx[b]!]! += va;
-          const atd = at + denseAt;
-          for (let e = 0; e <= d; e++) hess[atd + e]! += va * dense[row + e]!;
-        }
-      }
+      accumulateHessian(des, z, idx, hess, dim, denseAt);
       for (let k = 1; k < dim; k++) hess[k * dim + k]! += lambda;
       hess[0]! += 1e-12;
       kept.set(hess);

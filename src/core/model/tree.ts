@@ -90,6 +90,45 @@ export type GrownTree = {
   readonly leafRanges: readonly { readonly start: number; readonly end: number; readonly value: number }[];
 };
 
+/** Sum of every row's gradient (`at` 0) or hessian (`at` 1) over rows[0..count). */
+function sumOf(gh: Float64Array, rows: Int32Array, count: number, at: number): number {
+  let s = 0;
+  for (let k = 0; k < count; k++) s += gh[2 * rows[k]! + at]!;
+  return s;
+}
+
+/**
+ * Stable partition of rows[start..end) by the bin lookup `lut` (1 = left), branch-free: every row
+ * is written to both sides and only the side it belongs to advances. Returns where the right part
+ * starts.
+ */
+function partition(
+  rows: Int32Array,
+  tmp: Int32Array,
+  bins: Uint16Array,
+  base: number,
+  lut: Uint8Array,
+  start: number,
+  end: number,
+): number {
+  let wl = start;
+  let wr = 0;
+  for (let k = start; k < end; k++) {
+    const i = rows[k]!;
+    const l = lut[bins[base + i]!]!;
+    rows[wl] = i;
+    tmp[wr] = i;
+    wl += l;
+    wr += 1 - l;
+  }
+  rows.set(tmp.subarray(0, wr), wl);
+  return wl;
+}
+
+function subtract(parent: Float64Array, child: Float64Array, len: number): void {
+  for (let k = 0; k < len; k++) parent[k]! -= child[k]!;
+}
+
 /**
  * Grows one tree leaf-wise (best gain first) on the rows `rows[0..count)`, which it reorders so that
  * every leaf's rows are contiguous. Histograms of the larger child are the parent's minus the smaller.
@@ -127,13 +166,8 @@ export function growTree(
   const free = ws.pool.slice();
   const n = binned.rows;
   const bins = binned.bins;
-  let G = 0;
-  let H = 0;
-  for (let k = 0; k < count; k++) {
-    const i = rows[k]!;
-    G += gh[2 * i]!;
-    H += gh[2 * i + 1]!;
-  }
+  const G = sumOf(gh, rows, count, 0);
+  const H = sumOf(gh, rows, count, 1);
   const rootHist = free.pop()!;
   buildHistogram(rootHist, binned, ws, features, gh, rows, 0, count);
   const splittable = (cnt: number, depth: number) =>
@@ -164,8 +198,9 @@ export function growTree(
     const s = leaf.split!;
     const f = s.feature;
     const base = f * n;
-    // Which way each bin goes, then a branch-free stable partition of rows[start..end): every row is
-    // written to both sides and only the side it belongs to advances (no mispredicted branches).
+    // Which way each bin goes, then a stable partition of the leaf's rows by it. The loops over rows
+    // are small functions of their own: growTree is compiled once with full type feedback instead of
+    // being compiled on the stack in its first call and recompiled as the other paths turn up.
     const nb = binned.binCount[f]!;
     const lut = ws.goLeft;
     if (s.catLeft) {
@@ -175,19 +210,7 @@ export function growTree(
       for (let b = 0; b < nb - 1; b++) lut[b] = b <= s.threshold ? 1 : 0;
       lut[nb - 1] = s.missingLeft ? 1 : 0;
     }
-    let wl = leaf.start;
-    let wr = 0;
-    const tmp = ws.tmp;
-    for (let k = leaf.start; k < leaf.end; k++) {
-      const i = rows[k]!;
-      const l = lut[bins[base + i]!]!;
-      rows[wl] = i;
-      tmp[wr] = i;
-      wl += l;
-      wr += 1 - l;
-    }
-    rows.set(tmp.subarray(0, wr), wl);
-    const mid = wl;
+    const mid = partition(rows, ws.tmp, bins, base, lut, leaf.start, leaf.end);
     const nl = mid - leaf.start;
     const nr = leaf.end - mid;
     const leftSmaller = nl <= nr;
@@ -195,8 +218,7 @@ export function growTree(
     const parentHist = leaf.hist;
     if (leftSmaller) buildHistogram(small, binned, ws, features, gh, rows, leaf.start, mid);
     else buildHistogram(small, binned, ws, features, gh, rows, mid, leaf.end);
-    const len = ws.totalBins * 3;
-    for (let k = 0; k < len; k++) parentHist[k]! -= small[k]!;
+    subtract(parentHist, small, ws.totalBins * 3);
     // The smaller child's totals from its histogram (any one feature's bins sum to them).
     const f0 = ws.offsets[features[0]!]! * 3;
     const f1 = ws.offsets[features[0]! + 1]! * 3;
