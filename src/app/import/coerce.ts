@@ -1,3 +1,4 @@
+import { canonicalInstantMs } from "../../core/scoring/prepare.ts";
 import type { FieldType } from "./fields.ts";
 import { normalize } from "./mapping.ts";
 
@@ -11,6 +12,9 @@ const DOMAIN = /^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 
 /** `https://www.Acme.com/about` -> `acme.com`. */
 export function cleanDomain(raw: string): string {
+  // Already a bare name (no scheme, www., path, query or port): lower case is all the replaces below do.
+  const lower = raw.trim().toLowerCase();
+  if (!/[/?#:]/.test(lower) && !lower.startsWith("www.")) return lower;
   return raw
     .trim()
     .toLowerCase()
@@ -21,10 +25,22 @@ export function cleanDomain(raw: string): string {
 
 /** `$1,200.50`, `1 200`, `12%` -> numbers; ranges such as `51-200` (employee bands) take the lower bound. */
 function parseNumber(raw: string): number | null {
+  if (allDigits(raw)) return Number(raw);
   const band = /^\s*(\d[\d,]*)\s*[-–]\s*\d[\d,]*\s*$/.exec(raw);
   const text = (band?.[1] ?? raw).replace(/[\s,$€£¥%]/g, "").replace(/\+$/, "");
   if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return null;
   return Number(text);
+}
+
+/** 1 to 15 ASCII digits: read as they are by every step of parseNumber. */
+function allDigits(text: string): boolean {
+  const n = text.length;
+  if (n === 0 || n > 15) return false;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /**
@@ -33,6 +49,14 @@ function parseNumber(raw: string): number | null {
  */
 export function parseInstant(raw: string): string | null {
   const text = raw.trim();
+  // The shape Winnow exports and most tools write (`2026-03-02T09:30:00Z`, `.000Z`, `+00:00`), read
+  // digit by digit; it answers only for real dates, which the regular path below reads the same way.
+  const fast = canonicalInstantMs(text);
+  if (!Number.isNaN(fast)) {
+    if (text.length === 24 && text.charCodeAt(23) === 90) return text;
+    if (text.length === 20 && text.charCodeAt(19) === 90) return `${text.slice(0, 19)}.000Z`;
+    return new Date(fast).toISOString();
+  }
   if (/^\d{12,13}$/.test(text)) return new Date(Number(text)).toISOString();
   const iso =
     /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/i.exec(text);
@@ -65,54 +89,84 @@ function sameDate(ymd: string, t: number, zone: string): boolean {
   return zone !== "Z" || new Date(t).toISOString().slice(0, 10) === ymd;
 }
 
+/** What is wrong with a cell, as a coercer returns it (a coerced value is never one of these). */
+export class Invalid {
+  readonly message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
+/** Results of a coercer for cells that repeat (domains, enums): cleared when it grows past this. */
+const CACHE_LIMIT = 10_000;
+
+/**
+ * A function coercing the cells of one column: the value (null when empty) or an `Invalid`. The same
+ * answers as `coerce`, without a result object per cell; enum and domain cells, which repeat, are
+ * coerced once per distinct text.
+ */
+export function coercer(
+  type: FieldType,
+  valueMap?: Readonly<Record<string, string>>,
+): (raw: string) => unknown {
+  const once = (raw: string): unknown => coerceCell(raw, type, valueMap);
+  if (type.kind !== "enum" && type.kind !== "domain") return once;
+  const seen = new Map<string, unknown>();
+  return (raw) => {
+    let v = seen.get(raw);
+    if (v === undefined) {
+      if (seen.size >= CACHE_LIMIT) seen.clear();
+      v = once(raw);
+      seen.set(raw, v);
+    }
+    return v;
+  };
+}
+
 /** Coerces one non-empty cell to the field's type, applying the preset's value map to enums. */
 export function coerce(raw: string, type: FieldType, valueMap?: Readonly<Record<string, string>>): Coerced {
+  const v = coerceCell(raw, type, valueMap);
+  return v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v };
+}
+
+function coerceCell(raw: string, type: FieldType, valueMap?: Readonly<Record<string, string>>): unknown {
   const text = raw.trim();
-  if (text === "") return { ok: true, value: null };
+  if (text === "") return null;
   switch (type.kind) {
     case "text":
-      return { ok: true, value: text };
+      return text;
     case "email": {
       const v = text.toLowerCase();
-      return EMAIL.test(v)
-        ? { ok: true, value: v }
-        : { ok: false, message: `"${text}" is not an email address` };
+      return EMAIL.test(v) ? v : new Invalid(`"${text}" is not an email address`);
     }
     case "domain": {
       const v = cleanDomain(text);
-      return DOMAIN.test(v)
-        ? { ok: true, value: v }
-        : { ok: false, message: `"${text}" is not a domain name` };
+      return DOMAIN.test(v) ? v : new Invalid(`"${text}" is not a domain name`);
     }
     case "int":
     case "number": {
       const n = parseNumber(text);
-      if (n === null) return { ok: false, message: `"${text}" is not a number` };
-      if (type.kind === "int" && !Number.isInteger(n))
-        return { ok: false, message: `"${text}" is not a whole number` };
-      return n < 0 ? { ok: false, message: `"${text}" must not be negative` } : { ok: true, value: n };
+      if (n === null) return new Invalid(`"${text}" is not a number`);
+      if (type.kind === "int" && !Number.isInteger(n)) return new Invalid(`"${text}" is not a whole number`);
+      return n < 0 ? new Invalid(`"${text}" must not be negative`) : n;
     }
-    case "instant": {
-      const v = parseInstant(text);
-      return v
-        ? { ok: true, value: v }
-        : { ok: false, message: `"${text}" is not a date (use ISO 8601, e.g. 2026-03-02T09:30:00Z)` };
-    }
+    case "instant":
+      return (
+        parseInstant(text) ?? new Invalid(`"${text}" is not a date (use ISO 8601, e.g. 2026-03-02T09:30:00Z)`)
+      );
     case "json": {
       try {
         const v: unknown = JSON.parse(text);
-        if (v && typeof v === "object" && !Array.isArray(v)) return { ok: true, value: v };
+        if (v && typeof v === "object" && !Array.isArray(v)) return v;
       } catch {
         // reported below
       }
-      return { ok: false, message: "must be a JSON object" };
+      return new Invalid("must be a JSON object");
     }
     case "enum": {
       const key = normalize(text);
       const mapped = valueMap?.[key] ?? type.values.find((v) => normalize(v) === key) ?? valueMap?.["*"];
-      return mapped
-        ? { ok: true, value: mapped }
-        : { ok: false, message: `"${text}" is not one of ${type.values.join(", ")}` };
+      return mapped ? mapped : new Invalid(`"${text}" is not one of ${type.values.join(", ")}`);
     }
   }
 }
