@@ -13,8 +13,10 @@ import {
 import { loadWorkspaceSettings } from "../app/workspace-settings.ts";
 import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../core/lifecycle/config.ts";
 import type { DemoOptions } from "../demo/generate.ts";
+import { createLedgerCache } from "../storage/ledger-cache.ts";
 import { type DatabaseConfig, openStorage } from "../storage/open.ts";
 import type { Storage } from "../storage/ports.ts";
+import type { LedgerLead } from "../storage/rescore-pages.ts";
 import { sqlSettingsRepository } from "../storage/settings-repo.ts";
 import { buildApp } from "./build-app.ts";
 import type { ApiDeps } from "./context.ts";
@@ -58,11 +60,12 @@ export type RunningServer = {
 export function rescoreWithDefault(
   storage: Storage,
   emit: (change: ScoreChange) => Promise<void>,
+  read?: (ids: string[]) => Promise<LedgerLead[]>,
 ): NonNullable<ApiDeps["rescore"]> {
   const scorers: ScorerCache = new Map();
   return async (leadIds) => {
     if (leadIds.length === 0) return;
-    for (const change of await rescoreLeads(storage, [...leadIds], new Date().toISOString(), scorers))
+    for (const change of await rescoreLeads(storage, [...leadIds], new Date().toISOString(), scorers, read))
       await emit(change);
   };
 }
@@ -70,13 +73,14 @@ export function rescoreWithDefault(
 /**
  * The `afterIngest` of `winnow serve` (and of bench:api's server, to measure the same work): the
  * leads of newly stored events are rescored with the default model, once per background run
- * (after-ingest-queue.ts), and each score change goes to `emit`.
+ * (after-ingest-queue.ts), and each score change goes to `emit`. Ledgers are kept between runs
+ * (ledger-cache.ts): a run reads what changed, not every touched lead's whole ledger.
  */
 export function rescoreAfterIngest(
   storage: Storage,
   emit: (change: ScoreChange) => Promise<void>,
 ): NonNullable<ApiDeps["afterIngest"]> {
-  const rescore = rescoreWithDefault(storage, emit);
+  const rescore = rescoreWithDefault(storage, emit, createLedgerCache(storage.sql).read);
   return (events, outcomes) =>
     rescore(
       outcomes
