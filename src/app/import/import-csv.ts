@@ -1,13 +1,12 @@
-import { Parser } from "csv-parse";
 import { type Issue, isWinnowError, WinnowError } from "../../core/errors.ts";
 import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../../core/lifecycle/config.ts";
 import type { Instant } from "../../core/records.ts";
 import { openImportSession } from "../../storage/import-session.ts";
 import type { Storage } from "../../storage/ports.ts";
-import { coercer, Invalid } from "./coerce.ts";
-import { type ImportTarget, TARGET_FIELDS } from "./fields.ts";
-import { type MappingSpec, type ResolvedMapping, resolveMapping } from "./mapping.ts";
+import type { ImportTarget } from "./fields.ts";
+import type { MappingSpec, ResolvedMapping } from "./mapping.ts";
 import type { PresetName } from "./presets.ts";
+import { RowReader } from "./read-rows.ts";
 import { type Counts, PLACED_BY_DATABASE, TABLES_OF, type ValidRow, writeBatch } from "./rows.ts";
 
 export type ImportOptions = {
@@ -65,107 +64,6 @@ export function importChangesScores(report: ImportReport): boolean {
 
 class DryRunRollback extends Error {}
 
-/** A record of the file, the line it ends on, and the bytes read up to its end. */
-type Parsed = { readonly record: string[]; readonly lines: number; readonly bytes: number };
-
-/**
- * csv-parse handing over each record with the two numbers of its `info` that the import reads (the
- * parser's live state at the moment the record is pushed) instead of `info: true`'s copy of the whole
- * state per record, which cost more than the parsing. Records are pushed one by one as before, so the
- * stream reads ahead and stops on an error exactly as it did.
- */
-class LineParser extends Parser {
-  constructor() {
-    super({ bom: true, skip_empty_lines: true, relax_column_count: true });
-  }
-
-  override push(record: unknown): boolean {
-    if (record === null) return super.push(null);
-    return super.push({
-      record: record as string[],
-      lines: this.info.lines,
-      bytes: this.info.bytes,
-    } satisfies Parsed);
-  }
-}
-
-/** Line on which a record starts: csv-parse reports where it ends; quoted fields may span lines. */
-function startLine(record: readonly string[], endLine: number): number {
-  let inner = 0;
-  for (const cell of record)
-    for (let i = cell.indexOf("\n"); i !== -1; i = cell.indexOf("\n", i + 1)) inner += 1;
-  return endLine - inner;
-}
-
-/** One mapped column, with the function coercing its cells made once for the file. */
-type Column = {
-  readonly index: number;
-  readonly header: string;
-  readonly field: string;
-  readonly attribute: string | null;
-  readonly required: boolean;
-  readonly coerce: (raw: string) => unknown;
-};
-
-/**
- * The function turning a record into a valid row or the issues found in it, for one file's mapping:
- * the mapped columns and their coercers are worked out once, not per record.
- */
-function rowReader(
-  mapping: ResolvedMapping,
-  target: ImportTarget,
-): (record: readonly string[], line: number) => ValidRow | Issue[] {
-  const fields = TARGET_FIELDS[target];
-  const width = mapping.columns.length;
-  const columns: Column[] = [];
-  for (const col of mapping.columns) {
-    if (col.attribute) {
-      const { index, header, attribute } = col;
-      columns.push({ index, header, field: "", attribute, required: false, coerce: () => null });
-      continue;
-    }
-    const spec = col.field ? fields[col.field] : undefined;
-    if (!col.field || !spec) continue;
-    columns.push({
-      index: col.index,
-      header: col.header,
-      field: col.field,
-      attribute: null,
-      required: spec.required ?? false,
-      coerce: coercer(spec.type, mapping.values[col.field]),
-    });
-  }
-  return (record, line) => {
-    if (record.length !== width)
-      return [{ path: "", line, message: `expected ${width} columns, found ${record.length}` }];
-    let issues: Issue[] | null = null;
-    const values: Record<string, unknown> = {};
-    const attributes: Record<string, string> = {};
-    for (const col of columns) {
-      const raw = record[col.index] ?? "";
-      if (col.attribute !== null) {
-        const text = raw.trim();
-        if (text !== "") attributes[col.attribute] = text;
-        continue;
-      }
-      const v = col.coerce(raw);
-      const message =
-        v instanceof Invalid ? v.message : v === null && col.required ? `${col.field} is required` : null;
-      if (message === null) values[col.field] = v;
-      else {
-        issues ??= [];
-        issues.push({ path: col.header, line, column: col.index + 1, message });
-      }
-    }
-    if (issues) return issues;
-    if (target === "events" && !values["lead_id"] && !values["email"])
-      return [{ path: "lead_id", line, message: "either lead_id or email is needed to find the lead" }];
-    if (target === "accounts" && !values["name"] && !values["company"] && !values["domain"])
-      return [{ path: "name", line, message: "an account needs a name or a domain" }];
-    return { line, values, attributes };
-  };
-}
-
 /**
  * Imports a CSV stream into storage, all or nothing: rows are validated (line, column, reason for
  * each rejected one) and written in batches inside one transaction, which is rolled back when any
@@ -179,12 +77,8 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 5000;
   const maxIssues = options.maxIssues ?? 1000;
-  const parser = source.pipe(new LineParser());
-  // Errors reach us through the iterator below; this listener only keeps them from also being "unhandled".
-  parser.on("error", () => undefined);
-  const records = parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+  const reader = new RowReader(source, { as: options.as, mapping: options.mapping, batchSize });
   let mapping: ResolvedMapping | null = null;
-  let readRow: ((record: readonly string[], line: number) => ValidRow | Issue[]) | null = null;
   const issues: Issue[] = [];
   let rejected = 0;
   let rows = 0;
@@ -269,35 +163,17 @@ export async function importCsv(
         } else options.onProgress?.({ rows, bytes });
       };
       const readAll = async () => {
-        for (;;) {
-          let next: IteratorResult<Parsed>;
-          try {
-            next = await records.next();
-          } catch (error) {
-            const e = error as { message?: string; lines?: number; code?: string };
-            throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
-              message: `The file is not readable CSV: ${e.message ?? String(error)}`,
-              issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
-              cause: error,
-            });
-          }
-          if (next.done) break;
-          const { record, lines } = next.value;
-          bytes = next.value.bytes;
-          if (!readRow) {
-            const resolved = resolveMapping(options.as, record, options.mapping);
-            if (!resolved.ok) throw new WinnowError("WINNOW_ERR_IMPORT_MAPPING", { issues: resolved.error });
-            mapping = resolved.value;
-            readRow = rowReader(mapping, options.as);
+        for (let event = await reader.next(); event; event = await reader.next()) {
+          if (event.kind === "mapping") {
+            mapping = event.mapping;
             continue;
           }
-          rows += 1;
-          const r = readRow(record, startLine(record, lines));
-          if (Array.isArray(r)) note(r);
-          else batch.push(r);
-          if (batch.length >= batchSize) await flush();
+          for (const r of event.rejects) note(r);
+          rows = event.read;
+          bytes = event.bytes;
+          batch = event.rows;
+          await flush();
         }
-        await flush();
       };
       try {
         await readAll();
@@ -325,7 +201,7 @@ export async function importCsv(
     await run();
   } catch (error) {
     if (!(error instanceof DryRunRollback)) {
-      if (!isWinnowError(error)) parser.destroy();
+      if (!isWinnowError(error)) reader.destroy();
       throw error;
     }
     written = false;

@@ -1,0 +1,194 @@
+import { Parser } from "csv-parse";
+import { type Issue, WinnowError } from "../../core/errors.ts";
+import { coercer, Invalid } from "./coerce.ts";
+import { type ImportTarget, TARGET_FIELDS } from "./fields.ts";
+import { type MappingSpec, type ResolvedMapping, resolveMapping } from "./mapping.ts";
+import type { ValidRow } from "./rows.ts";
+
+/** A record of the file, the line it ends on, and the bytes read up to its end. */
+type Parsed = { readonly record: string[]; readonly lines: number; readonly bytes: number };
+
+/**
+ * csv-parse handing over each record with the two numbers of its `info` that the import reads (the
+ * parser's live state at the moment the record is pushed) instead of `info: true`'s copy of the whole
+ * state per record, which cost more than the parsing. Records are pushed one by one as before, so the
+ * stream reads ahead and stops on an error exactly as it did.
+ */
+class LineParser extends Parser {
+  constructor() {
+    super({ bom: true, skip_empty_lines: true, relax_column_count: true });
+  }
+
+  override push(record: unknown): boolean {
+    if (record === null) return super.push(null);
+    return super.push({
+      record: record as string[],
+      lines: this.info.lines,
+      bytes: this.info.bytes,
+    } satisfies Parsed);
+  }
+}
+
+/** Line on which a record starts: csv-parse reports where it ends; quoted fields may span lines. */
+function startLine(record: readonly string[], endLine: number): number {
+  let inner = 0;
+  for (const cell of record)
+    for (let i = cell.indexOf("\n"); i !== -1; i = cell.indexOf("\n", i + 1)) inner += 1;
+  return endLine - inner;
+}
+
+/** One mapped column, with the function coercing its cells made once for the file. */
+type Column = {
+  readonly index: number;
+  readonly header: string;
+  readonly field: string;
+  readonly attribute: string | null;
+  readonly required: boolean;
+  readonly coerce: (raw: string) => unknown;
+};
+
+/**
+ * The function turning a record into a valid row or the issues found in it, for one file's mapping:
+ * the mapped columns and their coercers are worked out once, not per record.
+ */
+function rowReader(
+  mapping: ResolvedMapping,
+  target: ImportTarget,
+): (record: readonly string[], line: number) => ValidRow | Issue[] {
+  const fields = TARGET_FIELDS[target];
+  const width = mapping.columns.length;
+  const columns: Column[] = [];
+  for (const col of mapping.columns) {
+    if (col.attribute) {
+      const { index, header, attribute } = col;
+      columns.push({ index, header, field: "", attribute, required: false, coerce: () => null });
+      continue;
+    }
+    const spec = col.field ? fields[col.field] : undefined;
+    if (!col.field || !spec) continue;
+    columns.push({
+      index: col.index,
+      header: col.header,
+      field: col.field,
+      attribute: null,
+      required: spec.required ?? false,
+      coerce: coercer(spec.type, mapping.values[col.field]),
+    });
+  }
+  return (record, line) => {
+    if (record.length !== width)
+      return [{ path: "", line, message: `expected ${width} columns, found ${record.length}` }];
+    let issues: Issue[] | null = null;
+    const values: Record<string, unknown> = {};
+    const attributes: Record<string, string> = {};
+    for (const col of columns) {
+      const raw = record[col.index] ?? "";
+      if (col.attribute !== null) {
+        const text = raw.trim();
+        if (text !== "") attributes[col.attribute] = text;
+        continue;
+      }
+      const v = col.coerce(raw);
+      const message =
+        v instanceof Invalid ? v.message : v === null && col.required ? `${col.field} is required` : null;
+      if (message === null) values[col.field] = v;
+      else {
+        issues ??= [];
+        issues.push({ path: col.header, line, column: col.index + 1, message });
+      }
+    }
+    if (issues) return issues;
+    if (target === "events" && !values["lead_id"] && !values["email"])
+      return [{ path: "lead_id", line, message: "either lead_id or email is needed to find the lead" }];
+    if (target === "accounts" && !values["name"] && !values["company"] && !values["domain"])
+      return [{ path: "name", line, message: "an account needs a name or a domain" }];
+    return { line, values, attributes };
+  };
+}
+
+/** What reading a file yields: its column mapping (from the header row), then batches of rows. */
+export type ReadEvent =
+  | { readonly kind: "mapping"; readonly mapping: ResolvedMapping }
+  | {
+      readonly kind: "batch";
+      /** Valid rows, at most `batchSize` (empty only in the last batch). */
+      readonly rows: ValidRow[];
+      /** The issues of each rejected row read since the previous batch, in file order. */
+      readonly rejects: Issue[][];
+      /** Rows read so far (valid or not) and the bytes read up to the end of the last one. */
+      readonly read: number;
+      readonly bytes: number;
+    };
+
+/**
+ * Reads a CSV stream into mapped, coerced and validated rows, a batch at a time: `next()` gives the
+ * mapping first, then batches (the last one when the file ends, even if it is empty), then null. A
+ * syntax error or a bad header is thrown (WINNOW_ERR_IMPORT_CSV, WINNOW_ERR_IMPORT_MAPPING) where it
+ * is met in the file. Only the rows of one batch are held.
+ */
+export class RowReader {
+  readonly #parser: LineParser;
+  readonly #records: AsyncIterator<Parsed>;
+  readonly #target: ImportTarget;
+  readonly #spec: MappingSpec | undefined;
+  readonly #batchSize: number;
+  #readRow: ((record: readonly string[], line: number) => ValidRow | Issue[]) | null = null;
+  #read = 0;
+  #bytes = 0;
+  #done = false;
+
+  constructor(
+    source: NodeJS.ReadableStream,
+    options: { readonly as: ImportTarget; readonly mapping?: MappingSpec; readonly batchSize: number },
+  ) {
+    this.#parser = source.pipe(new LineParser());
+    // Errors reach us through the iterator; this listener only keeps them from also being "unhandled".
+    this.#parser.on("error", () => undefined);
+    this.#records = this.#parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+    this.#target = options.as;
+    this.#spec = options.mapping;
+    this.#batchSize = options.batchSize;
+  }
+
+  async next(): Promise<ReadEvent | null> {
+    if (this.#done) return null;
+    const rows: ValidRow[] = [];
+    const rejects: Issue[][] = [];
+    for (;;) {
+      let next: IteratorResult<Parsed>;
+      try {
+        next = await this.#records.next();
+      } catch (error) {
+        const e = error as { message?: string; lines?: number; code?: string };
+        throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
+          message: `The file is not readable CSV: ${e.message ?? String(error)}`,
+          issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
+          cause: error,
+        });
+      }
+      if (next.done) {
+        this.#done = true;
+        return this.#readRow ? { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes } : null;
+      }
+      const { record, lines } = next.value;
+      this.#bytes = next.value.bytes;
+      if (!this.#readRow) {
+        const resolved = resolveMapping(this.#target, record, this.#spec);
+        if (!resolved.ok) throw new WinnowError("WINNOW_ERR_IMPORT_MAPPING", { issues: resolved.error });
+        this.#readRow = rowReader(resolved.value, this.#target);
+        return { kind: "mapping", mapping: resolved.value };
+      }
+      this.#read += 1;
+      const r = this.#readRow(record, startLine(record, lines));
+      if (Array.isArray(r)) rejects.push(r);
+      else rows.push(r);
+      if (rows.length >= this.#batchSize)
+        return { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes };
+    }
+  }
+
+  /** Stops reading (after a failure that is not the file's). */
+  destroy(): void {
+    this.#parser.destroy();
+  }
+}
