@@ -216,9 +216,14 @@ export function growTree(
     const leftSmaller = nl <= nr;
     const small = free.pop()!;
     const parentHist = leaf.hist;
-    if (leftSmaller) buildHistogram(small, binned, ws, features, gh, rows, leaf.start, mid);
-    else buildHistogram(small, binned, ws, features, gh, rows, mid, leaf.end);
-    subtract(parentHist, small, ws.totalBins * 3);
+    const d = leaf.depth + 1;
+    // When neither child will be split (the last leaf, or too few rows), only the totals are needed:
+    // the first feature's bins alone give them, summed in the same order as a full histogram would.
+    const grows = leaves + 1 < p.maxLeaves && (splittable(nl, d) || splittable(nr, d));
+    const histFeatures = grows ? features : features.subarray(0, 1);
+    if (leftSmaller) buildHistogram(small, binned, ws, histFeatures, gh, rows, leaf.start, mid);
+    else buildHistogram(small, binned, ws, histFeatures, gh, rows, mid, leaf.end);
+    if (grows) subtract(parentHist, small, ws.totalBins * 3);
     // The smaller child's totals from its histogram (any one feature's bins sum to them).
     const f0 = ws.offsets[features[0]!]! * 3;
     const f1 = ws.offsets[features[0]! + 1]! * 3;
@@ -239,7 +244,6 @@ export function growTree(
     tree.catLeft[node] = s.catLeft ? s.catLeft.slice().sort((a, b) => a - b) : null;
     const gr = leaf.g - gl;
     const hr = leaf.h - hl;
-    const d = leaf.depth + 1;
     const L: Leaf = {
       node: addNode(gl, hl),
       start: leaf.start,
