@@ -16,6 +16,11 @@ function txClient(tx: Transaction): SqlClient {
     async exec(sql: string) {
       await translated(() => tx.exec(sql));
     },
+    async copyFrom(table, columns, text) {
+      await translated(() =>
+        tx.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
+      );
+    },
     // PGlite has one connection: a nested transaction simply joins the outer one.
     transaction: (fn) => fn(client),
   };
@@ -54,6 +59,11 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     },
     async exec(sql: string) {
       await translated(() => db.exec(sql));
+    },
+    async copyFrom(table, columns, text) {
+      await translated(() =>
+        db.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
+      );
     },
     transaction: (fn) => translated(() => db.transaction((tx) => fn(txClient(tx)))),
     close: () => db.close(),

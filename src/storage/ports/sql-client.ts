@@ -16,6 +16,12 @@ export interface SqlClient {
   ): Promise<SqlResult<R>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Plain inserts in bulk: `COPY table (columns) FROM STDIN` (PostgreSQL) or `FROM '/dev/blob'`
+   * (PGlite); `text` is COPY's text format (storage/copy-text.ts). `table` and `columns` come from
+   * code, never input. Optional: callers fall back to statements when a client lacks it.
+   */
+  copyFrom?(table: string, columns: readonly string[], text: string): Promise<void>;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls join the outer one. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }

@@ -1,4 +1,7 @@
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 import { WinnowError } from "../../core/errors.ts";
 import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
 import { translated } from "../sql-errors.ts";
@@ -20,6 +23,19 @@ function runOn(q: pg.Pool | pg.PoolClient) {
       : params.length
         ? on.query(sql, params)
         : on.query(sql);
+}
+
+/** COPY ... FROM STDIN on one connection, the rows sent as one chunk. */
+function copyOn(connection: () => Promise<{ conn: pg.PoolClient; release: boolean }>) {
+  return async (table: string, columns: readonly string[], text: string): Promise<void> => {
+    const { conn, release } = await connection();
+    try {
+      const sql = `COPY ${table} (${columns.join(", ")}) FROM STDIN`;
+      await translated(() => pipeline(Readable.from([Buffer.from(text)]), conn.query(copyFromStdin(sql))));
+    } finally {
+      if (release) conn.release();
+    }
+  };
 }
 
 function clientOf(
@@ -60,10 +76,15 @@ export async function openPostgres(url: string, options: { readonly max?: number
   return {
     engine: "postgres",
     ...base,
+    copyFrom: copyOn(async () => ({ conn: await pool.connect(), release: true })),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
       const inner = clientOf(runOn(conn));
-      const tx: SqlClient = { ...inner, transaction: (nested) => nested(tx) };
+      const tx: SqlClient = {
+        ...inner,
+        copyFrom: copyOn(async () => ({ conn, release: false })),
+        transaction: (nested) => nested(tx),
+      };
       try {
         await conn.query("BEGIN");
         const result = await fn(tx);

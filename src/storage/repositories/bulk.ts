@@ -1,9 +1,15 @@
+import { copyText } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
 
 // New rows get time-ordered ids (ordered-ids.ts) and go in key order. Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
 // batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
+//
+// Accounts, contacts and leads (the leads import) take a faster path when the client can COPY: one
+// lookup tells the batch's new keys from the stored ones, the new rows are loaded with COPY (no
+// ON CONFLICT arbitration, no JSON to expand, and the engine's multi-row heap insertion), and only
+// the stored ones go through the upsert statement. See docs/import.md#how-a-batch-is-written.
 
 const UPSERT_ACCOUNTS = `
 WITH input AS (
@@ -64,6 +70,63 @@ WITH input AS (
   SELECT id, 'stage', $2, created_at, 'imported', NULL, jsonb_build_object('stage', stage) FROM ins
 )
 SELECT count(*)::int AS n FROM ins`;
+
+// Which of a batch's keys are stored: domains (accounts), emails (contacts, and the accounts their
+// domains name), contacts by email with whether they have a lead (leads). One index probe per key:
+// the LATERAL ... LIMIT 1 keeps the planner from scanning the whole table, which `key = ANY($1)`
+// with thousands of keys made it do (a parallel sequential scan of contacts, 120 ms at 500k rows
+// against 18 ms probed).
+const STORED_DOMAINS = `
+SELECT a.domain FROM unnest($1::text[]) AS k(domain)
+CROSS JOIN LATERAL (SELECT domain FROM accounts WHERE domain = k.domain LIMIT 1) a`;
+const STORED_CONTACT_KEYS = `
+SELECT 'contact' AS kind, c.email AS key, c.id FROM unnest($1::text[]) AS k(email)
+CROSS JOIN LATERAL (SELECT email, id FROM contacts WHERE email = k.email LIMIT 1) c
+UNION ALL
+SELECT 'account', a.domain, a.id FROM unnest($2::text[]) AS k(domain)
+CROSS JOIN LATERAL (SELECT domain, id FROM accounts WHERE domain = k.domain LIMIT 1) a`;
+const LEAD_CONTACTS = `
+SELECT c.email, c.id, c.account_id, l.contact_id IS NOT NULL AS has_lead
+FROM unnest($1::text[]) AS k(email)
+CROSS JOIN LATERAL (SELECT email, id, account_id FROM contacts WHERE email = k.email LIMIT 1) c
+LEFT JOIN LATERAL (SELECT contact_id FROM leads WHERE contact_id = c.id LIMIT 1) l ON true`;
+
+const ACCOUNT_COLUMNS = [
+  "id",
+  "name",
+  "domain",
+  "industry",
+  "employees",
+  "annual_revenue",
+  "country",
+  "region",
+  "attributes",
+] as const;
+const CONTACT_COLUMNS = [
+  "id",
+  "email",
+  "first_name",
+  "last_name",
+  "title",
+  "seniority",
+  "buying_role",
+  "phone",
+  "account_id",
+  "attributes",
+] as const;
+const LEAD_COLUMNS = [
+  "id",
+  "contact_id",
+  "account_id",
+  "source",
+  "entry_path",
+  "owner_id",
+  "stage",
+  "stage_entered_at",
+  "sla_due_at",
+  "created_at",
+] as const;
+const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
 const RESOLVE_DEALS = `
 SELECT x.i, a.id AS account_id, l.id AS lead_id
@@ -167,7 +230,26 @@ function counted(rows: Written[], total: number): BulkResult {
   return { created, updated: written - created, skipped: total - written, missing: [] };
 }
 
+/** A batch split by one lookup: new rows were copied (`created`), stored ones upserted (`result`). */
+function splitResult(total: number, created: number, upserted: BulkResult | null): BulkResult {
+  const updated = upserted?.updated ?? 0;
+  const written = created + (upserted ? upserted.created + updated : 0);
+  return { created: created + (upserted?.created ?? 0), updated, skipped: total - written, missing: [] };
+}
+
 export function bulkRepository(sql: SqlClient): BulkRepository {
+  const copy = sql.copyFrom;
+  // What the last upsertAccounts and upsertContacts copied (domain -> account id; email -> contact
+  // without a lead), so that the next call (contacts, then leads, in an import batch) need not look
+  // it up again. Rows this transaction inserted are invisible to others until it commits, so only
+  // this repository can change them: each call replaces its own map, and createLeads drops the
+  // contacts it gives a lead.
+  let copiedAccounts = new Map<string, string>();
+  let copiedContacts = new Map<string, { id: string; account_id: string | null }>();
+  const upsertAccountPayload = async (payload: readonly Record<string, unknown>[]) =>
+    counted((await sql.query<Written>(UPSERT_ACCOUNTS, [JSON.stringify(payload)])).rows, payload.length);
+  const upsertContactPayload = async (payload: readonly Record<string, unknown>[]) =>
+    counted((await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)])).rows, payload.length);
   return {
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
@@ -182,8 +264,34 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         region: r.region,
         attributes: r.attributes,
       }));
-      const r = await sql.query<Written>(UPSERT_ACCOUNTS, [JSON.stringify(payload)]);
-      return counted(r.rows, rows.length);
+      if (!copy) return upsertAccountPayload(payload);
+      const domains = payload.flatMap((p) => (p.domain === null ? [] : [p.domain]));
+      copiedAccounts = new Map();
+      const found = await sql.query<{ domain: string }>(STORED_DOMAINS, [domains]);
+      const stored = new Set(found.rows.map((x) => x.domain));
+      const fresh = payload.filter((p) => p.domain === null || !stored.has(p.domain));
+      const known = payload.filter((p) => p.domain !== null && stored.has(p.domain));
+      if (fresh.length > 0) {
+        // In ACCOUNT_COLUMNS' order.
+        const values = fresh.map((p) => [
+          p.id,
+          p.name ?? p.domain,
+          p.domain,
+          p.industry,
+          p.employees,
+          p.annual_revenue,
+          p.country,
+          p.region,
+          p.attributes ?? {},
+        ]);
+        await copy("accounts", ACCOUNT_COLUMNS, copyText(values));
+        for (const p of fresh) if (p.domain !== null) copiedAccounts.set(p.domain, p.id);
+      }
+      return splitResult(
+        rows.length,
+        fresh.length,
+        known.length > 0 ? await upsertAccountPayload(known) : null,
+      );
     },
     async upsertContacts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
@@ -199,8 +307,50 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         account_domain: r.accountDomain,
         attributes: r.attributes,
       }));
-      const r = await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)]);
-      return counted(r.rows, rows.length);
+      if (!copy) return upsertContactPayload(payload);
+      const domains = [
+        ...new Set(
+          payload.flatMap((p) =>
+            p.account_domain && !copiedAccounts.has(p.account_domain) ? [p.account_domain] : [],
+          ),
+        ),
+      ];
+      copiedContacts = new Map();
+      const found = await sql.query<{ kind: string; key: string; id: string }>(STORED_CONTACT_KEYS, [
+        payload.map((p) => p.email),
+        domains,
+      ]);
+      const stored = new Set<string>();
+      const accountIds = new Map(copiedAccounts);
+      for (const x of found.rows) {
+        if (x.kind === "contact") stored.add(x.key);
+        else accountIds.set(x.key, x.id);
+      }
+      const fresh = payload.filter((p) => !stored.has(p.email));
+      const known = payload.filter((p) => stored.has(p.email));
+      if (fresh.length > 0) {
+        // In CONTACT_COLUMNS' order.
+        const values = fresh.map((p) => [
+          p.id,
+          p.email,
+          p.first_name,
+          p.last_name,
+          p.title,
+          p.seniority,
+          p.buying_role,
+          p.phone,
+          (p.account_domain && accountIds.get(p.account_domain)) || null,
+          p.attributes ?? {},
+        ]);
+        await copy("contacts", CONTACT_COLUMNS, copyText(values));
+        for (const v of values)
+          copiedContacts.set(v[1] as string, { id: v[0] as string, account_id: v[8] as string | null });
+      }
+      return splitResult(
+        rows.length,
+        fresh.length,
+        known.length > 0 ? await upsertContactPayload(known) : null,
+      );
     },
     async createLeads(rows, actor) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
@@ -214,9 +364,57 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         created_at: r.createdAt,
         sla_due_at: r.slaDueAt,
       }));
-      const r = await sql.query<{ n: number }>(CREATE_LEADS, [JSON.stringify(payload), actor]);
-      const created = r.rows[0]?.n ?? 0;
-      return { created, updated: 0, skipped: rows.length - created, missing: [] };
+      if (!copy) {
+        const r = await sql.query<{ n: number }>(CREATE_LEADS, [JSON.stringify(payload), actor]);
+        const created = r.rows[0]?.n ?? 0;
+        return { created, updated: 0, skipped: rows.length - created, missing: [] };
+      }
+      // The same rows CREATE_LEADS writes: a lead for each contact found that has none yet, and its
+      // first history entry.
+      const contacts = new Map<string, { id: string; account_id: string | null; has_lead: boolean }>();
+      const unknown = payload.flatMap((p) => (copiedContacts.has(p.email) ? [] : [p.email]));
+      if (unknown.length > 0) {
+        const found = await sql.query<{
+          email: string;
+          id: string;
+          account_id: string | null;
+          has_lead: boolean;
+        }>(LEAD_CONTACTS, [unknown]);
+        for (const x of found.rows) contacts.set(x.email, x);
+      }
+      for (const p of payload) {
+        const c = copiedContacts.get(p.email);
+        if (c) {
+          contacts.set(p.email, { ...c, has_lead: false });
+          copiedContacts.delete(p.email);
+        }
+      }
+      // In LEAD_COLUMNS' and HISTORY_COLUMNS' order.
+      const leads: unknown[][] = [];
+      const history: unknown[][] = [];
+      for (const p of payload) {
+        const c = contacts.get(p.email);
+        if (!c || c.has_lead) continue;
+        const stage = p.stage ?? "new";
+        leads.push([
+          p.id,
+          c.id,
+          c.account_id,
+          p.source,
+          p.entry_path ?? "standard",
+          p.owner_id,
+          stage,
+          p.created_at,
+          p.sla_due_at,
+          p.created_at,
+        ]);
+        history.push([p.id, "stage", actor, p.created_at, "imported", null, { stage }]);
+      }
+      if (leads.length > 0) {
+        await copy("leads", LEAD_COLUMNS, copyText(leads));
+        await copy("lead_history", HISTORY_COLUMNS, copyText(history));
+      }
+      return { created: leads.length, updated: 0, skipped: rows.length - leads.length, missing: [] };
     },
     async insertDeals(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
