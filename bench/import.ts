@@ -2,7 +2,7 @@
 // WINNOW_BENCH_DATABASE_URL or DATABASE_URL is set, on PostgreSQL (in a throw-away database on that
 // server). Prints JSON lines (BENCHMARKS.md §4); the parse-only line is the ceiling measured in the
 // same run, so `vs_parse` reads as a ratio whatever the machine.
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -83,6 +83,33 @@ async function measured<T>(
   }
 }
 
+/**
+ * CPU seconds (user + system) used so far by the server processes of database `name`, read from
+ * /proc: only when the server runs on this machine, else null. Steadier than wall time under load.
+ */
+async function serverCpuSeconds(url: string, name: string): Promise<number | null> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [name],
+    );
+    let ticks = 0;
+    for (const { pid } of r.rows) {
+      // Fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses): utime and stime.
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  } finally {
+    await c.end();
+  }
+}
+
 async function parseOnly(path: string): Promise<number> {
   let n = 0;
   for await (const _ of createReadStream(path).pipe(parse({ bom: true }))) n += 1;
@@ -121,7 +148,11 @@ try {
   const engines: {
     name: "pglite" | "postgres";
     bulkMode: boolean;
-    open: () => Promise<{ storage: Storage; drop: () => Promise<void> }>;
+    open: () => Promise<{
+      storage: Storage;
+      drop: () => Promise<void>;
+      serverCpu?: () => Promise<number | null>;
+    }>;
   }[] = [true, ...(values.compare ? [false] : [])].map((bulkMode) => ({
     name: "pglite",
     bulkMode,
@@ -149,6 +180,7 @@ try {
         const storage = await openStorage({ engine: "postgres", url: target.toString() });
         return {
           storage,
+          serverCpu: () => serverCpuSeconds(url, name),
           drop: async () => {
             const c = new pg.Client({ connectionString: url });
             await c.connect();
@@ -161,10 +193,12 @@ try {
   } else log("postgres: skipped (set WINNOW_BENCH_DATABASE_URL or DATABASE_URL)");
 
   for (const engine of engines) {
-    const { storage, drop } = await engine.open();
+    const { storage, drop, serverCpu } = await engine.open();
     try {
       log(`${engine.name}${engine.bulkMode ? "" : " (bulkMode off)"}: importing`);
+      const serverBefore = (await serverCpu?.()) ?? null;
       const run = await measured(() => importOn(storage, file, engine.bulkMode));
+      const serverAfter = (await serverCpu?.()) ?? null;
       const rate = ROWS / run.seconds;
       console.log(
         JSON.stringify({
@@ -180,6 +214,10 @@ try {
           // CPU time of this process (on PGlite the whole import; on PostgreSQL the client side only):
           // steadier than wall time on a shared machine.
           cpu_s: Math.round(run.cpuSeconds * 10) / 10,
+          // PostgreSQL on this machine: CPU time of the server processes serving the bench's database.
+          ...(serverBefore !== null && serverAfter !== null
+            ? { server_cpu_s: Math.round((serverAfter - serverBefore) * 10) / 10 }
+            : {}),
           leads_created: run.result.counts["leads"]?.created ?? 0,
           vs_parse: Math.round((rate / parseRate) * 1000) / 1000,
           cpu_vs_parse: Math.round((base.cpuSeconds / run.cpuSeconds) * 1000) / 1000,
