@@ -322,16 +322,17 @@ function cases(): Case[] {
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 /** The report, error and progress calls of one case, ids (new on every run) replaced by `<id>`. */
-async function outcome(s: Storage, c: Case): Promise<unknown> {
-  return JSON.parse(JSON.stringify(await run(s, c)).replace(UUID, "<id>"));
+async function outcome(s: Storage, c: Case, readInWorker: boolean): Promise<unknown> {
+  return JSON.parse(JSON.stringify(await run(s, c, readInWorker)).replace(UUID, "<id>"));
 }
 
-async function run(s: Storage, c: Case): Promise<unknown> {
+async function run(s: Storage, c: Case, readInWorker: boolean): Promise<unknown> {
   const progress: { rows: number; bytes: number }[] = [];
   const source = c.split ? chunks(c.text, c.split) : Readable.from([c.text]);
   try {
     const report = await importCsv(s, source, {
       ...c.options,
+      readInWorker,
       now: NOW,
       actor: "test",
       onProgress: (p) => progress.push({ ...p }),
@@ -346,39 +347,47 @@ async function run(s: Storage, c: Case): Promise<unknown> {
   }
 }
 
-describe.each(ENGINES)("import reports on %s", (engine) => {
-  let s: Storage;
-  beforeAll(async () => {
-    s = await freshStorage(engine);
-  });
-  afterAll(async () => {
-    await s?.close();
-  });
+const MODES = ENGINES.flatMap((engine) => [
+  { engine, readInWorker: false },
+  { engine, readInWorker: true },
+]);
 
-  it("are what the importer reported before its speed work, case by case", async () => {
-    const got: Record<string, unknown> = {};
-    for (const c of cases()) got[c.name] = await outcome(s, c);
-    const write = process.env["WINNOW_WRITE_IMPORT_FIXTURE"];
-    if (write)
-      writeFileSync(
-        write,
-        `{\n${Object.entries(got)
-          .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
-          .join(",\n")}\n}\n`,
-      );
-    const expected = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, unknown>;
-    // Sanity: the files do exercise rejections, merges, database misses and syntax errors.
-    const all = JSON.stringify(expected);
-    for (const bit of [
-      "is not a date",
-      "is not a number",
-      "expected 11 columns",
-      '"merged":',
-      "WINNOW_ERR_IMPORT_CSV",
-    ])
-      expect(all).toContain(bit);
-    for (const name of Object.keys(expected))
-      expect({ name, ...(got[name] as object) }).toEqual({ name, ...(expected[name] as object) });
-    expect(Object.keys(got)).toEqual(Object.keys(expected));
-  });
-});
+describe.each(MODES)(
+  "import reports on $engine, read in a worker: $readInWorker",
+  ({ engine, readInWorker }) => {
+    let s: Storage;
+    beforeAll(async () => {
+      s = await freshStorage(engine);
+    });
+    afterAll(async () => {
+      await s?.close();
+    });
+
+    it("are what the importer reported before its speed work, case by case", async () => {
+      const got: Record<string, unknown> = {};
+      for (const c of cases()) got[c.name] = await outcome(s, c, readInWorker);
+      const write = process.env["WINNOW_WRITE_IMPORT_FIXTURE"];
+      if (write)
+        writeFileSync(
+          write,
+          `{\n${Object.entries(got)
+            .map(([k, v]) => `${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+            .join(",\n")}\n}\n`,
+        );
+      const expected = JSON.parse(readFileSync(FIXTURE, "utf8")) as Record<string, unknown>;
+      // Sanity: the files do exercise rejections, merges, database misses and syntax errors.
+      const all = JSON.stringify(expected);
+      for (const bit of [
+        "is not a date",
+        "is not a number",
+        "expected 11 columns",
+        '"merged":',
+        "WINNOW_ERR_IMPORT_CSV",
+      ])
+        expect(all).toContain(bit);
+      for (const name of Object.keys(expected))
+        expect({ name, ...(got[name] as object) }).toEqual({ name, ...(expected[name] as object) });
+      expect(Object.keys(got)).toEqual(Object.keys(expected));
+    });
+  },
+);

@@ -6,6 +6,7 @@ import type { Storage } from "../../storage/ports.ts";
 import type { ImportTarget } from "./fields.ts";
 import type { MappingSpec, ResolvedMapping } from "./mapping.ts";
 import type { PresetName } from "./presets.ts";
+import { WorkerRowReader } from "./read-in-worker.ts";
 import { RowReader } from "./read-rows.ts";
 import { type Counts, PLACED_BY_DATABASE, TABLES_OF, type ValidRow, writeBatch } from "./rows.ts";
 
@@ -28,6 +29,12 @@ export type ImportOptions = {
    * compare both). No effect on PostgreSQL.
    */
   readonly bulkMode?: boolean;
+  /**
+   * Read, map and check the file in a worker thread, one batch ahead of the writing (default false):
+   * the same report, with the CSV parsing and checks off the thread that writes (on PGlite, the
+   * database's thread).
+   */
+  readonly readInWorker?: boolean;
   /** At most this many rejected rows are kept in the report (the count is always exact). */
   readonly maxIssues?: number;
   readonly onProgress?: (progress: { readonly rows: number; readonly bytes: number }) => void;
@@ -77,7 +84,8 @@ export async function importCsv(
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 5000;
   const maxIssues = options.maxIssues ?? 1000;
-  const reader = new RowReader(source, { as: options.as, mapping: options.mapping, batchSize });
+  const setup = { as: options.as, ...(options.mapping ? { mapping: options.mapping } : {}), batchSize };
+  const reader = options.readInWorker ? new WorkerRowReader(source, setup) : new RowReader(source, setup);
   let mapping: ResolvedMapping | null = null;
   const issues: Issue[] = [];
   let rejected = 0;
@@ -205,6 +213,8 @@ export async function importCsv(
       throw error;
     }
     written = false;
+  } finally {
+    reader.release();
   }
   const m = mapping as ResolvedMapping | null;
   return {

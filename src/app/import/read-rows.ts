@@ -191,4 +191,7 @@ export class RowReader {
   destroy(): void {
     this.#parser.destroy();
   }
+
+  /** Called when the import is over, whichever way: nothing to let go of here. */
+  release(): void {}
 }

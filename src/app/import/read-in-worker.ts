@@ -1,0 +1,144 @@
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
+import { Worker } from "node:worker_threads";
+import { type ErrorCode, type Issue, WinnowError } from "../../core/errors.ts";
+import type { ImportTarget } from "./fields.ts";
+import type { MappingSpec } from "./mapping.ts";
+import type { ReadEvent } from "./read-rows.ts";
+
+/** What the worker needs to read a file (structured-cloned into it). */
+export type ReaderSetup = {
+  readonly as: ImportTarget;
+  readonly mapping?: MappingSpec;
+  readonly batchSize: number;
+};
+
+export type FromMain =
+  | { readonly kind: "chunk"; readonly chunk: Uint8Array | string; readonly last: boolean }
+  | { readonly kind: "end" }
+  | { readonly kind: "next" };
+
+export type ToMain =
+  | { readonly kind: "more" }
+  | { readonly kind: "event"; readonly event: ReadEvent | null }
+  | {
+      readonly kind: "winnow-error";
+      readonly code: ErrorCode;
+      readonly message: string;
+      readonly issues: readonly Issue[];
+    }
+  | { readonly kind: "failed"; readonly message: string };
+
+/**
+ * The worker's module: its compiled .js next to this file, or, when Winnow runs from its TypeScript
+ * sources (bin/winnow.js, tests, benchmarks), the .ts loaded through tsx's loader in the worker too.
+ */
+function startWorker(setup: ReaderSetup): Worker {
+  const ts = import.meta.url.endsWith(".ts");
+  const entry = new URL(ts ? "./read-worker.ts" : "./read-worker.js", import.meta.url);
+  if (!ts) return new Worker(entry, { workerData: setup });
+  // tsx's ESM entry (the package's "import" export; require.resolve finds the .cjs one beside it).
+  const tsx = pathToFileURL(
+    createRequire(import.meta.url)
+      .resolve("tsx/esm/api")
+      .replace(/\.cjs$/, ".mjs"),
+  ).href;
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry.href)}); });`;
+  return new Worker(boot, { eval: true, workerData: setup });
+}
+
+/**
+ * A RowReader running in a worker thread: the same events, in the same order, with the same errors,
+ * while the main thread only hands over the file's chunks and takes batches. The worker reads the next
+ * batch while the caller writes the previous one (one batch ahead, so memory stays flat).
+ */
+export class WorkerRowReader {
+  readonly #worker: Worker;
+  readonly #source: AsyncIterator<Uint8Array | string>;
+  #waiting: { ok: (e: ReadEvent | null) => void; fail: (e: unknown) => void } | null = null;
+  #failure: unknown = null;
+  #ahead: Promise<IteratorResult<Uint8Array | string>> | null = null;
+  #done = false;
+
+  constructor(source: NodeJS.ReadableStream, setup: ReaderSetup) {
+    this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
+    this.#worker = startWorker(setup);
+    this.#worker.on("message", (m: ToMain) => this.#onMessage(m));
+    this.#worker.on("error", (error) => this.#fail(error));
+    this.#worker.on("exit", (code) => {
+      if (!this.#done) this.#fail(new Error(`the import's reader thread stopped (exit code ${code})`));
+    });
+  }
+
+  /**
+   * Hands the worker the next chunk of the file, saying whether it is the last: the source is read one
+   * chunk ahead so that the end arrives with the last chunk, as it does through a pipe (a header
+   * and a syntax error in the one chunk of a small file fail on the syntax error, as before).
+   */
+  async #handOver(): Promise<void> {
+    const r = await (this.#ahead ?? this.#source.next());
+    if (r.done) {
+      this.#worker.postMessage({ kind: "end" } satisfies FromMain);
+      return;
+    }
+    this.#ahead = this.#source.next();
+    const after = await this.#ahead;
+    const last = after.done === true;
+    if (typeof r.value === "string")
+      this.#worker.postMessage({ kind: "chunk", chunk: r.value, last } satisfies FromMain);
+    else {
+      // A copy of its own, moved rather than cloned (a chunk may be a view of a larger pool).
+      const chunk = Uint8Array.prototype.slice.call(r.value);
+      this.#worker.postMessage({ kind: "chunk", chunk, last } satisfies FromMain, [chunk.buffer]);
+    }
+  }
+
+  #onMessage(m: ToMain): void {
+    if (m.kind === "more") {
+      // A source that fails fails the import (through a pipe it would leave the parser waiting).
+      this.#handOver().catch((error: unknown) => this.#fail(error));
+      return;
+    }
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    if (m.kind === "event") {
+      if (m.event === null) this.destroy();
+      waiting?.ok(m.event);
+    } else {
+      this.destroy();
+      waiting?.fail(
+        m.kind === "winnow-error"
+          ? new WinnowError(m.code, { message: m.message, issues: m.issues })
+          : new Error(m.message),
+      );
+    }
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= error;
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.fail(error);
+  }
+
+  next(): Promise<ReadEvent | null> {
+    if (this.#done) return Promise.resolve(null);
+    if (this.#failure) return Promise.reject(this.#failure);
+    return new Promise((ok, fail) => {
+      this.#waiting = { ok, fail };
+      this.#worker.postMessage({ kind: "next" } satisfies FromMain);
+    });
+  }
+
+  /** Ends the worker when the import is over, whichever way (a live worker keeps the process running). */
+  release(): void {
+    this.destroy();
+  }
+
+  /** Ends the worker (the file is read, or the import stopped). */
+  destroy(): void {
+    if (this.#done) return;
+    this.#done = true;
+    void this.#worker.terminate();
+  }
+}
