@@ -12,6 +12,7 @@ import {
   readLedgerPage,
   type ScoreAudit,
   type ScoreRow,
+  withoutJit,
   writeScorePage,
 } from "../storage/rescore-pages.ts";
 import { runJob, serialJobQueue } from "./job-queue.ts";
@@ -174,7 +175,9 @@ export async function rescoreAll(
       }
     }
     lap("score");
-    await writeScorePage(storage.sql, rows, model.id, computedAt, o.audit);
+    await withoutJit(storage.sql, storage.engine, (c) =>
+      writeScorePage(c, rows, model.id, computedAt, o.audit),
+    );
     lap("write");
     written += rows.length;
     leads += page.length;
