@@ -18,6 +18,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: "5000" },
     // Also import on PGlite with bulkMode off (foreign-key triggers and indexes as in any transaction).
     compare: { type: "boolean", default: false },
+    // Read, map and check the CSV in a worker thread (ImportOptions.readInWorker).
+    "read-in-worker": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -123,6 +125,7 @@ async function importOn(storage: Storage, path: string, bulkMode: boolean) {
     actor: "bench",
     batchSize: BATCH,
     bulkMode,
+    ...(values["read-in-worker"] ? { readInWorker: true } : {}),
   });
 }
 
