@@ -34,15 +34,31 @@ export type BinningOptions = {
   readonly maxCategories?: number;
 };
 
-function numericThresholds(values: Float64Array, maxBins: number): number[] {
+/** The values that are not NaN, sorted ascending. */
+function sortedValues(values: Float64Array): Float64Array {
   let m = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) m++;
   const v = new Float64Array(m);
   m = 0;
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
-  v.sort();
+  return v.sort();
+}
+
+/** The distinct values of a sorted array, up to `limit + 1` of them (more means "too many"). */
+function distinctOf(v: Float64Array, limit: number): number[] {
   const distinct: number[] = [];
-  for (const x of v) if (distinct.length === 0 || distinct[distinct.length - 1] !== x) distinct.push(x);
+  for (let i = 0; i < v.length && distinct.length <= limit; i++) {
+    if (distinct.length === 0 || distinct[distinct.length - 1] !== v[i]) distinct.push(v[i]!);
+  }
+  return distinct;
+}
+
+// The loops over rows are small functions of their own (sortedValues, distinctOf, binNumeric,
+// binCategorical): compiled on the stack inside a bigger function, V8 deoptimised them at the first
+// statement after the loop on every call and ran the rest of each call unoptimised.
+function numericThresholds(values: Float64Array, maxBins: number): number[] {
+  const v = sortedValues(values);
+  const distinct = distinctOf(v, maxBins);
   if (distinct.length <= maxBins) {
     const t: number[] = [];
     for (let i = 0; i + 1 < distinct.length; i++) t.push((distinct[i]! + distinct[i + 1]!) / 2);
@@ -59,6 +75,15 @@ function numericThresholds(values: Float64Array, maxBins: number): number[] {
   return t;
 }
 
+function levelCounts(codes: Int32Array, levels: number): Int32Array {
+  const count = new Int32Array(levels);
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    if (c >= 0) count[c]!++;
+  }
+  return count;
+}
+
 /**
  * Learns the binning of every column from training data.
  *
@@ -73,11 +98,7 @@ export function fitBinning(table: Table, options: BinningOptions = {}): FeatureB
     if (col.kind !== "categorical") {
       return { name: col.name, kind: col.kind, thresholds: numericThresholds(col.values, maxBins) };
     }
-    const count = new Int32Array(col.levels.length);
-    for (let i = 0; i < col.codes.length; i++) {
-      const c = col.codes[i]!;
-      if (c >= 0) count[c]!++;
-    }
+    const count = levelCounts(col.codes, col.levels.length);
     const seen = Array.from({ length: col.levels.length }, (_, c) => c).filter((c) => count[c]! > 0);
     // Most frequent first; ties by level order so the result does not depend on sort stability.
     seen.sort((a, b) => count[b]! - count[a]! || a - b);
@@ -102,6 +123,46 @@ export function binCountOf(f: FeatureBinning): number {
   return f.kind === "categorical" ? f.valueBins + 1 : f.thresholds.length + 2;
 }
 
+function binCategorical(
+  codes: Int32Array,
+  binOfLevel: readonly number[],
+  other: number,
+  missingBin: number,
+  bins: Uint16Array,
+  base: number,
+): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    bins[base + i] = c === MISSING_CODE ? missingBin : c < 0 ? other : binOfLevel[c]!;
+  }
+}
+
+/** Bin of every value: the number of thresholds below it (binary search); NaN to the missing bin. */
+function binNumeric(
+  values: Float64Array,
+  t: readonly number[],
+  missingBin: number,
+  bins: Uint16Array,
+  base: number,
+): void {
+  const m = t.length;
+  for (let i = 0; i < values.length; i++) {
+    const x = values[i]!;
+    if (Number.isNaN(x)) {
+      bins[base + i] = missingBin;
+      continue;
+    }
+    let lo = 0;
+    let hi = m;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (x <= t[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    bins[base + i] = lo;
+  }
+}
+
 /** Maps a table into bins with a learned binning (unknown levels go to the other bin). */
 export function applyBinning(binning: readonly FeatureBinning[], table: Table): BinnedTable {
   const n = table.rows;
@@ -116,32 +177,10 @@ export function applyBinning(binning: readonly FeatureBinning[], table: Table): 
     const base = j * n;
     if (f.kind === "categorical") {
       isCategorical[j] = 1;
-      const codes = recode(table, f);
-      const other = f.valueBins - 1;
-      for (let i = 0; i < n; i++) {
-        const c = codes[i]!;
-        bins[base + i] = c === MISSING_CODE ? missingBin : c < 0 ? other : f.binOfLevel[c]!;
-      }
+      binCategorical(recode(table, f), f.binOfLevel, f.valueBins - 1, missingBin, bins, base);
       return;
     }
-    const values = numericFor(table, f);
-    const t = f.thresholds;
-    const m = t.length;
-    for (let i = 0; i < n; i++) {
-      const x = values[i]!;
-      if (Number.isNaN(x)) {
-        bins[base + i] = missingBin;
-        continue;
-      }
-      let lo = 0;
-      let hi = m;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (x <= t[mid]!) hi = mid;
-        else lo = mid + 1;
-      }
-      bins[base + i] = lo;
-    }
+    binNumeric(numericFor(table, f), f.thresholds, missingBin, bins, base);
   });
   return { rows: n, bins, binCount, isCategorical };
 }
