@@ -7,8 +7,8 @@ import { type RescoreJob, rescoreJobRepository } from "../storage/rescore-jobs.t
 import {
   analyzeForRescore,
   countLeads,
-  type LedgerLead,
   pageBoundaries,
+  parseLedgerLead,
   readLedgerPage,
   type ScoreAudit,
   type ScoreRow,
@@ -100,7 +100,7 @@ export async function rescoreAll(
   let written = 0;
   let events = 0;
   let crossings = 0;
-  const inFlight: Promise<LedgerLead[]>[] = [];
+  const inFlight: Promise<string[]>[] = [];
   let nextRange = 0;
   const bounds = parallel ? await pageBoundaries(storage.sql, pageSize) : [];
   const fill = () => {
@@ -124,12 +124,14 @@ export async function rescoreAll(
       if (parallel) continue; // an empty range (its leads deleted meanwhile); later ranges may have some
       break;
     }
-    const last = page[page.length - 1]!.lead.lead.id;
     lap("read");
     const rows: ScoreRow[] = [];
     const changes: ScoreChange[] = [];
+    let last = "";
     for (let i = 0; i < page.length; i++) {
-      const { lead, previous } = page[i]!;
+      // Decoded one at a time and dropped after scoring (young garbage), never a page of leads at once.
+      const { lead, previous } = parseLedgerLead(page[i]!);
+      last = lead.lead.id;
       events += lead.events.length;
       // Numbers only: the explanation is not stored (NULL) but derived when the score is read, from
       // the ledger, the model and computed_at (app/score-explanations.ts).

@@ -90,21 +90,27 @@ export type LedgerLead = {
   } | null;
 };
 
-/** Leads in id order after `after` ("" for the first page) up to `upTo` included (null: no bound), at most `limit`. */
+/**
+ * Leads in id order after `after` ("" for the first page) up to `upTo` included (null: no bound), at
+ * most `limit`: one json text per lead, for parseLedgerLead. The caller decodes one lead at a time
+ * and lets it go: decoding a whole page up front kept every lead's objects alive until the page was
+ * written, and on PGlite (engine and heap in one process) that page of objects and its garbage were
+ * most of the rescore's peak RSS (docs/scoring.md, "PGlite memory").
+ */
 export async function readLedgerPage(
   sql: SqlClient,
   engine: Engine,
   after: string,
   upTo: string | null,
   limit: number,
-): Promise<LedgerLead[]> {
+): Promise<string[]> {
   // JIT off on PostgreSQL: compiling this query cost ~45 ms a page and saved nothing.
   const rows = await withoutJit(
     sql,
     engine,
     async (c) => (await c.query<{ j: string }>(PAGE_SQL, [after, upTo, limit])).rows,
   );
-  return rows.map((r) => toLedgerLead(JSON.parse(r.j) as PageRow));
+  return rows.map((r) => r.j);
 }
 
 /**
