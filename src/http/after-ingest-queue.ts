@@ -21,9 +21,11 @@ type Job = { events: EventInput[]; outcomes: IngestOutcome[]; done: (() => void)
 
 /**
  * Least time from the start of one run to the start of the next, unless a caller waits for it
- * (`?wait=score`) or the queue is drained. A run rereads the whole ledger of every lead it covers,
- * so under sustained ingest its cost depends on how many leads it touches, not on how many events
- * arrived: with runs back to back, the rescore was about half of the server's CPU and half of
+ * (`?wait=score`) or the queue is drained. A run visits the whole ledger of every lead it covers
+ * (winnow serve keeps decoded ledgers between runs, storage/ledger-cache.ts, but PostgreSQL still
+ * counts each ledger's events), so under sustained ingest its cost depends on how many leads it
+ * touches and how big their ledgers are, not on how many events arrived: with runs back to back
+ * (and whole ledgers reread), the rescore was about half of the server's CPU and half of
  * PostgreSQL's per ingested event in bench:api (Node 0.104 vs 0.052 ms, PostgreSQL 0.114 vs 0.058 ms
  * per request with and without it). Spacing runs lets each cover more events for the same cost.
  * The first run after a quiet spell starts at once.
