@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { applyBinning } from "../src/core/model/binning.ts";
 import { applyPlatt, fitPlatt } from "../src/core/model/calibration.ts";
 import { fitDefault } from "../src/core/model/default-learner.ts";
 import { explain, featureImportance, topReasons } from "../src/core/model/explain.ts";
@@ -12,6 +13,7 @@ import { seededRandom } from "../src/core/model/random.ts";
 import { trainingReadiness } from "../src/core/model/readiness.ts";
 import type { Table } from "../src/core/model/table.ts";
 import { buildTable } from "../src/core/model/table-build.ts";
+import { leafOf } from "../src/core/model/tree-walk.ts";
 
 /** Synthetic leads: a categorical with many levels, a numeric with missing values, a plain numeric. */
 function synthetic(n: number, seed: number): { table: Table; label: Uint8Array } {
@@ -116,6 +118,29 @@ describe("gradient-boosted trees", () => {
     expect(margins(gbdtMargin(fitGbdt(table, label, { ...opts, seed: 10 }), table))).not.toEqual(
       margins(gbdtMargin(fitGbdt(table, label, opts), table)),
     );
+  });
+
+  it("grows every tree from the exact gradients of the margins so far (exp(-margin) kept per row)", () => {
+    const { table, label } = synthetic(600, 5);
+    const lr = 0.5;
+    const m = fitGbdt(table, label, { maxIter: 40, learningRate: lr, earlyStopping: false, l2: 0 });
+    expect(m.trees.length).toBe(40);
+    const binned = applyBinning(m.binning, table);
+    // Trees before, at and after the bookkeeping's refreshes (every 16 trees).
+    for (const t of [1, 15, 16, 17, 39]) {
+      const before = gbdtMargin({ ...m, trees: m.trees.slice(0, t) }, table);
+      const tree = m.trees[t]!;
+      const g = new Map<number, number>();
+      const h = new Map<number, number>();
+      for (let i = 0; i < table.rows; i++) {
+        const leaf = leafOf(tree, binned, i);
+        const p = sigmoid(before[i]!);
+        g.set(leaf, (g.get(leaf) ?? 0) + p - label[i]!);
+        h.set(leaf, (h.get(leaf) ?? 0) + Math.max(p * (1 - p), 1e-16));
+      }
+      expect(g.size).toBeGreaterThan(1);
+      for (const [leaf, gs] of g) expect(tree.value[leaf]!).toBeCloseTo((-gs / h.get(leaf)!) * lr, 9);
+    }
   });
 
   it("continues boosting from a warm start", () => {

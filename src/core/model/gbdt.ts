@@ -111,28 +111,61 @@ function sampleRows(
   return count;
 }
 
+/**
+ * Gradient and hessian of the log loss per row, from `ez[i]` = exp(-margin[i]) (kept up to date by
+ * a factor per leaf, so no exp per row and tree); a NaN there (∞ · 0 after extreme leaf values) is
+ * recomputed from the margin.
+ */
 function gradients(
   rows: Int32Array,
   count: number,
   margin: Float64Array,
+  ez: Float64Array,
   label: Uint8Array,
   gh: Float64Array,
 ): void {
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
-    const pr = 1 / (1 + Math.exp(-margin[i]!));
+    let e = ez[i]!;
+    if (Number.isNaN(e)) {
+      e = Math.exp(-margin[i]!);
+      ez[i] = e;
+    }
+    const pr = 1 / (1 + e);
     gh[2 * i] = pr - label[i]!;
     const h = pr * (1 - pr);
     gh[2 * i + 1] = h > 1e-16 ? h : 1e-16;
   }
 }
 
-function addToRows(margin: Float64Array, rows: Int32Array, start: number, end: number, value: number): void {
-  for (let k = start; k < end; k++) margin[rows[k]!]! += value;
+function addToRows(
+  margin: Float64Array,
+  ez: Float64Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+  value: number,
+): void {
+  const f = Math.exp(-value);
+  for (let k = start; k < end; k++) {
+    const i = rows[k]!;
+    margin[i]! += value;
+    ez[i]! *= f;
+  }
+}
+
+/** exp(-margin) of the rows, afresh. */
+function refreshExp(margin: Float64Array, ez: Float64Array, rows: Int32Array): void {
+  for (let k = 0; k < rows.length; k++) {
+    const i = rows[k]!;
+    ez[i] = Math.exp(-margin[i]!);
+  }
 }
 
 function addTreeToRows(
   margin: Float64Array,
+  ez: Float64Array | null,
+  factor: Float64Array,
   tree: Tree,
   binned: BinnedTable,
   rows: Int32Array,
@@ -141,7 +174,9 @@ function addTreeToRows(
   const masks = categoryMasks(tree);
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
-    margin[i]! += tree.value[leafWithMasks(tree, masks, binned, i)]!;
+    const leaf = leafWithMasks(tree, masks, binned, i);
+    margin[i]! += tree.value[leaf]!;
+    if (ez) ez[i]! *= factor[leaf]!;
   }
 }
 
@@ -196,12 +231,16 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
   let best = Number.POSITIVE_INFINITY;
   let bestIter = 0;
   const hasValid = validRows.length > 0;
+  const ez = new Float64Array(margin.length);
   for (let iter = 0; iter < maxIter; iter++) {
     const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(seed + 1, 0x165667b1);
     const count = subsample < 1 ? sampleRows(trainRows, salt, subsample, rows, unsampled) : trainRows.length;
     const skipped = trainRows.length - count;
     if (subsample >= 1) rows.set(trainRows);
-    gradients(rows, count, margin, label, gh);
+    // exp(-margin) per row is updated by each leaf's factor and recomputed every 16 trees, which
+    // bounds the rounding it gathers (the gradients agree with exp(-margin) to ~1e-15).
+    if (iter % 16 === 0) refreshExp(margin, ez, trainRows);
+    gradients(rows, count, margin, ez, label, gh);
     let features = allFeatures;
     if (colsample < 1) {
       const pick = Array.from(allFeatures).filter(() => rand() < colsample);
@@ -210,11 +249,12 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
     const grown = growTree(binned, ws, features, gh, rows, count, p);
     trees.push(grown.tree);
     // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
-    for (const r of grown.leafRanges) addToRows(margin, rows, r.start, r.end, r.value);
-    addTreeToRows(margin, grown.tree, binned, unsampled, skipped);
+    for (const r of grown.leafRanges) addToRows(margin, ez, rows, r.start, r.end, r.value);
+    const factor = Float64Array.from(grown.tree.value, (v) => Math.exp(-v));
+    addTreeToRows(margin, ez, factor, grown.tree, binned, unsampled, skipped);
     let validLoss: number | null = null;
     if (hasValid) {
-      addTreeToRows(margin, grown.tree, binned, validRows, validRows.length);
+      addTreeToRows(margin, null, factor, grown.tree, binned, validRows, validRows.length);
       validLoss = logLossOf(margin, label, validRows);
       if (validLoss < best - 1e-7) {
         best = validLoss;
