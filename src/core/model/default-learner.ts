@@ -1,5 +1,12 @@
 import { applyPlatt, fitPlatt, type PlattCalibration } from "./calibration.ts";
-import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin, prepareGbdt } from "./gbdt.ts";
+import {
+  fitGbdt,
+  type GbdtModel,
+  type GbdtOptions,
+  gbdtMargin,
+  gbdtMarginOfRows,
+  prepareGbdt,
+} from "./gbdt.ts";
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
 import { logLoss, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
@@ -107,7 +114,8 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
     earlyStopping: true,
     validRows: split.valid,
   });
-  const mGb = gbdtMargin(gbdt, validTable);
+  // The held-out rows were binned with the rest (same binning): their margins need no rebinning.
+  const mGb = gbdtMarginOfRows(gbdt, prepared.binned, split.valid);
   // Refit on every training row with what the split chose (tree count scaled for the extra rows);
   // a member with weight 0 is not refit.
   const finish = (choice: BlendChoice, finalLr: LogisticModel): DefaultModel => {

@@ -371,6 +371,23 @@ export function gbdtMarginBinned(model: GbdtModel, binned: BinnedTable): Float64
   return out;
 }
 
+/** Margins (log-odds) of some rows of an already-binned table, in the order of `rows`. */
+export function gbdtMarginOfRows(model: GbdtModel, binned: BinnedTable, rows: Int32Array): Float64Array {
+  const out = new Float64Array(rows.length).fill(model.init);
+  for (const tree of model.trees) addTreeValues(out, tree, categoryMasks(tree), binned, rows);
+  return out;
+}
+
+function addTreeValues(
+  out: Float64Array,
+  tree: Tree,
+  masks: (Uint8Array | null)[],
+  binned: BinnedTable,
+  rows: Int32Array,
+): void {
+  for (let k = 0; k < rows.length; k++) out[k]! += tree.value[leafWithMasks(tree, masks, binned, rows[k]!)]!;
+}
+
 /** Log-odds per row. */
 export function gbdtMargin(model: GbdtModel, table: Table): Float64Array {
   return gbdtMarginBinned(model, applyBinning(model.binning, table));
