@@ -13,6 +13,7 @@ import {
   PRESET_NAMES,
   type PresetName,
   parseMappingSpec,
+  READ_IN_WORKER_FROM_BYTES,
 } from "../../app/import/index.ts";
 import { loadWorkspaceSettings } from "../../app/workspace-settings.ts";
 import { readConfig } from "../../config.ts";
@@ -203,6 +204,7 @@ export const command = defineCommand({
             ...(lifecycle ? { lifecycle } : {}),
             actor: io().env["USER"] ? `import:${io().env["USER"]}` : "import",
             onProgress: ({ rows, bytes }) => bar?.update(bytes, { rows }),
+            readInWorker: size >= READ_IN_WORKER_FROM_BYTES,
           })
         : await remoteImport(remote as RemoteClient, path, run);
       bar?.update(size);
