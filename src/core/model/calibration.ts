@@ -17,56 +17,93 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
   for (let i = 0; i < n; i++) pos += label[i] ? 1 : 0;
   const hi = (pos + 1) / (pos + 2);
   const lo = 1 / (n - pos + 2);
-  const loss = (a: number, b: number): number => {
-    let s = 0;
-    for (let i = 0; i < n; i++) {
-      const z = a * margin[i]! + b;
-      const t = label[i] ? hi : lo;
-      // Cross-entropy against the smoothed target, computed stably.
-      const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
-      s += sp - t * z;
-    }
-    return s;
-  };
   let a = 1;
   let b = 0;
-  // The loss at (a, b): the line search's last accepted value (one pass over the rows saved per step).
-  let f0 = loss(a, b);
+  // The loss at (a, b) and its gradient and Hessian, from the same pass (the line search's accepted
+  // point is the next step's start: one pass over the rows per Newton step when the full step holds).
+  let at = new Float64Array(PLATT_SUMS);
+  let trial = new Float64Array(PLATT_SUMS);
+  let f0 = plattPass(margin, label, hi, lo, a, b, at);
   for (let iter = 0; iter < 100; iter++) {
-    let ga = 0;
-    let gb = 0;
-    let haa = 1e-12;
-    let hab = 0;
-    let hbb = 1e-12;
-    for (let i = 0; i < n; i++) {
-      const x = margin[i]!;
-      const p = sigmoid(a * x + b);
-      const t = label[i] ? hi : lo;
-      const d = p - t;
-      const w = Math.max(p * (1 - p), 1e-12);
-      ga += d * x;
-      gb += d;
-      haa += w * x * x;
-      hab += w * x;
-      hbb += w;
-    }
+    const ga = at[0]!;
+    const gb = at[1]!;
+    const haa = at[2]!;
+    const hab = at[3]!;
+    const hbb = at[4]!;
     const det = haa * hbb - hab * hab;
     if (!(Math.abs(det) > 1e-18)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
     // Backtracking: Newton overshoots when margins are large.
     let t = 1;
-    let f = loss(a - da, b - db);
+    let f = plattPass(margin, label, hi, lo, a - da, b - db, trial);
     while (t > 1e-8 && f > f0 + 1e-12) {
       t /= 2;
-      f = loss(a - t * da, b - t * db);
+      f = plattPass(margin, label, hi, lo, a - t * da, b - t * db, trial);
     }
     a -= t * da;
     b -= t * db;
     f0 = f;
+    const swap = at;
+    at = trial;
+    trial = swap;
     if (Math.abs(t * da) < 1e-10 && Math.abs(t * db) < 1e-10) break;
   }
   return { kind: "platt", a, b };
+}
+
+const PLATT_SUMS = 5;
+
+/**
+ * One pass over the rows at (a, b): returns the cross-entropy against the smoothed targets and
+ * writes its gradient (d/da, d/db) and Hessian (aa, ab, bb) sums into `out`.
+ */
+function plattPass(
+  margin: ArrayLike<number>,
+  label: Uint8Array,
+  hi: number,
+  lo: number,
+  a: number,
+  b: number,
+  out: Float64Array,
+): number {
+  let s = 0;
+  let ga = 0;
+  let gb = 0;
+  let haa = 1e-12;
+  let hab = 0;
+  let hbb = 1e-12;
+  for (let i = 0; i < label.length; i++) {
+    const x = margin[i]!;
+    const z = a * x + b;
+    const t = label[i] ? hi : lo;
+    // Stably: softplus(z) and sigmoid(z) from one exponential.
+    let sp: number;
+    let p: number;
+    if (z > 0) {
+      const e = Math.exp(-z);
+      sp = z + Math.log1p(e);
+      p = 1 / (1 + e);
+    } else {
+      const e = Math.exp(z);
+      sp = Math.log1p(e);
+      p = e / (1 + e);
+    }
+    s += sp - t * z;
+    const d = p - t;
+    const w = Math.max(p * (1 - p), 1e-12);
+    ga += d * x;
+    gb += d;
+    haa += w * x * x;
+    hab += w * x;
+    hbb += w;
+  }
+  out[0] = ga;
+  out[1] = gb;
+  out[2] = haa;
+  out[3] = hab;
+  out[4] = hbb;
+  return s;
 }
 
 /** Calibrated probability of a margin. */
