@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { coerce, type ImportOptions, importCsv } from "../src/app/import/index.ts";
 import { isWinnowError } from "../src/core/errors.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
@@ -391,3 +391,10 @@ describe.each(MODES)(
     });
   },
 );
+
+describe("number cells", () => {
+  it("refuse numbers beyond floating point (1e400 read as Infinity, which JSON cannot carry)", () => {
+    expect(coerce("1e400", { kind: "number" })).toEqual({ ok: false, message: '"1e400" is not a number' });
+    expect(coerce("1e300", { kind: "number" })).toEqual({ ok: true, value: 1e300 });
+  });
+});

@@ -29,7 +29,9 @@ function parseNumber(raw: string): number | null {
   const band = /^\s*(\d[\d,]*)\s*[-–]\s*\d[\d,]*\s*$/.exec(raw);
   const text = (band?.[1] ?? raw).replace(/[\s,$€£¥%]/g, "").replace(/\+$/, "");
   if (!/^-?\d+(\.\d+)?([eE][-+]?\d+)?$/.test(text)) return null;
-  return Number(text);
+  // 1e400 is no number a CRM holds (and JSON, which carries rows to the database, has no Infinity).
+  const n = Number(text);
+  return Number.isFinite(n) ? n : null;
 }
 
 /** 1 to 15 ASCII digits: read as they are by every step of parseNumber. */

@@ -20,7 +20,8 @@ export type FromMain =
 
 export type ToMain =
   | { readonly kind: "more" }
-  | { readonly kind: "event"; readonly event: ReadEvent | null }
+  /** The event as JSON ("null" at the end). Coerced values are strings, finite numbers, null and JSON objects. */
+  | { readonly kind: "event"; readonly json: string }
   | {
       readonly kind: "winnow-error";
       readonly code: ErrorCode;
@@ -102,8 +103,9 @@ export class WorkerRowReader {
     const waiting = this.#waiting;
     this.#waiting = null;
     if (m.kind === "event") {
-      if (m.event === null) this.destroy();
-      waiting?.ok(m.event);
+      const event = JSON.parse(m.json) as ReadEvent | null;
+      if (event === null) this.destroy();
+      waiting?.ok(event);
     } else {
       this.destroy();
       waiting?.fail(

@@ -26,11 +26,15 @@ const end = () => {
   ended = true;
 };
 
-let ahead: Promise<ReadEvent | null> | null = null;
-const readAhead = () => {
-  ahead = reader.next();
+// The next event as JSON: one string crosses to the main thread (a memory copy), where JSON.parse
+// rebuilds a batch about twice as fast as the structured clone of thousands of small objects would.
+let ahead: Promise<string> | null = null;
+const readAhead = (): Promise<string> => {
+  const next = reader.next().then((event: ReadEvent | null) => JSON.stringify(event));
   // Rethrown when the main thread asks for this event; this only keeps it from being "unhandled".
-  ahead.catch(() => undefined);
+  next.catch(() => undefined);
+  ahead = next;
+  return next;
 };
 
 port.on("message", async (m: FromMain) => {
@@ -40,12 +44,11 @@ port.on("message", async (m: FromMain) => {
     if (m.last) end();
   } else if (m.kind === "end") end();
   else if (m.kind === "next") {
-    if (!ahead) readAhead();
     try {
-      const event = await ahead;
+      const json = await (ahead ?? readAhead());
       ahead = null;
-      post({ kind: "event", event });
-      if (event) readAhead();
+      post({ kind: "event", json });
+      if (json !== "null") readAhead();
     } catch (error) {
       ahead = null;
       if (isWinnowError(error))
