@@ -88,6 +88,31 @@ function meanStd(values: ArrayLike<number>): { mean: number; scale: number } {
   return { mean, scale: sd > 0 ? sd : 1 };
 }
 
+// The loops over rows of the design are small functions of their own: inside design's per-column
+// callback V8 deoptimised them after the loop on every call (~40 times over bank-marketing's folds).
+function oneHotColumn(codes: Int32Array, cat: Int32Array, nc: number, j: number, p: number, k: number): void {
+  for (let i = 0; i < codes.length; i++) {
+    const c = codes[i]!;
+    cat[i * nc + j] = c >= 0 ? p + c : c === -1 ? p + k : -1;
+  }
+}
+
+function denseColumn(
+  v: Float64Array,
+  t: Omit<NumericTerm, "weight">,
+  dense: Float64Array,
+  nd: number,
+  d: number,
+): void {
+  const ind = t.indicator;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    const miss = Number.isNaN(x);
+    dense[i * nd + d] = ((miss ? t.median : x) - t.mean) / t.scale;
+    if (ind) dense[i * nd + d + 1] = ((miss ? 1 : 0) - ind.mean) / ind.scale;
+  }
+}
+
 function design(
   table: Table,
   cats: readonly FeatureSchema[],
@@ -101,24 +126,14 @@ function design(
   cats.forEach((f, j) => {
     offsets.push(p);
     const k = f.levels?.length ?? 0;
-    const codes = recode(table, f);
-    for (let i = 0; i < n; i++) {
-      const c = codes[i]!;
-      cat[i * nc + j] = c >= 0 ? p + c : c === -1 ? p + k : -1;
-    }
+    oneHotColumn(recode(table, f), cat, nc, j, p, k);
     p += k + 1;
   });
   const nd = nums.reduce((a, t) => a + (t.indicator ? 2 : 1), 0);
   const dense = new Float64Array(n * nd);
   let d = 0;
   for (const t of nums) {
-    const v = numericFor(table, t);
-    for (let i = 0; i < n; i++) {
-      const x = v[i]!;
-      const miss = Number.isNaN(x);
-      dense[i * nd + d] = ((miss ? t.median : x) - t.mean) / t.scale;
-      if (t.indicator) dense[i * nd + d + 1] = ((miss ? 1 : 0) - t.indicator.mean) / t.indicator.scale;
-    }
+    denseColumn(numericFor(table, t), t, dense, nd, d);
     d += t.indicator ? 2 : 1;
   }
   offsets.push(p);

@@ -41,17 +41,30 @@ export function selectKth(v: Float64Array, k: number): number {
  * medianOf(Float64Array.of(3, NaN, 1, 2)); // 2
  */
 export function medianOf(values: Float64Array): number {
-  let m = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) m++;
+  const v = withoutNaN(values);
+  const m = v.length;
   if (m === 0) return 0;
-  const v = new Float64Array(m);
-  m = 0;
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
   const h = m >> 1;
   const upper = selectKth(v, h);
   if (m % 2) return upper;
   // After the selection every value left of h is <= v[h]: the largest of them is the (h-1)-th.
-  let lower = v[0]!;
-  for (let i = 1; i < h; i++) if (v[i]! > lower) lower = v[i]!;
-  return (lower + upper) / 2;
+  return (maxOf(v, h) + upper) / 2;
+}
+
+// The loops are small functions of their own: compiled on the stack inside medianOf, V8
+// deoptimised it after the first loop on every call.
+function withoutNaN(values: Float64Array): Float64Array {
+  let m = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) m++;
+  const v = new Float64Array(m);
+  m = 0;
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
+  return v;
+}
+
+/** The largest of v[0..end), end >= 1. */
+function maxOf(v: Float64Array, end: number): number {
+  let max = v[0]!;
+  for (let i = 1; i < end; i++) if (v[i]! > max) max = v[i]!;
+  return max;
 }
