@@ -7,7 +7,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { coerce, type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { coerce, type ImportOptions, importCsv, parseInstant } from "../src/app/import/index.ts";
 import { isWinnowError } from "../src/core/errors.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
@@ -396,5 +396,42 @@ describe("number cells", () => {
   it("refuse numbers beyond floating point (1e400 read as Infinity, which JSON cannot carry)", () => {
     expect(coerce("1e400", { kind: "number" })).toEqual({ ok: false, message: '"1e400" is not a number' });
     expect(coerce("1e300", { kind: "number" })).toEqual({ ok: true, value: 1e300 });
+  });
+});
+
+describe("date cells", () => {
+  it("refuse years the database cannot store instead of failing the import, and read US years as written", () => {
+    expect(parseInstant("0000-01-01T00:00:00Z")).toBeNull();
+    expect(parseInstant("0000-06-01")).toBeNull();
+    expect(parseInstant("1/1/0000")).toBeNull();
+    expect(parseInstant("0001-01-01T00:00:00Z")).toBe("0001-01-01T00:00:00.000Z");
+    expect(parseInstant("1/2/0050")).toBe("0050-01-02T00:00:00.000Z");
+    expect(parseInstant("12/31/9999 11:59 PM")).toBe("9999-12-31T23:59:00.000Z");
+    expect(parseInstant("9999-12-31T23:59:59-01:00")).toBeNull();
+  });
+
+  it("are refused with line and column, and the rest of the file imported (year 0 ended the import with a database error)", async () => {
+    const s = await freshStorage("pglite");
+    try {
+      const r = await importCsv(
+        s,
+        Readable.from(["email,created_at\na@x.example,0000-01-01T00:00:00Z\nb@x.example,2026-01-01\n"]),
+        { as: "leads", now: NOW, actor: "test", skipInvalid: true },
+      );
+      expect([r.valid, r.rejected, r.issues]).toEqual([
+        1,
+        1,
+        [
+          {
+            path: "created_at",
+            line: 2,
+            column: 2,
+            message: '"0000-01-01T00:00:00Z" is not a date (use ISO 8601, e.g. 2026-03-02T09:30:00Z)',
+          },
+        ],
+      ]);
+    } finally {
+      await s.close();
+    }
   });
 });

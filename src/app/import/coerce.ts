@@ -50,7 +50,13 @@ function allDigits(text: string): boolean {
  * US dates `M/D/YYYY [h:mm [AM|PM]]` (Salesforce), and epoch milliseconds (HubSpot).
  */
 export function parseInstant(raw: string): string | null {
-  const text = raw.trim();
+  const v = readInstant(raw.trim());
+  // Years 0001-9999: the database refuses year 0 (no such year) and ISO strings of years past 9999
+  // (+010000-...), which used to end the import with the database's error instead of a rejected row.
+  return v === null || v.charCodeAt(0) === 43 || v.charCodeAt(0) === 45 || v.startsWith("0000") ? null : v;
+}
+
+function readInstant(text: string): string | null {
   // The shape Winnow exports and most tools write (`2026-03-02T09:30:00Z`, `.000Z`, `+00:00`), read
   // digit by digit; it answers only for real dates, which the regular path below reads the same way.
   const fast = canonicalInstantMs(text);
@@ -79,8 +85,9 @@ export function parseInstant(raw: string): string | null {
     let hour = Number(us[4] ?? 0);
     const pm = us[7]?.toLowerCase() === "pm";
     if (us[7]) hour = (hour % 12) + (pm ? 12 : 0);
-    const t = Date.UTC(year, month - 1, day, hour, Number(us[5] ?? 0), Number(us[6] ?? 0));
-    const d = new Date(t);
+    const d = new Date(Date.UTC(year, month - 1, day, hour, Number(us[5] ?? 0), Number(us[6] ?? 0)));
+    // Date.UTC reads years 0-99 as 1900-1999.
+    if (year < 100) d.setUTCFullYear(year, month - 1, day);
     return d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d.toISOString() : null;
   }
   return null;
