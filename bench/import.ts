@@ -18,12 +18,15 @@ const { values } = parseArgs({
     batch: { type: "string", default: "5000" },
     // Also import on PGlite with bulkMode off (foreign-key triggers and indexes as in any transaction).
     compare: { type: "boolean", default: false },
+    // Which engines to import on (comma-separated): one engine's A/B runs go quicker.
+    engines: { type: "string", default: "pglite,postgres" },
     // Read, map and check the CSV in a worker thread (ImportOptions.readInWorker).
     "read-in-worker": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
 const BATCH = Number(values.batch);
+const ENGINES = new Set(values.engines.split(","));
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
 /** Deterministic rows: 10 leads per company domain, a spread of titles, stages, sources and dates. */
@@ -156,7 +159,7 @@ try {
       drop: () => Promise<void>;
       serverCpu?: () => Promise<number | null>;
     }>;
-  }[] = [true, ...(values.compare ? [false] : [])].map((bulkMode) => ({
+  }[] = (ENGINES.has("pglite") ? [true, ...(values.compare ? [false] : [])] : []).map((bulkMode) => ({
     name: "pglite",
     bulkMode,
     open: async () => {
@@ -168,7 +171,7 @@ try {
     },
   }));
   const url = process.env["WINNOW_BENCH_DATABASE_URL"] ?? process.env["DATABASE_URL"];
-  if (url) {
+  if (url && ENGINES.has("postgres")) {
     engines.push({
       name: "postgres",
       bulkMode: true,
@@ -193,7 +196,8 @@ try {
         };
       },
     });
-  } else log("postgres: skipped (set WINNOW_BENCH_DATABASE_URL or DATABASE_URL)");
+  } else if (ENGINES.has("postgres"))
+    log("postgres: skipped (set WINNOW_BENCH_DATABASE_URL or DATABASE_URL)");
 
   for (const engine of engines) {
     const { storage, drop, serverCpu } = await engine.open();
