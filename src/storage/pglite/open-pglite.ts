@@ -3,6 +3,7 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { WinnowError } from "../../core/errors.ts";
 import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
 import { translated } from "../sql-errors.ts";
+import { pgliteStartParams } from "./engine-settings.ts";
 
 // int8 and numeric come back as JS numbers on both engines (counts, amounts): see postgres adapter.
 const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
@@ -44,7 +45,11 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
   try {
     if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
     const loadDataDir = options.template ? new Blob([readFileSync(options.template)]) : undefined;
-    db = await PGlite.create(dataDir, { parsers: PARSERS, ...(loadDataDir ? { loadDataDir } : {}) });
+    db = await PGlite.create(dataDir, {
+      parsers: PARSERS,
+      startParams: pgliteStartParams(),
+      ...(loadDataDir ? { loadDataDir } : {}),
+    });
   } catch (error) {
     throw new WinnowError("WINNOW_ERR_DB_UNAVAILABLE", {
       message: `Cannot open the database in ${dataDir}`,
