@@ -59,7 +59,7 @@ describe("default learner: speed without changing results", () => {
   });
 });
 
-describe("default learner: the logistic member is probed on a quarter of the rows first", () => {
+describe("default learner: the logistic member is probed on an eighth of the rows first", () => {
   // A label the trees find and a linear model cannot (an interaction): the blend rules the
   // logistic regression out, so the probe is enough to rule it out.
   const rand = seededRandom(3);
