@@ -9,22 +9,12 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { coerce, type ImportOptions, importCsv, parseInstant } from "../src/app/import/index.ts";
 import { isWinnowError } from "../src/core/errors.ts";
+import { seededRandom } from "../src/core/model/random.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 
 const NOW = "2026-03-02T09:00:00.000Z";
 const FIXTURE = new URL("./fixtures/import-reports.json", import.meta.url);
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const CELLS = {
   email: ["", "not-an-email", "A@B", " Spaced@Example.COM ", "x y@example.com"],
@@ -77,7 +67,7 @@ function messy(
   rows: number,
   opts: { crlf?: boolean; bom?: boolean } = {},
 ): string {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const eol = opts.crlf ? "\r\n" : "\n";
   const lines = [headers.join(",")];
   for (let i = 0; i < rows; i++) {
@@ -107,7 +97,7 @@ const email =
 
 /** Cuts a file into 1-300 character pieces, so records and quoted cells straddle chunks. */
 function chunks(text: string, seed: number): Readable {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const out: string[] = [];
   for (let i = 0; i < text.length; ) {
     const n = 1 + Math.floor(r() * 300);
