@@ -466,6 +466,9 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
   let capLeft = new Float64Array(0);
   let where = new Uint8Array(0);
   let flatCopy = new Int32Array(0);
+  // Matches per event of the last batch: the guess for the next one's room (the reference model
+  // over demo leads: ~1.46), so that fresh arrays are rarely grown.
+  let matchesPerEvent = 1.5;
 
   // codes[i] = i - 1 + 1 … i.e. row i of `fired` (shifted by one) read as table entry i + 1.
   let ids = new Int32Array(0);
@@ -608,12 +611,12 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       slotCodeAt[k] = whereAt[r]! >= 0 ? offsetOf.get(whereCodes[r]!)! : onesCodeAt;
       slotPeriod[k] = frequency[r] === 2 ? periodMs[r]! : 0;
     }
-    // Room for the matches: what the spent batch had, or a guess, grown when a lead might not fit
-    // (a lead needs room for every rule of each of its events' types; see matchEvents).
+    // Room for the matches: what the spent batch had, or a guess from the batch before, grown when
+    // a lead might not fit (a lead needs room for every rule of each of its events' types).
     const matchStart = view(Int32Array, reuse?.matchStart, size + 1);
     let capacity = Math.max(
       reuse === undefined ? 0 : reuse.matchAt.buffer.byteLength >> 3,
-      nEv + (nEv >> 2) + 16 * maxSlots,
+      Math.ceil(nEv * matchesPerEvent * 1.125) + 16 * maxSlots,
     );
     let at = view(Float64Array, reuse?.matchAt, capacity);
     let rule = view(Int32Array, reuse?.matchRule, capacity);
@@ -647,6 +650,7 @@ export function columnsScorer(rules: CompiledRules, batch: BatchScorer): Columns
       per = grown(per, new Float64Array(capacity), m);
     }
     const m = matchStart[size]!;
+    if (nEv > 0) matchesPerEvent = m / nEv;
     return {
       size,
       fit,
