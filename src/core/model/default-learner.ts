@@ -155,9 +155,9 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
     if (probe.weight === 1) return finish(probe, start);
   }
   const lr = fitLogistic(trainTable, trainLabel, start ? { start } : {});
-  // The logistic member is not refit on all rows: that refit (11-18% of the fit on x-education
-  // and olist-funnel) did not help the held-out AUC or log loss (docs/model.md, fifth pass), and
-  // the blend weight and Platt calibration were chosen for this fit's margins.
+  // The logistic member is not refit on all rows: that refit was 11-18% of the fit on x-education
+  // and olist-funnel for AUC +0.0001 / -0.0006 on them (docs/model.md, fifth pass), and the blend
+  // weight and Platt calibration were chosen for this fit's margins.
   return finish(chooseBlend(logisticMargin(lr, validTable), mGb, validLabel), lr);
 }
 
