@@ -14,22 +14,30 @@ import type { Engine, SqlClient } from "./ports.ts";
  * come in index order (lead, time) without an ORDER BY in the aggregate (that sort cost a third of
  * the query); the reader checks the order and sorts when needed.
  */
-export const ledgerSelect = (events: string, more = "", from = "") => `SELECT json_build_array(
+export const ledgerSelect = (events: string, more = "", from = "", scoreOn = "") => `SELECT json_build_array(
     l.id, l.contact_id, l.account_id, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at, l.created_at,
     c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, c.email_status, c.unsubscribed, c.attributes,
     a.name, a.domain, a.industry, a.employees, a.annual_revenue, a.country, a.region, a.attributes,
     ${events},
     s.fit, s.engagement, s.model_id${more})::text AS j
   FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
-  LEFT JOIN lead_scores s ON s.lead_id = l.id${from}`;
+  LEFT JOIN lead_scores s ON s.lead_id = l.id${scoreOn}${from}`;
 /** The ledger of `l` (all its events) as PageRow's four parallel arrays, given a filter on `e`. */
 export const ledgerEvents = (where = "") =>
   `(SELECT json_build_array(array_agg(e.id), array_agg(e.type), array_agg(e.occurred_at), array_agg(e.properties))
        FROM events e WHERE e.lead_id = l.id${where})`;
 const LEDGER_SELECT = ledgerSelect(ledgerEvents());
 
-/** A keyset page (full rescore): leads with id in ($1, $2] ($2 null: no upper bound), at most $3. */
-const PAGE_SQL = `${LEDGER_SELECT}
+/**
+ * A keyset page (full rescore): leads with id in ($1, $2] ($2 null: no upper bound), at most $3.
+ * The page's range is repeated in the join to lead_scores: the planner does not carry `l.id > $1`
+ * across an outer join, and when a page's range was estimated large (ids are text, so estimates
+ * vary from page to page and with each ANALYZE) it merge-joined an index scan of lead_scores from
+ * its FIRST row up to the page, so a page in the middle read half the table. At 1,000,000 leads
+ * that was 34.8 million lead_scores rows for 200 pages instead of 1 million (docs/scoring.md,
+ * "The read phase at 1,000,000 leads"); with the range there, every plan reads only the page's scores.
+ */
+export const PAGE_SQL = `${ledgerSelect(ledgerEvents(), "", "", " AND s.lead_id > $1 AND ($2::text IS NULL OR s.lead_id <= $2)")}
   WHERE l.id > $1 AND ($2::text IS NULL OR l.id <= $2) ORDER BY l.id LIMIT $3`;
 
 /**
