@@ -18,6 +18,9 @@ import {
 import { runJob, serialJobQueue } from "./job-queue.ts";
 import type { ScoreChange } from "./rescore-leads.ts";
 
+/** Leads scored between two yields to the event loop while the next page is read (PostgreSQL). */
+const SLICE = 250;
+
 export type RescoreAllOptions = {
   /** The scoring instant (decay is computed as of it); also stored as computed_at. */
   readonly now: Instant;
@@ -129,6 +132,10 @@ export async function rescoreAll(
     const changes: ScoreChange[] = [];
     let last = "";
     for (let i = 0; i < page.length; i++) {
+      // On PostgreSQL the next page streams in meanwhile: yielding every SLICE leads lets this process
+      // read it off the socket, so the server goes on building it instead of waiting for a full
+      // socket buffer until this page is scored (it did, whenever the write was too short to hide it).
+      if (parallel && i > 0 && i % SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       // Decoded one at a time and dropped after scoring (young garbage), never a page of leads at once.
       const { lead, previous } = parseLedgerLead(page[i]!);
       last = lead.lead.id;
