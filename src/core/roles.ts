@@ -24,16 +24,8 @@ export type Permission = (typeof PERMISSIONS)[number];
 
 export const ROLE_PERMISSIONS = {
   admin: PERMISSIONS,
-  manager: [
-    "events:write",
-    "leads:write",
-    "leads:read",
-    "records:read",
-    "records:write",
-    "reports:read",
-    "models:read",
-    "models:write",
-  ],
+  // Everything but administration (keys, users, settings, webhooks).
+  manager: PERMISSIONS.filter((p) => p !== "admin"),
   rep: ["leads:write", "leads:read", "records:read", "records:write", "models:read"],
   ingest: ["events:write", "leads:write"],
 } as const satisfies Record<Role, readonly Permission[]>;
