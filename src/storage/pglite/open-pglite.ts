@@ -8,6 +8,15 @@ import { pgliteStartParams } from "./engine-settings.ts";
 // int8 and numeric come back as JS numbers on both engines (counts, amounts): see postgres adapter.
 const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
 
+/** COPY ... FROM '/dev/blob' on the database or inside a transaction: the rows as one blob. */
+function copyOn(on: PGlite | Transaction): NonNullable<SqlClient["copyFrom"]> {
+  return async (table, columns, text) => {
+    await translated(() =>
+      on.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
+    );
+  };
+}
+
 function txClient(tx: Transaction): SqlClient {
   const client: SqlClient = {
     async query<R extends SqlRow>(sql: string, params: readonly unknown[] = []): Promise<SqlResult<R>> {
@@ -17,11 +26,7 @@ function txClient(tx: Transaction): SqlClient {
     async exec(sql: string) {
       await translated(() => tx.exec(sql));
     },
-    async copyFrom(table, columns, text) {
-      await translated(() =>
-        tx.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
-      );
-    },
+    copyFrom: copyOn(tx),
     // PGlite has one connection: a nested transaction simply joins the outer one.
     transaction: (fn) => fn(client),
   };
@@ -65,11 +70,7 @@ export async function openPglite(dataDir: string, options: PgliteOptions = {}): 
     async exec(sql: string) {
       await translated(() => db.exec(sql));
     },
-    async copyFrom(table, columns, text) {
-      await translated(() =>
-        db.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
-      );
-    },
+    copyFrom: copyOn(db),
     transaction: (fn) => translated(() => db.transaction((tx) => fn(txClient(tx)))),
     close: () => db.close(),
     dump: async (path: string) => {
