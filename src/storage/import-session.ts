@@ -29,11 +29,11 @@ export type ImportSession = {
 };
 
 /**
- * Prepares a transaction for a large import: on PGlite only, foreign-key triggers off for the rest
- * of the transaction (SET LOCAL session_replication_role = replica) and, when the written tables
- * are empty or small, their non-unique secondary indexes dropped and rebuilt at the end (one sort
- * per index instead of one descent per row). See docs/import.md#bulk-mode-pglite for why both are safe
- * there and not used on PostgreSQL.
+ * Prepares a transaction for a large import: foreign-key triggers off for the rest of the
+ * transaction (SET LOCAL session_replication_role = replica) where that is safe and allowed (see
+ * foreignKeyTriggersMayGo) and, on PGlite only, when the written tables are empty or small, their
+ * non-unique secondary indexes dropped and rebuilt at the end (one sort per index instead of one
+ * descent per row). See docs/import.md#bulk-mode for why each is safe where it is used.
  */
 export async function openImportSession(
   sql: SqlClient,
@@ -41,7 +41,8 @@ export async function openImportSession(
   options: ImportSessionOptions,
 ): Promise<ImportSession> {
   const pglite = engine === "pglite";
-  const fkOff = pglite && options.skipForeignKeyTriggers && !(await hasOwnTriggers(sql, options.tables));
+  const fkOff =
+    options.skipForeignKeyTriggers && (await foreignKeyTriggersMayGo(sql, engine, options.tables));
   if (fkOff) await sql.exec("SET LOCAL session_replication_role = replica");
   const dropped: { name: string; def: string }[] = [];
   if (pglite && options.rebuildIndexes) {
@@ -99,4 +100,54 @@ async function hasOwnTriggers(sql: SqlClient, tables: readonly string[]): Promis
     [tables],
   );
   return (r.rows[0]?.n ?? 0) > 0;
+}
+
+/**
+ * Whether the import may do without the per-row foreign-key triggers.
+ *
+ * - Written tables with triggers of their own keep them all (hasOwnTriggers).
+ * - PGlite: always (one connection, and the import's transaction holds it; it runs as superuser).
+ * - PostgreSQL: only when
+ *   1. the role may set session_replication_role: a superuser, or on PostgreSQL 15+ a role granted
+ *      `SET ON PARAMETER session_replication_role` (has_parameter_privilege); otherwise the triggers
+ *      stay, as before;
+ *   2. every table a written table references is written too (the leads import: accounts,
+ *      contacts, leads, lead_history). The leads import inserts or upserts, in the same batch, every
+ *      account and contact its rows reference before a row refers to it: an inserted row is
+ *      invisible to other connections until the commit, and ON CONFLICT DO UPDATE locks the row it
+ *      conflicts with, so no other connection can delete one or change its key before the commit,
+ *      which is what the triggers' FOR KEY SHARE guarantees. The one reference only looked up (a
+ *      stored contact's account, kept when the row names none) is locked FOR KEY SHARE by the bulk
+ *      repository (createLeads). Contacts, deals and events imported alone only look up what they
+ *      reference (accounts, leads): those imports keep the triggers;
+ *   3. the client has COPY: the argument above is made for the bulk repository's COPY path.
+ * See docs/import.md#bulk-mode.
+ */
+async function foreignKeyTriggersMayGo(
+  sql: SqlClient,
+  engine: Engine,
+  tables: readonly string[],
+): Promise<boolean> {
+  if (await hasOwnTriggers(sql, tables)) return false;
+  if (engine === "pglite") return true;
+  if (!sql.copyFrom) return false;
+  const r = await sql.query<{ superuser: boolean; version: number; outside: number }>(
+    `SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
+            current_setting('server_version_num')::int AS version,
+            (SELECT count(*)::int FROM pg_constraint k
+               JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid
+              WHERE k.contype = 'f' AND c.relname = ANY($1::text[])
+                AND c.relnamespace = current_schema()::regnamespace
+                AND NOT (f.relname = ANY($1::text[]) AND f.relnamespace = current_schema()::regnamespace)) AS outside`,
+    [tables],
+  );
+  const row = r.rows[0];
+  if (!row || row.outside > 0) return false;
+  if (row.superuser) return true;
+  // has_parameter_privilege (and GRANT SET ON PARAMETER) came with PostgreSQL 15.
+  if (row.version < 150000) return false;
+  const p = await sql.query<{ ok: boolean }>(
+    "SELECT has_parameter_privilege('session_replication_role', 'SET') AS ok",
+  );
+  return p.rows[0]?.ok === true;
 }
