@@ -8,7 +8,14 @@ import type { MappingSpec, ResolvedMapping } from "./mapping.ts";
 import type { PresetName } from "./presets.ts";
 import { WorkerRowReader } from "./read-in-worker.ts";
 import { RowReader } from "./read-rows.ts";
-import { type Counts, PLACED_BY_DATABASE, TABLES_OF, type ValidRow, writeBatch } from "./rows.ts";
+import {
+  type BatchOutcome,
+  type Counts,
+  PLACED_BY_DATABASE,
+  queueBatch,
+  TABLES_OF,
+  type ValidRow,
+} from "./rows.ts";
 
 /**
  * From this size a file is worth reading in a worker thread (`readInWorker`, what `winnow import`
@@ -121,25 +128,21 @@ export async function importCsv(
       let bytes = 0;
       let written = 0;
       let nextAnalyze = 1;
-      // At most one batch is being written while the next one is parsed and validated: on PostgreSQL
-      // the server works while Node parses (two batches in memory at most); on PGlite it changes nothing.
-      // Deals and events can come back with rows the database could not place: those batches are
-      // awaited at once, so their issues keep the order of the file.
+      // Batches are pipelined: batch N+1 is read, prepared and its lookup sent while the database
+      // runs batch N's writes (a leads batch on PostgreSQL: queueBatch), and N+1's writes are sent
+      // once its lookup is back. At most two batches are in memory: the one being written and the one
+      // being prepared. Outcomes are taken in file order, so counts, issues and progress are as when
+      // every batch was awaited in turn. Deals and events can come back with rows the database could
+      // not place: those batches are awaited at once, so their issues keep the order of the file.
       const overlap = !PLACED_BY_DATABASE.has(options.as);
-      let pending: Promise<void> | null = null;
-      const write = async (rows: readonly ValidRow[], at: { rows: number; bytes: number }) => {
-        const out = await writeBatch(tx, options.as, rows, {
-          now: options.now,
-          actor: options.actor,
-          lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
-        });
-        // Keep the planner's row counts current as the tables grow (after batches 1, 2, 4, 8, ...),
-        // so lookups by email and domain stay index scans instead of whole-table scans per batch.
-        written += 1;
-        if (written === nextAnalyze) {
-          await tx.bulk.analyze(TABLES_OF[options.as]);
-          nextAnalyze *= 2;
-        }
+      type InFlight = { readonly sent: Promise<unknown>; readonly finished: Promise<void> };
+      let pending: InFlight | null = null;
+      const ctx = {
+        now: options.now,
+        actor: options.actor,
+        lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
+      };
+      const take = (out: BatchOutcome, at: { rows: number; bytes: number }) => {
         merged += out.merged;
         for (const [k, c] of Object.entries(out.counts)) {
           const prev = counts[k] ?? { created: 0, updated: 0, skipped: 0 };
@@ -162,19 +165,49 @@ export async function importCsv(
         }
         options.onProgress?.(at);
       };
+      const write = (
+        rows: readonly ValidRow[],
+        at: { rows: number; bytes: number },
+        after: InFlight | null,
+      ): InFlight => {
+        const sent = queueBatch(tx, options.as, rows, ctx);
+        const finished = sent.then(async ({ done }) => {
+          const out = await done;
+          // Outcomes in file order (progress calls included), whatever order the promises settle in.
+          if (after) await after.finished;
+          // Keep the planner's row counts current as the tables grow (after batches 1, 2, 4, 8, ...),
+          // so lookups by email and domain stay index scans instead of whole-table scans per batch.
+          written += 1;
+          if (written === nextAnalyze) {
+            await tx.bulk.analyze(TABLES_OF[options.as]);
+            nextAnalyze *= 2;
+          }
+          take(out, at);
+        });
+        // A failure is rethrown where these are awaited; this only keeps them from being "unhandled".
+        sent.catch(() => undefined);
+        finished.catch(() => undefined);
+        return { sent, finished };
+      };
       const flush = async () => {
         if (batch.length === 0) return;
         const ready = batch;
         batch = [];
-        if (pending) await pending;
+        const before = pending;
         pending = null;
+        // The previous batch's statements must all be sent before this batch's lookup (which has to
+        // see them) is.
+        if (before) await before.sent.catch(() => before.finished);
         // After the first bad row an all-or-nothing import only validates: nothing more will be kept.
         if (rejected === 0 || options.skipInvalid) {
-          pending = write(ready, { rows, bytes });
-          // A failure is rethrown where `pending` is awaited; this only keeps it from being "unhandled".
-          pending.catch(() => undefined);
-          if (!overlap) await pending;
-        } else options.onProgress?.({ rows, bytes });
+          pending = write(ready, { rows, bytes }, before);
+          // Its outcome is taken before this batch's: first failure first.
+          if (before) await before.finished;
+          if (!overlap) await pending.finished;
+        } else {
+          if (before) await before.finished;
+          options.onProgress?.({ rows, bytes });
+        }
       };
       const readAll = async () => {
         for (let event = await reader.next(); event; event = await reader.next()) {
@@ -193,9 +226,9 @@ export async function importCsv(
         await readAll();
       } finally {
         // Never leave the transaction (commit or roll back) with a batch still being written.
-        if (pending) await (pending as Promise<void>).catch(() => undefined);
+        if (pending) await (pending as InFlight).finished.catch(() => undefined);
       }
-      if (pending) await pending;
+      if (pending) await (pending as InFlight).finished;
       if (!mapping)
         throw new WinnowError("WINNOW_ERR_IMPORT_CSV", { message: "The file is empty: no header row" });
       if (rejected > 0 && !options.skipInvalid) {

@@ -162,6 +162,82 @@ function mqlSlaDue(createdAt: Instant, ctx: { readonly now: Instant; readonly li
   return due;
 }
 
+/** A leads batch as the accounts (by domain), contacts (by email) and leads it writes. */
+function leadParts(
+  batch: readonly ValidRow[],
+  ctx: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig },
+): {
+  accounts: AccountImportRow[];
+  contacts: ContactImportRow[];
+  leads: LeadImportRow[];
+  merged: number;
+} {
+  const withDomain = batch.map((r) => {
+    const email = r.values["email"] as string;
+    const fromEmail = email.slice(email.indexOf("@") + 1);
+    return { r, domain: s(r.values["domain"]) ?? (FREE_MAIL.has(fromEmail) ? null : fromEmail) };
+  });
+  const accounts = dedupe(
+    withDomain.filter((x) => x.domain).map((x) => accountOf(x.r.values, {}, x.domain)),
+    (a) => a.domain,
+  );
+  const contacts = dedupe(
+    withDomain.map((x) => contactOf(x.r.values, { ...x.r.attributes }, x.domain)),
+    (c) => c.email,
+  );
+  const leads = dedupe(
+    batch.map((r): LeadImportRow => {
+      const stage = s(r.values["stage"]) as LeadImportRow["stage"];
+      const createdAt = s(r.values["created_at"]) ?? ctx.now;
+      return {
+        email: r.values["email"] as string,
+        source: s(r.values["source"]),
+        entryPath: s(r.values["entry_path"]) as LeadImportRow["entryPath"],
+        ownerId: s(r.values["owner_id"]),
+        stage,
+        createdAt,
+        slaDueAt: stage === "mql" ? mqlSlaDue(createdAt, ctx) : null,
+      };
+    }),
+    (l) => l.email,
+  );
+  return { accounts: accounts.rows, contacts: contacts.rows, leads: leads.rows, merged: contacts.merged };
+}
+
+/**
+ * Starts writing one batch: resolves once its statements are sent, with `done` for its outcome.
+ * A leads batch on a client that can COPY is written with one lookup and its writes sent together
+ * (BulkRepository.queueLeadBatch): on PostgreSQL the next batch can then be prepared, and its lookup
+ * sent behind them, while the server runs them. Other batches are written (awaited) in full first.
+ */
+export async function queueBatch(
+  repos: Repositories,
+  target: ImportTarget,
+  batch: readonly ValidRow[],
+  ctx: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig },
+): Promise<{ readonly done: Promise<BatchOutcome> }> {
+  const queue = repos.bulk.queueLeadBatch;
+  if (target !== "leads" || !queue) {
+    const out = await writeBatch(repos, target, batch, ctx);
+    return { done: Promise.resolve(out) };
+  }
+  const parts = leadParts(batch, ctx);
+  const sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
+  const done = sent.done.then(
+    (r): BatchOutcome => ({
+      counts: {
+        accounts: add(zero(), r.accounts),
+        contacts: add(zero(), r.contacts),
+        leads: add(zero(), r.leads),
+      },
+      problems: [],
+      merged: parts.merged,
+    }),
+  );
+  done.catch(() => undefined);
+  return { done };
+}
+
 /** Writes one batch of valid rows of `target` through the bulk port. */
 export async function writeBatch(
   repos: Repositories,
@@ -192,42 +268,14 @@ export async function writeBatch(
     };
   }
   if (target === "leads") {
-    const withDomain = batch.map((r) => {
-      const email = r.values["email"] as string;
-      const fromEmail = email.slice(email.indexOf("@") + 1);
-      return { r, domain: s(r.values["domain"]) ?? (FREE_MAIL.has(fromEmail) ? null : fromEmail) };
-    });
-    const accounts = dedupe(
-      withDomain.filter((x) => x.domain).map((x) => accountOf(x.r.values, {}, x.domain)),
-      (a) => a.domain,
-    );
-    const contacts = dedupe(
-      withDomain.map((x) => contactOf(x.r.values, { ...x.r.attributes }, x.domain)),
-      (c) => c.email,
-    );
-    const leads = dedupe(
-      batch.map((r): LeadImportRow => {
-        const stage = s(r.values["stage"]) as LeadImportRow["stage"];
-        const createdAt = s(r.values["created_at"]) ?? ctx.now;
-        return {
-          email: r.values["email"] as string,
-          source: s(r.values["source"]),
-          entryPath: s(r.values["entry_path"]) as LeadImportRow["entryPath"],
-          ownerId: s(r.values["owner_id"]),
-          stage,
-          createdAt,
-          slaDueAt: stage === "mql" ? mqlSlaDue(createdAt, ctx) : null,
-        };
-      }),
-      (l) => l.email,
-    );
-    const a = await repos.bulk.upsertAccounts(accounts.rows);
-    const c = await repos.bulk.upsertContacts(contacts.rows);
-    const l = await repos.bulk.createLeads(leads.rows, ctx.actor);
+    const parts = leadParts(batch, ctx);
+    const a = await repos.bulk.upsertAccounts(parts.accounts);
+    const c = await repos.bulk.upsertContacts(parts.contacts);
+    const l = await repos.bulk.createLeads(parts.leads, ctx.actor);
     return {
       counts: { accounts: add(zero(), a), contacts: add(zero(), c), leads: add(zero(), l) },
       problems: [],
-      merged: contacts.merged,
+      merged: parts.merged,
     };
   }
   if (target === "deals") {

@@ -71,6 +71,13 @@ export type BulkResult = {
   readonly missing: readonly { readonly index: number; readonly field: string; readonly message: string }[];
 };
 
+/** What a leads import batch did to each table. */
+export type LeadBatchResult = {
+  readonly accounts: BulkResult;
+  readonly contacts: BulkResult;
+  readonly leads: BulkResult;
+};
+
 /** Tables an import grows, whose planner statistics it refreshes. */
 export type ImportTable = "accounts" | "contacts" | "leads" | "events" | "deals";
 
@@ -84,6 +91,17 @@ export interface BulkRepository {
   upsertContacts(rows: readonly ContactImportRow[]): Promise<BulkResult>;
   /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
   createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
+  /**
+   * The three calls above for one leads import batch, on clients that can COPY: one lookup, then
+   * every statement sent. Resolves once they are all sent (with a client that `sendsInOrder`, the
+   * next batch's statements can then follow them at once); `done` when the database has run them.
+   */
+  queueLeadBatch?(
+    accounts: readonly AccountImportRow[],
+    contacts: readonly ContactImportRow[],
+    leads: readonly LeadImportRow[],
+    actor: string,
+  ): Promise<{ readonly done: Promise<LeadBatchResult> }>;
   /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */

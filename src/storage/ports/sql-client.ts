@@ -22,6 +22,12 @@ export interface SqlClient {
    * code, never input. Optional: callers fall back to statements when a client lacks it.
    */
   copyFrom?(table: string, columns: readonly string[], text: string): Promise<void>;
+  /**
+   * True when statements and COPYs reach the server in the order they are called, so a caller may
+   * send several before awaiting the first (a PostgreSQL transaction: node-postgres queues them on
+   * its one connection). Errors still come back per call; after the first, the rest fail too.
+   */
+  readonly sendsInOrder?: boolean;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls join the outer one. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }

@@ -1,5 +1,4 @@
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFromStdin } from "pg-copy-streams";
 import { WinnowError } from "../../core/errors.ts";
@@ -25,15 +24,45 @@ function runOn(q: pg.Pool | pg.PoolClient) {
         : on.query(sql);
 }
 
-/** COPY ... FROM STDIN on one connection, the rows sent as one chunk. */
-function copyOn(connection: () => Promise<{ conn: pg.PoolClient; release: boolean }>) {
+/**
+ * Runs a connection's statements one after the other in call order: each starts when the one before
+ * it settles, without the caller awaiting it (what SqlClient.sendsInOrder promises). node-postgres
+ * would queue them itself, but calling query() while one runs is deprecated (removed in pg 9).
+ */
+function inOrder() {
+  let last: Promise<unknown> = Promise.resolve();
+  return <T>(start: () => Promise<T>): Promise<T> => {
+    const p = last.then(start);
+    last = p.catch(() => undefined);
+    return p;
+  };
+}
+
+/**
+ * COPY ... FROM STDIN, the rows sent as one chunk. The statement is queued on the connection when
+ * called (before any await), so COPYs and queries issued one after the other without awaiting run in
+ * that order: see SqlClient.sendsInOrder.
+ */
+function copyWith(
+  conn: pg.PoolClient,
+  table: string,
+  columns: readonly string[],
+  text: string,
+): Promise<void> {
+  const stream = conn.query(copyFromStdin(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+  // Written into the stream's buffer now; sent once the server asks for the rows.
+  stream.end(Buffer.from(text));
+  return translated(() => finished(stream));
+}
+
+/** COPY on a connection taken from the pool for it. */
+function copyOnPool(pool: pg.Pool) {
   return async (table: string, columns: readonly string[], text: string): Promise<void> => {
-    const { conn, release } = await connection();
+    const conn = await pool.connect();
     try {
-      const sql = `COPY ${table} (${columns.join(", ")}) FROM STDIN`;
-      await translated(() => pipeline(Readable.from([Buffer.from(text)]), conn.query(copyFromStdin(sql))));
+      await copyWith(conn, table, columns, text);
     } finally {
-      if (release) conn.release();
+      conn.release();
     }
   };
 }
@@ -76,22 +105,26 @@ export async function openPostgres(url: string, options: { readonly max?: number
   return {
     engine: "postgres",
     ...base,
-    copyFrom: copyOn(async () => ({ conn: await pool.connect(), release: true })),
+    copyFrom: copyOnPool(pool),
     async transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       const conn = await pool.connect();
-      const inner = clientOf(runOn(conn));
+      const next = inOrder();
+      const run = runOn(conn);
+      const inner = clientOf((sql, params, name) => next(() => run(sql, params, name)));
       const tx: SqlClient = {
         ...inner,
-        copyFrom: copyOn(async () => ({ conn, release: false })),
+        copyFrom: (table, columns, text) => next(() => copyWith(conn, table, columns, text)),
+        sendsInOrder: true,
         transaction: (nested) => nested(tx),
       };
       try {
         await conn.query("BEGIN");
         const result = await fn(tx);
-        await conn.query("COMMIT");
+        await next(() => conn.query("COMMIT"));
         return result;
       } catch (error) {
-        await conn.query("ROLLBACK").catch(() => undefined);
+        // After whatever was sent and is still running.
+        await next(() => conn.query("ROLLBACK")).catch(() => undefined);
         throw error;
       } finally {
         conn.release();
