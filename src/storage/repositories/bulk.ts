@@ -1,3 +1,4 @@
+import { WinnowError } from "../../core/errors.ts";
 import { copyText } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
@@ -91,6 +92,12 @@ SELECT c.email, c.id, c.account_id, l.contact_id IS NOT NULL AS has_lead
 FROM unnest($1::text[]) AS k(email)
 CROSS JOIN LATERAL (SELECT email, id, account_id FROM contacts WHERE email = k.email LIMIT 1) c
 LEFT JOIN LATERAL (SELECT contact_id FROM leads WHERE contact_id = c.id LIMIT 1) l ON true`;
+// A stored contact keeps its account when the row names none: that account is the one reference of
+// the leads import that is only looked up, not inserted or upserted in the batch, so it is locked
+// here as the foreign-key trigger would (without the triggers on PostgreSQL: import-session.ts).
+const LOCK_ACCOUNTS = `
+SELECT a.id FROM unnest($1::text[]) AS k(id)
+CROSS JOIN LATERAL (SELECT id FROM accounts WHERE id = k.id FOR KEY SHARE) a`;
 
 const ACCOUNT_COLUMNS = [
   "id",
@@ -247,6 +254,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
   // contacts it gives a lead.
   let copiedAccounts = new Map<string, string>();
   let copiedContacts = new Map<string, { id: string; account_id: string | null }>();
+  // The accounts the last upsertContacts gave its contacts (copied or upserted by the batch).
+  let batchAccountIds = new Set<string>();
   const upsertAccountPayload = async (payload: readonly Record<string, unknown>[]) =>
     counted((await sql.query<Written>(UPSERT_ACCOUNTS, [JSON.stringify(payload)])).rows, payload.length);
   const upsertContactPayload = async (payload: readonly Record<string, unknown>[]) =>
@@ -335,6 +344,7 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
         if (x.kind === "contact") stored.add(x.key);
         else accountIds.set(x.key, x.id);
       }
+      batchAccountIds = new Set(accountIds.values());
       const fresh = payload.filter((p) => !stored.has(p.email));
       const known = payload.filter((p) => stored.has(p.email));
       if (fresh.length > 0) {
@@ -418,6 +428,18 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           p.created_at,
         ]);
         history.push([p.id, "stage", actor, p.created_at, "imported", null, { stage }]);
+      }
+      const kept = [
+        ...new Set(
+          leads.flatMap((l) => (typeof l[2] === "string" && !batchAccountIds.has(l[2]) ? [l[2]] : [])),
+        ),
+      ];
+      if (kept.length > 0) {
+        const locked = await sql.query<{ id: string }>(LOCK_ACCOUNTS, [kept]);
+        if (locked.rows.length !== kept.length)
+          throw new WinnowError("WINNOW_ERR_REFERENCE_NOT_FOUND", {
+            message: "an account of a stored contact was deleted during the import",
+          });
       }
       if (leads.length > 0) {
         await copy("leads", LEAD_COLUMNS, copyText(leads));
