@@ -206,9 +206,10 @@ function leadParts(
 
 /**
  * Starts writing one batch: resolves once its statements are sent, with `done` for its outcome.
- * A leads batch on a client that can COPY is written with one lookup and its writes sent together
- * (BulkRepository.queueLeadBatch): on PostgreSQL the next batch can then be prepared, and its lookup
- * sent behind them, while the server runs them. Other batches are written (awaited) in full first.
+ * A leads batch of new keys on a client that can COPY is written with one lookup and its COPYs sent
+ * together (BulkRepository.queueLeadBatch): on PostgreSQL the next batch can then be prepared, and
+ * its lookup sent behind them, while the server runs them. Other batches are written (awaited) in
+ * full first.
  */
 export async function queueBatch(
   repos: Repositories,
@@ -223,6 +224,14 @@ export async function queueBatch(
   }
   const parts = leadParts(batch, ctx);
   const sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
+  if (!sent) {
+    // Some key is stored already: the three calls, each looking up after the writes before it.
+    const a = await repos.bulk.upsertAccounts(parts.accounts);
+    const c = await repos.bulk.upsertContacts(parts.contacts);
+    const l = await repos.bulk.createLeads(parts.leads, ctx.actor);
+    const counts = { accounts: add(zero(), a), contacts: add(zero(), c), leads: add(zero(), l) };
+    return { done: Promise.resolve({ counts, problems: [], merged: parts.merged }) };
+  }
   const done = sent.done.then(
     (r): BatchOutcome => ({
       counts: {

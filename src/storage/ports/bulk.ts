@@ -92,8 +92,9 @@ export interface BulkRepository {
   /** Creates a lead for each contact (by email) that has none yet, with its first history entry. */
   createLeads(rows: readonly LeadImportRow[], actor: string): Promise<BulkResult>;
   /**
-   * The three calls above for one leads import batch, on clients that can COPY: one lookup, then
-   * every statement sent. Resolves once they are all sent (with a client that `sendsInOrder`, the
+   * The three calls above for one leads import batch on clients that can COPY, when none of its
+   * domains and emails is stored yet (else null, nothing written: make the three calls): one lookup,
+   * then every COPY sent. Resolves once they are all sent (with a client that `sendsInOrder`, the
    * next batch's statements can then follow them at once); `done` when the database has run them.
    */
   queueLeadBatch?(
@@ -101,7 +102,7 @@ export interface BulkRepository {
     contacts: readonly ContactImportRow[],
     leads: readonly LeadImportRow[],
     actor: string,
-  ): Promise<{ readonly done: Promise<LeadBatchResult> }>;
+  ): Promise<{ readonly done: Promise<LeadBatchResult> } | null>;
   /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */

@@ -1,38 +1,30 @@
-import { WinnowError } from "../../core/errors.ts";
 import { copyValue as v } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type {
   AccountImportRow,
   BulkRepository,
-  BulkResult,
   ContactImportRow,
   LeadBatchResult,
   LeadImportRow,
   SqlClient,
 } from "../ports.ts";
 
-// One leads import batch written with a single lookup (BulkRepository.queueLeadBatch): which of the
-// batch's domains and emails are stored, and whether those contacts have a lead. Everything else is
-// known in Node, so the writes (COPY of the new accounts, contacts, leads and history, upserts of the
-// stored accounts and contacts) are all sent at once instead of one round trip after another, and
-// on PostgreSQL the next batch's lookup can follow them on the connection. The COPY lines are built
-// before the lookup: the columns that depend on it (a contact's account, a lead's contact and
-// account) come last in the column lists and are appended afterwards. What is written and counted is
-// what upsertAccounts, upsertContacts and createLeads write and count (test/import-copy.test.ts).
+// A leads import batch whose domains and emails are all new (BulkRepository.queueLeadBatch): one
+// lookup says so, then the accounts, contacts, leads and first history entries are copied, every COPY
+// sent at once instead of one round trip after another; on PostgreSQL the next batch's lookup follows
+// them on the connection. The COPY text is built before the lookup, so the server waits for nothing
+// but the round trip between the lookup and the COPYs. A batch with a stored key is left to
+// upsertAccounts, upsertContacts and createLeads. What is written and counted is what those write
+// and count (test/import-copy.test.ts).
 
-const LOOKUP = `
-SELECT 'a' AS kind, a.domain AS key, a.id, NULL::text AS account_id, false AS has_lead
-FROM unnest($1::text[]) AS k(domain)
-CROSS JOIN LATERAL (SELECT domain, id FROM accounts WHERE domain = k.domain LIMIT 1) a
+// Whether any of the batch's domains or emails is stored: one index probe per key (see bulk.ts).
+const ANY_STORED = `
+(SELECT 1 AS stored FROM unnest($1::text[]) AS k(domain)
+ CROSS JOIN LATERAL (SELECT 1 FROM accounts WHERE domain = k.domain LIMIT 1) a)
 UNION ALL
-SELECT 'c', c.email, c.id, c.account_id, l.contact_id IS NOT NULL
-FROM unnest($2::text[]) AS k(email)
-CROSS JOIN LATERAL (SELECT email, id, account_id FROM contacts WHERE email = k.email LIMIT 1) c
-LEFT JOIN LATERAL (SELECT contact_id FROM leads WHERE contact_id = c.id LIMIT 1) l ON true`;
-
-const LOCK_ACCOUNTS = `
-SELECT a.id FROM unnest($1::text[]) AS k(id)
-CROSS JOIN LATERAL (SELECT id FROM accounts WHERE id = k.id FOR KEY SHARE) a`;
+(SELECT 1 FROM unnest($2::text[]) AS k(email)
+ CROSS JOIN LATERAL (SELECT 1 FROM contacts WHERE email = k.email LIMIT 1) c)
+LIMIT 1`;
 
 const ACCOUNT_COLUMNS = [
   "id",
@@ -45,7 +37,6 @@ const ACCOUNT_COLUMNS = [
   "region",
   "attributes",
 ] as const;
-// The account last: it is known only after the lookup.
 const CONTACT_COLUMNS = [
   "id",
   "email",
@@ -55,12 +46,13 @@ const CONTACT_COLUMNS = [
   "seniority",
   "buying_role",
   "phone",
-  "attributes",
   "account_id",
+  "attributes",
 ] as const;
-// The contact and account last: known only after the lookup.
 const LEAD_COLUMNS = [
   "id",
+  "contact_id",
+  "account_id",
   "source",
   "entry_path",
   "owner_id",
@@ -68,18 +60,8 @@ const LEAD_COLUMNS = [
   "stage_entered_at",
   "sla_due_at",
   "created_at",
-  "contact_id",
-  "account_id",
 ] as const;
 const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
-
-/** The upsert statements of bulk.ts, for the stored keys (one JSON payload each). */
-export type StoredUpserts = {
-  readonly accounts: (payload: readonly Record<string, unknown>[]) => Promise<BulkResult>;
-  readonly contacts: (payload: readonly Record<string, unknown>[]) => Promise<BulkResult>;
-};
-
-type Stored = { kind: "a" | "c"; key: string; id: string; account_id: string | null; has_lead: boolean };
 
 /** Indexes of `rows` in key order (rows without a key last), as bulk.ts's byKey sorts them. */
 function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[] {
@@ -93,43 +75,46 @@ function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[]
     });
 }
 
-function split(total: number, created: number, upserted: BulkResult | null): BulkResult {
-  const updated = upserted?.updated ?? 0;
-  const written = created + (upserted ? upserted.created + updated : 0);
-  return { created: created + (upserted?.created ?? 0), updated, skipped: total - written, missing: [] };
-}
-
 export function leadBatchWriter(
   sql: SqlClient,
   copy: NonNullable<SqlClient["copyFrom"]>,
-  upserts: StoredUpserts,
 ): NonNullable<BulkRepository["queueLeadBatch"]> {
   return async (accounts, contacts, leads, actor) => {
-    // 1. What does not depend on the database: key order, ids, and the COPY lines.
+    // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are).
     const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
-    const accIds = acc.map(() => orderedId());
-    const accLines = acc.map(
-      (r, i) =>
-        `${accIds[i]}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}`,
-    );
+    const accountIds = new Map<string, string>();
+    let accText = "";
+    for (const r of acc) {
+      const id = orderedId();
+      accText += `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
+      if (r.domain !== null) accountIds.set(r.domain, id);
+    }
     const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
-    const conIds = con.map(() => orderedId());
-    const conLines = con.map(
-      (r, i) =>
-        `${conIds[i]}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(r.attributes ?? {})}\t`,
-    );
+    const contactOf = new Map<string, { id: string; account: string | null }>();
+    let conText = "";
+    for (const r of con) {
+      const id = orderedId();
+      const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
+      conText += `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(account)}\t${v(r.attributes ?? {})}\n`;
+      contactOf.set(r.email, { id, account });
+    }
+    // A lead for each email's (new) contact, with its first history entry.
     const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
-    const leaIds = lea.map(() => orderedId());
     const who = v(actor);
-    const leaLines = lea.map((r, i) => {
-      const stage = v(r.stage ?? "new");
+    let leaText = "";
+    let histText = "";
+    let leaCreated = 0;
+    for (const r of lea) {
+      const c = contactOf.get(r.email);
+      if (!c) continue;
+      contactOf.delete(r.email);
+      const id = orderedId();
+      const stage = r.stage ?? "new";
       const at = v(r.createdAt);
-      return `${leaIds[i]}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${stage}\t${at}\t${v(r.slaDueAt)}\t${at}\t`;
-    });
-    const histLines = lea.map(
-      (r, i) =>
-        `${leaIds[i]}\tstage\t${who}\t${v(r.createdAt)}\timported\t\\N\t${v({ stage: r.stage ?? "new" })}\n`,
-    );
+      leaText += `${id}\t${v(c.id)}\t${v(c.account)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(stage)}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
+      histText += `${id}\tstage\t${who}\t${at}\timported\t\\N\t${v({ stage })}\n`;
+      leaCreated += 1;
+    }
 
     // 2. The lookup: every domain named (accounts, contacts' accounts) and every email.
     const domains = new Set<string>();
@@ -138,109 +123,26 @@ export function leadBatchWriter(
     const emails = new Set<string>();
     for (const r of con) emails.add(r.email);
     for (const r of lea) emails.add(r.email);
-    const found = await sql.query<Stored>(LOOKUP, [[...domains], [...emails]]);
-    const storedAccounts = new Map<string, string>();
-    const storedContacts = new Map<string, Stored>();
-    for (const x of found.rows) {
-      if (x.kind === "a") storedAccounts.set(x.key, x.id);
-      else storedContacts.set(x.key, x);
-    }
+    const found = await sql.query(ANY_STORED, [[...domains], [...emails]]);
 
-    // 3. Every write, in the order upsertAccounts, upsertContacts and createLeads make them.
+    // Any stored key: the batch is left to upsertAccounts, upsertContacts and createLeads, whose
+    // lookups each run after the writes before them. Ids seen here could be gone by the time the
+    // upserts get their row locks (another transaction deleting them commits in between), and the
+    // foreign-key triggers that would catch a reference to them may be off (import-session.ts).
+    if (found.rows.length > 0) return null;
+
+    // 3. Every COPY sent at once (in this order: each table's rows refer to the ones before).
     const sent: Promise<unknown>[] = [];
     let chain: Promise<unknown> = Promise.resolve();
-    const send = <T>(step: () => Promise<T>): Promise<T> => {
+    const send = (step: () => Promise<void>) => {
       const p = sql.sendsInOrder ? step() : chain.then(step);
       chain = p;
       sent.push(p);
       // Rethrown in order where `done` awaits it; this only keeps it from being "unhandled".
       p.catch(() => undefined);
-      return p;
     };
-
-    const accountIds = new Map(storedAccounts);
-    let accText = "";
-    const accKnown: Record<string, unknown>[] = [];
-    for (let i = 0; i < acc.length; i++) {
-      const r = acc[i] as AccountImportRow;
-      if (r.domain !== null && storedAccounts.has(r.domain))
-        accKnown.push({
-          id: accIds[i],
-          name: r.name,
-          domain: r.domain,
-          industry: r.industry,
-          employees: r.employees,
-          annual_revenue: r.annualRevenue,
-          country: r.country,
-          region: r.region,
-          attributes: r.attributes,
-        });
-      else {
-        accText += `${accLines[i]}\n`;
-        if (r.domain !== null) accountIds.set(r.domain, accIds[i] as string);
-      }
-    }
-    const accCreated = acc.length - accKnown.length;
     if (accText) send(() => copy("accounts", ACCOUNT_COLUMNS, accText));
-    const accUpsert = accKnown.length > 0 ? send(() => upserts.accounts(accKnown)) : null;
-
-    // Each email's contact once this batch's contacts are written: the upsert keeps a stored
-    // contact's account unless the row names one that exists (coalesce(excluded.account_id, ...)).
-    const contactOf = new Map<string, { id: string; account_id: string | null; has_lead: boolean }>();
-    let conText = "";
-    const conKnown: Record<string, unknown>[] = [];
-    for (let i = 0; i < con.length; i++) {
-      const r = con[i] as ContactImportRow;
-      const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-      const stored = storedContacts.get(r.email);
-      if (stored) {
-        conKnown.push({
-          id: conIds[i],
-          email: r.email,
-          first_name: r.firstName,
-          last_name: r.lastName,
-          title: r.title,
-          seniority: r.seniority,
-          buying_role: r.buyingRole,
-          phone: r.phone,
-          account_domain: r.accountDomain,
-          attributes: r.attributes,
-        });
-        contactOf.set(r.email, {
-          id: stored.id,
-          account_id: account ?? stored.account_id,
-          has_lead: stored.has_lead,
-        });
-      } else {
-        conText += `${conLines[i]}${v(account)}\n`;
-        contactOf.set(r.email, { id: conIds[i] as string, account_id: account, has_lead: false });
-      }
-    }
-    const conCreated = con.length - conKnown.length;
     if (conText) send(() => copy("contacts", CONTACT_COLUMNS, conText));
-    const conUpsert = conKnown.length > 0 ? send(() => upserts.contacts(conKnown)) : null;
-
-    // A lead for each email whose contact has none yet, with its first history entry.
-    let leaText = "";
-    let histText = "";
-    let leaCreated = 0;
-    const leaAccounts: (string | null)[] = [];
-    for (let i = 0; i < lea.length; i++) {
-      const r = lea[i] as LeadImportRow;
-      const c = contactOf.get(r.email) ?? storedContacts.get(r.email);
-      if (!c || c.has_lead) continue;
-      c.has_lead = true;
-      leaAccounts.push(c.account_id);
-      leaText += `${leaLines[i]}${v(c.id)}\t${v(c.account_id)}\n`;
-      histText += histLines[i];
-      leaCreated += 1;
-    }
-    // A stored contact keeps its account when its row names none: the one reference of the batch
-    // that is neither inserted nor upserted by it, so it is locked as the foreign-key trigger would
-    // (which may be off on PostgreSQL: import-session.ts), and must still be there.
-    const batchAccounts = new Set(accountIds.values());
-    const kept = [...new Set(leaAccounts.filter((a): a is string => a !== null && !batchAccounts.has(a)))];
-    const locked = kept.length > 0 ? send(() => sql.query<{ id: string }>(LOCK_ACCOUNTS, [kept])) : null;
     if (leaText) {
       send(() => copy("leads", LEAD_COLUMNS, leaText));
       send(() => copy("lead_history", HISTORY_COLUMNS, histText));
@@ -250,14 +152,11 @@ export function leadBatchWriter(
       // In the order sent: the first failure is the one reported (the later ones only say that the
       // transaction is aborted).
       for (const p of sent) await p;
-      if (locked && (await locked).rows.length !== kept.length)
-        throw new WinnowError("WINNOW_ERR_REFERENCE_NOT_FOUND", {
-          message: "an account of a stored contact was deleted during the import",
-        });
+      const none = { updated: 0, skipped: 0, missing: [] };
       return {
-        accounts: split(acc.length, accCreated, accUpsert ? await accUpsert : null),
-        contacts: split(con.length, conCreated, conUpsert ? await conUpsert : null),
-        leads: { created: leaCreated, updated: 0, skipped: lea.length - leaCreated, missing: [] },
+        accounts: { created: acc.length, ...none },
+        contacts: { created: con.length, ...none },
+        leads: { ...none, created: leaCreated, skipped: lea.length - leaCreated },
       };
     })();
     done.catch(() => undefined);

@@ -261,14 +261,7 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
   const upsertContactPayload = async (payload: readonly Record<string, unknown>[]) =>
     counted((await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)])).rows, payload.length);
   return {
-    ...(copy
-      ? {
-          queueLeadBatch: leadBatchWriter(sql, copy, {
-            accounts: upsertAccountPayload,
-            contacts: upsertContactPayload,
-          }),
-        }
-      : {}),
+    ...(copy ? { queueLeadBatch: leadBatchWriter(sql, copy) } : {}),
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
       const payload = byKey(rows, (r) => r.domain).map((r) => ({
