@@ -182,5 +182,26 @@ export function applyBinning(binning: readonly FeatureBinning[], table: Table): 
     }
     binNumeric(numericFor(table, f), f.thresholds, missingBin, bins, base);
   });
-  return { rows: n, bins, binCount, isCategorical };
+  return new Binned(n, bins, binCount, isCategorical);
+}
+
+/**
+ * A binned table made by a constructor rather than an object literal. A literal site run a second
+ * time copies a boilerplate and then stores each field again, which turns V8's "const" fields of the
+ * shape into mutable ones and throws away every optimised function that read them: applyBinning
+ * runs once per fit, so the second run (predicting after the first fit) deoptimised the tree grower,
+ * split finder, histogram and tree walks all at once (`--trace-deopt`: "code dependencies").
+ * Constructor stores are always initialising stores; the fields stay const.
+ */
+class Binned implements BinnedTable {
+  readonly rows: number;
+  readonly bins: Uint16Array;
+  readonly binCount: Int32Array;
+  readonly isCategorical: Uint8Array;
+  constructor(rows: number, bins: Uint16Array, binCount: Int32Array, isCategorical: Uint8Array) {
+    this.rows = rows;
+    this.bins = bins;
+    this.binCount = binCount;
+    this.isCategorical = isCategorical;
+  }
 }

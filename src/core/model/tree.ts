@@ -73,15 +73,39 @@ export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorks
     const o = offsets[f]!;
     for (let i = 0; i < n; i++) rowBins[i * nf + f] = (o + binned.bins[base + i]!) * 3;
   }
-  return {
-    offsets,
-    rowBins,
-    totalBins,
-    pool,
-    tmp: new Int32Array(binned.rows),
-    keys: new Float64Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
-    goLeft: new Uint8Array(binned.binCount.reduce((a, b) => Math.max(a, b), 0)),
-  };
+  const widest = binned.binCount.reduce((a, b) => Math.max(a, b), 0);
+  return new Workspace(offsets, rowBins, totalBins, pool, new Int32Array(n), widest);
+}
+
+/**
+ * The workspace made by a constructor, not an object literal: once per fit, a literal's second run
+ * (the next fit) made V8 turn the shape's const fields mutable and deoptimise the tree grower, split
+ * finder and histogram code that read them (see `Binned` in binning.ts).
+ */
+class Workspace implements GrowWorkspace {
+  readonly offsets: Int32Array;
+  readonly rowBins: Int32Array;
+  readonly totalBins: number;
+  readonly pool: Float64Array[];
+  readonly tmp: Int32Array;
+  readonly keys: Float64Array;
+  readonly goLeft: Uint8Array;
+  constructor(
+    offsets: Int32Array,
+    rowBins: Int32Array,
+    totalBins: number,
+    pool: Float64Array[],
+    tmp: Int32Array,
+    widest: number,
+  ) {
+    this.offsets = offsets;
+    this.rowBins = rowBins;
+    this.totalBins = totalBins;
+    this.pool = pool;
+    this.tmp = tmp;
+    this.keys = new Float64Array(widest);
+    this.goLeft = new Uint8Array(widest);
+  }
 }
 
 /** Result of growing one tree: the tree and, per leaf, its range of `rows` and its value. */
