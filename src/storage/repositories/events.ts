@@ -22,10 +22,14 @@ export function toEvent(r: SqlRow): StoredEvent {
 // up in the same statement; a key stored for a different event (lead, type, time, properties) is a
 // conflict and, like a missing lead, stops the whole batch. On the embedded engine each statement has a fixed cost (its wire
 // protocol round trip), so one instead of four (BEGIN, check, insert, COMMIT) is most of the saving.
+// The lead check is a scalar subquery, one primary-key probe per row: written as EXISTS, the planner
+// (guessing 100 input rows) hashed the whole leads table for every group instead (a sequential scan
+// of 500 leads in bench:api, ~50 µs of a ~190 µs fixed cost per group; in-process A/B, groups of
+// 20: 0.55 / 0.60 vs 0.67 / 0.63 ms of backend CPU per write).
 const INSERT_BATCH = `
 WITH input AS MATERIALIZED (
   SELECT x.i, x.key, x.lead_id, x.type, x.occurred_at, coalesce(x.properties, '{}'::jsonb) AS properties,
-         x.id AS new_id, EXISTS (SELECT 1 FROM leads l WHERE l.id = x.lead_id) AS lead_ok,
+         x.id AS new_id, (SELECT true FROM leads l WHERE l.id = x.lead_id) IS NOT NULL AS lead_ok,
          (SELECT e.id FROM events e WHERE e.idempotency_key = x.key
             AND NOT (e.lead_id = x.lead_id AND e.type = x.type AND e.occurred_at = x.occurred_at
                      AND e.properties = coalesce(x.properties, '{}'::jsonb))) AS clash_id
