@@ -15,10 +15,14 @@ import { startTestApi, type TestApi } from "./helpers/http.ts";
 
 // GET /v1/leads/:id reads the lead and everything attached to it in ONE statement (it was 11: the
 // access check's lead read, then one per table). This holds it there, and holds the one statement
-// to the answer the per-table reads give.
+// to the answer the per-table reads give. Its events are the most recent 20 (or `?events=N`), with
+// the lead's event count and a cursor that GET /v1/leads/:id/events pages on from there (issue 5).
+
+/** Stands for any cursor: the per-table read says whether there is one, the paging test follows it. */
+const MORE = "<more>";
 
 /** The detail as one plain query per table reads it (what leadDetail did before it was one statement). */
-async function perTableDetail(sql: SqlClient, id: string): Promise<LeadDetail | null> {
+async function perTableDetail(sql: SqlClient, id: string, shown = 20): Promise<LeadDetail | null> {
   const row = (await sql.query("SELECT * FROM leads WHERE id = $1", [id])).rows[0];
   if (!row) return null;
   const one = async (text: string, p: unknown) => (await sql.query(text, [p])).rows[0] as SqlRow | undefined;
@@ -36,8 +40,17 @@ async function perTableDetail(sql: SqlClient, id: string): Promise<LeadDetail | 
     score: score ? toLeadScore(score) : null,
     scorecard: scorecard ? toScorecard(scorecard) : null,
     events: (
-      await all("SELECT * FROM events WHERE lead_id = $1 ORDER BY occurred_at DESC, id LIMIT 200")
-    ).map(toEvent),
+      await sql.query("SELECT * FROM events WHERE lead_id = $1 ORDER BY occurred_at DESC, id LIMIT $2", [
+        id,
+        shown,
+      ])
+    ).rows.map(toEvent),
+    eventCount: Number((await one("SELECT count(*) AS n FROM events WHERE lead_id = $1", id))?.["n"]),
+    eventsNextCursor:
+      shown > 0 &&
+      Number((await one("SELECT count(*) AS n FROM events WHERE lead_id = $1", id))?.["n"]) > shown
+        ? MORE
+        : null,
     activities: (
       await all("SELECT * FROM activities WHERE lead_id = $1 ORDER BY occurred_at DESC, id LIMIT 200")
     ).map(toActivity),
@@ -55,12 +68,15 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
   const count = { n: 0 };
   let ids: string[] = [];
   let busy = "";
+  let quiet = "";
+  let busyEvents = 0;
 
   beforeAll(async () => {
     storage = await freshStorage(engine);
     await seedDemoWorkspace(storage, { leads: 12, accounts: 4 });
     ids = (await storage.sql.query<{ id: string }>("SELECT id FROM leads ORDER BY id")).rows.map((r) => r.id);
     busy = ids[1] as string;
+    quiet = ids[4] as string;
     // One lead with more than the 200 events and activities the detail shows (ties in time, ordered
     // by id), microsecond timestamps, SLA breaches, a deal, and bob as owner; one without an account.
     await storage.sql.query(
@@ -88,6 +104,12 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
       [busy],
     );
     await storage.sql.query("UPDATE leads SET owner_id = 'bob' WHERE id = $1", [busy]);
+    await storage.sql.query("DELETE FROM events WHERE lead_id = $1", [quiet]);
+    busyEvents = (
+      await storage.sql.query<{ n: number }>("SELECT count(*)::int AS n FROM events WHERE lead_id = $1", [
+        busy,
+      ])
+    ).rows[0]?.n as number;
     await storage.sql.query("UPDATE leads SET account_id = NULL WHERE id = $1", [ids[2]]);
     await storage.sql.query("DELETE FROM lead_scores WHERE lead_id = $1", [ids[3]]);
     const watched = countingStorage(storage, count);
@@ -101,11 +123,14 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     await storage.close();
   });
 
-  const read = async (id: string, key: string) => {
+  const read = async (id: string, key: string, query = "") => {
     count.n = 0;
-    const res = await t.app.inject({ url: `/v1/leads/${id}`, headers: t.as(key) });
+    const res = await t.app.inject({ url: `/v1/leads/${id}${query}`, headers: t.as(key) });
     return { res, statements: count.n };
   };
+  /** The detail with its cursor, if any, replaced by MORE (the paging test follows real ones). */
+  const masked = (d: LeadDetail | null) =>
+    d && { ...d, eventsNextCursor: d.eventsNextCursor === null ? null : MORE };
 
   it("answers every lead with one statement, the same detail as one read per table", async () => {
     for (const id of ids) {
@@ -113,11 +138,13 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
       expect(res.statusCode).toBe(200);
       expect(statements).toBe(1);
       const detail = await storage.queries.leadDetail(id);
-      expect(JSON.stringify(detail)).toBe(JSON.stringify(await perTableDetail(storage.sql, id)));
+      expect(JSON.stringify(masked(detail))).toBe(JSON.stringify(await perTableDetail(storage.sql, id)));
       expect(res.json()).toEqual(JSON.parse(JSON.stringify(detail)));
     }
     const busyDetail = (await read(busy, t.keys.manager)).res.json();
-    expect(busyDetail.events).toHaveLength(200);
+    expect(busyDetail.events).toHaveLength(20);
+    expect(busyDetail.eventCount).toBe(busyEvents);
+    expect(busyDetail.eventsNextCursor).toEqual(expect.any(String));
     expect(busyDetail.activities).toHaveLength(200);
     expect(busyDetail.slaBreaches).toHaveLength(2);
     expect(busyDetail.deals.map((d: { id: string }) => d.id)).toContain("deal-x");
@@ -146,5 +173,109 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     const { res, statements } = await read(id, t.keys.manager);
     expect(statements).toBe(2);
     expect(res.json().score.explanation).toEqual(stored);
+  });
+
+  it("carries as many of the most recent events as asked (0-200, 20 by default), the count of all, and a cursor when more follow", async () => {
+    for (const shown of [0, 1, 7, 20, 200]) {
+      const { res, statements } = await read(busy, t.keys.manager, `?events=${shown}`);
+      expect(res.statusCode).toBe(200);
+      expect(statements).toBe(1);
+      const expected = await perTableDetail(storage.sql, busy, shown);
+      expect(masked(res.json())).toEqual(JSON.parse(JSON.stringify(expected)));
+      expect(res.json().events).toHaveLength(shown);
+      expect(res.json().eventCount).toBe(busyEvents);
+    }
+    // As many as there are, or more: no cursor; none at all: count 0.
+    const exact = (await read(busy, t.keys.manager, `?events=${Math.min(200, busyEvents)}`)).res.json();
+    expect(busyEvents).toBeGreaterThan(200);
+    expect(exact.eventsNextCursor).not.toBeNull();
+    const few = await storage.sql.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM events WHERE lead_id = $1",
+      [ids[0]],
+    );
+    const n0 = few.rows[0]?.n as number;
+    expect(n0).toBeGreaterThan(1);
+    for (const [shown, cursor] of [
+      [n0, false],
+      [n0 + 1, false],
+      [n0 - 1, true],
+    ] as const) {
+      const d = (await read(ids[0] as string, t.keys.manager, `?events=${shown}`)).res.json();
+      expect(d.events).toHaveLength(Math.min(shown, n0));
+      expect(d.eventCount).toBe(n0);
+      expect(d.eventsNextCursor !== null).toBe(cursor);
+    }
+    const none = (await read(quiet, t.keys.manager)).res.json();
+    expect([none.events, none.eventCount, none.eventsNextCursor]).toEqual([[], 0, null]);
+    for (const bad of ["-1", "201", "1.5", "many"]) {
+      const { res } = await read(busy, t.keys.manager, `?events=${bad}`);
+      expect(res.statusCode).toBe(422);
+    }
+  });
+
+  it("pages from the detail's cursor through GET /v1/leads/:id/events to the lead's oldest event, each once, in order (microsecond ties by id)", async () => {
+    const all = (
+      await storage.sql.query<{ id: string }>(
+        "SELECT id FROM events WHERE lead_id = $1 ORDER BY occurred_at DESC, id",
+        [busy],
+      )
+    ).rows.map((r) => r.id);
+    // The last case's one page holds exactly the rest: it must say that nothing follows.
+    const cases: [number, number][] = [
+      [7, 13],
+      [20, 100],
+      [1, 1000],
+      [1, all.length - 1],
+    ];
+    for (const [shown, limit] of cases) {
+      const detail = (await read(busy, t.keys.bob, `?events=${shown}`)).res.json();
+      const seen: string[] = detail.events.map((e: { id: string }) => e.id);
+      let cursor: string | null = detail.eventsNextCursor;
+      let pages = 0;
+      while (cursor !== null) {
+        const res = await t.app.inject({
+          url: `/v1/leads/${busy}/events?limit=${limit}&cursor=${encodeURIComponent(cursor)}`,
+          headers: t.as(t.keys.bob),
+        });
+        expect(res.statusCode).toBe(200);
+        const page = res.json();
+        expect(page.data.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.data.map((e: { id: string }) => e.id));
+        cursor = page.nextCursor;
+        pages++;
+      }
+      expect(seen).toEqual(all);
+      expect(pages).toBe(Math.ceil((all.length - shown) / limit));
+    }
+    // Without a cursor the list starts at the newest; `since` still bounds it.
+    const first = (
+      await t.app.inject({ url: `/v1/leads/${busy}/events?limit=5`, headers: t.as(t.keys.bob) })
+    ).json();
+    expect(first.data.map((e: { id: string }) => e.id)).toEqual(all.slice(0, 5));
+    expect(first.nextCursor).toEqual(expect.any(String));
+  });
+
+  it("refuses a cursor that is not one with 400 WINNOW_ERR_INVALID_CURSOR, and someone else's lead's events with 404", async () => {
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    for (const bad of [
+      "nope",
+      b64(["yesterday", "x"]),
+      b64(["2026-01-01T00:00:00Z"]),
+      b64({ at: 1 }),
+      b64(["2026-13-45T00:00:00Z", "x"]),
+    ]) {
+      const res = await t.app.inject({
+        url: `/v1/leads/${busy}/events?cursor=${encodeURIComponent(bad)}`,
+        headers: t.as(t.keys.manager),
+      });
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().code).toBe("WINNOW_ERR_INVALID_CURSOR");
+    }
+    const cursor = (await read(busy, t.keys.manager)).res.json().eventsNextCursor;
+    const theirs = await t.app.inject({
+      url: `/v1/leads/${busy}/events?cursor=${encodeURIComponent(cursor)}`,
+      headers: t.as(t.keys.alice),
+    });
+    expect(theirs.statusCode).toBe(404);
   });
 });

@@ -128,21 +128,35 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
       config: { permission: "leads:read" },
       schema: {
         tags,
-        summary: "A lead's events, newest first",
+        summary: "A lead's events, newest first (ties by id), paginated by cursor",
         params: IdParams,
         querystring: z.object({
           since: z.iso.datetime({ offset: true }).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z
+            .string()
+            .min(1)
+            .max(1000)
+            .optional()
+            .describe("`nextCursor` of the previous page, or `eventsNextCursor` of GET /v1/leads/:id"),
         }),
-        response: { 200: z.object({ data: z.array(EventSchema) }), 404: ProblemSchema, ...AUTH_ERRORS },
+        response: {
+          200: z.object({ data: z.array(EventSchema), nextCursor: z.string().nullable() }),
+          400: ProblemSchema,
+          404: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
       },
     },
     async (request) => {
       await visibleLead(storage, request, request.params.id);
-      const { since, limit } = request.query;
-      return {
-        data: await storage.events.listForLead(request.params.id, { ...(since ? { since } : {}), limit }),
-      };
+      const { since, limit, cursor } = request.query;
+      const page = await storage.queries.leadEvents(request.params.id, {
+        ...(since ? { since } : {}),
+        ...(cursor ? { cursor } : {}),
+        limit,
+      });
+      return { data: page.items, nextCursor: page.nextCursor };
     },
   );
 };

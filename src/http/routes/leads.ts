@@ -5,7 +5,7 @@ import { updateLead } from "../../app/records.ts";
 import { withExplanation } from "../../app/score-explanations.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { ENTRY_PATHS, STAGES } from "../../core/lifecycle/stages.ts";
-import { LEAD_SORT_FIELDS } from "../../storage/ports.ts";
+import { INLINE_EVENTS, LEAD_SORT_FIELDS, MAX_INLINE_EVENTS } from "../../storage/ports.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
@@ -163,15 +163,29 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       config: { permission: "leads:read" },
       schema: {
         tags,
-        summary: "A lead with its contact, account, score, scorecard, events, activities and history",
+        summary:
+          "A lead with its contact, account, score, scorecard, most recent events (and their count), activities and history",
         params: IdParams,
-        response: { 200: LeadDetailSchema, 404: ProblemSchema, ...AUTH_ERRORS },
+        querystring: z.object({
+          events: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_INLINE_EVENTS)
+            .default(INLINE_EVENTS)
+            .describe(
+              "How many of the lead's most recent events to include; the rest are paged by GET /v1/leads/:id/events?cursor=eventsNextCursor",
+            ),
+        }),
+        response: { 200: LeadDetailSchema, 404: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS },
       },
     },
     async (request) => {
       // One statement; the access check runs on the lead it returns (someone else's lead answers
       // 404 like a missing one, as visibleLead does).
-      const detail = await storage.queries.leadDetail(request.params.id);
+      const detail = await storage.queries.leadDetail(request.params.id, {
+        events: request.query.events,
+      });
       if (!detail || !canSeeLead(principalOf(request), detail.lead))
         throw new WinnowError("WINNOW_ERR_LEAD_NOT_FOUND", {
           message: `Lead ${request.params.id} does not exist`,

@@ -67,7 +67,12 @@ export const LeadDetailSchema = z
     account: AccountSchema.nullable(),
     score: ScoreSchema.nullable(),
     scorecard: ScorecardSchema.nullable(),
-    events: z.array(EventSchema),
+    events: z.array(EventSchema).describe("The most recent events, newest first (20 unless `?events=` says)"),
+    eventCount: z.number().int().describe("How many events the lead has in all"),
+    eventsNextCursor: z
+      .string()
+      .nullable()
+      .describe("`cursor` for GET /v1/leads/:id/events to page on after `events`; null when they are all"),
     activities: z.array(ActivitySchema),
     deals: z.array(DealSchema),
     history: z.array(HistorySchema),

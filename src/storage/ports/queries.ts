@@ -15,13 +15,22 @@ import type {
 
 // Queries for the app, the API and the reports.
 
+/** Events a lead's detail carries unless the caller asks for another number (0 to MAX_INLINE_EVENTS). */
+export const INLINE_EVENTS = 20;
+export const MAX_INLINE_EVENTS = 200;
+
 export type LeadDetail = {
   readonly lead: StoredLead;
   readonly contact: StoredContact;
   readonly account: StoredAccount | null;
   readonly score: LeadScore | null;
   readonly scorecard: StoredScorecard | null;
+  /** The most recent events, newest first (ties by id): as many as asked for (20 unless said). */
   readonly events: StoredEvent[];
+  /** How many events the lead has in all. */
+  readonly eventCount: number;
+  /** Where `leadEvents` continues after `events`; null when they are all (or none was asked for). */
+  readonly eventsNextCursor: string | null;
   readonly activities: StoredActivity[];
   readonly deals: StoredDeal[];
   readonly history: HistoryEntry[];
@@ -100,7 +109,13 @@ export type TimeInStage = {
 export type ReasonCount = { readonly reason: string; readonly count: number };
 
 export interface QueryRepository {
-  leadDetail(id: Id): Promise<LeadDetail | null>;
+  /** `events`: how many of its most recent events to carry (0-200, default 20). */
+  leadDetail(id: Id, options?: { readonly events?: number }): Promise<LeadDetail | null>;
+  /** A lead's events, newest first (ties by id), a page after `cursor` (a previous page's or the detail's). */
+  leadEvents(
+    leadId: Id,
+    options?: { readonly since?: Instant; readonly cursor?: string; readonly limit?: number },
+  ): Promise<Page<StoredEvent>>;
   inbox(ownerId: string, options?: { readonly limit?: number; readonly now?: Instant }): Promise<InboxItem[]>;
   listLeads(query: LeadListQuery): Promise<Page<LeadListItem>>;
   /** Leads that entered each stage in the period, and how many moved on between consecutive stages. */

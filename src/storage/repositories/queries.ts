@@ -1,12 +1,15 @@
+import { WinnowError } from "../../core/errors.ts";
 import type { Stage } from "../../core/lifecycle/stages.ts";
-import type {
-  Conversion,
-  FunnelStep,
-  InboxItem,
-  LeadDetail,
-  QueryRepository,
-  SqlClient,
-  SqlRow,
+import {
+  type Conversion,
+  type FunnelStep,
+  INLINE_EVENTS,
+  type InboxItem,
+  type LeadDetail,
+  MAX_INLINE_EVENTS,
+  type QueryRepository,
+  type SqlClient,
+  type SqlRow,
 } from "../ports.ts";
 import { toAccount } from "./accounts.ts";
 import { toActivity } from "./activities.ts";
@@ -69,49 +72,120 @@ const CONTACT_COLS = [
 const SCORE_COLS = ["lead_id", "model_id", "fit", "engagement", "grade", "explanation", "computed_at"];
 
 /**
- * A lead's detail in ONE statement: the lead with its contact, account and score joined (as the
- * inbox reads them, driver-typed), and its latest scorecard, last 200 events and activities, deals,
- * history and SLA breaches as JSON subselects. It was 10 statements (one per table, ~2 ms each on
- * PGlite); the row mappers read the JSON rows as they read driver rows (timestamps through `iso`,
- * numbers through `Number`), so the answer is the same. The caller checks access on the lead it returns.
+ * A lead's detail in ONE statement: `winnow_lead_detail` (migration 0405) builds it as one JSON
+ * object (the lead, contact, account, score, latest scorecard, most recent events and their count,
+ * last 200 activities, deals, history and SLA breaches); the row mappers read its JSON rows as they
+ * read driver rows (timestamps through `iso`, numbers through `Number`). It was one plain statement
+ * (and 10 before that); as a function its plan is kept per connection, and the statement calling it
+ * is named, so PostgreSQL neither parses nor plans per read. A lead of hundreds of events used to
+ * come with its last 200 inline: ~45 KB of JSON built, parsed, mapped, validated and serialised per
+ * read (issue 5). The caller checks access on the lead it returns.
  */
-const DETAIL_SQL = `
-SELECT l.*, ${PREFIXED("c", "contact", CONTACT_COLS)}, ${PREFIXED("a", "account", ACCOUNT_COLS)}, ${PREFIXED("s", "score", SCORE_COLS)},
-  (SELECT row_to_json(x) FROM (SELECT * FROM scorecards WHERE lead_id = l.id ORDER BY version DESC LIMIT 1) x) AS j_scorecard,
-  (SELECT json_agg(x ORDER BY x.occurred_at DESC, x.id) FROM
-     (SELECT * FROM events WHERE lead_id = l.id ORDER BY occurred_at DESC, id LIMIT 200) x) AS j_events,
-  (SELECT json_agg(x ORDER BY x.occurred_at DESC, x.id) FROM
-     (SELECT * FROM activities WHERE lead_id = l.id ORDER BY occurred_at DESC, id LIMIT 200) x) AS j_activities,
-  (SELECT json_agg(x ORDER BY x.created_at, x.id) FROM deals x WHERE x.lead_id = l.id) AS j_deals,
-  (SELECT json_agg(x ORDER BY x.at, x.id) FROM lead_history x WHERE x.lead_id = l.id) AS j_history,
-  (SELECT json_agg(x ORDER BY x.detected_at, x.id) FROM sla_breaches x WHERE x.lead_id = l.id) AS j_breaches
-FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id
-LEFT JOIN lead_scores s ON s.lead_id = l.id
-WHERE l.id = $1`;
+const DETAIL_SQL = "SELECT winnow_lead_detail($1, $2) AS detail";
+
+/**
+ * A page of a lead's events, newest first (ties by id), after a cursor: one more than the page is
+ * read to know whether another follows. The cursor is the last shown event's exact instant (JSON
+ * text, microseconds) and id, so the next page is a backward scan of events_lead_time from that
+ * instant (`occurred_at <= $t` is the index condition; the tie rule filters the instant itself).
+ */
+function eventsPageQuery(
+  leadId: string,
+  since: string | undefined,
+  after: { at: string; id: string } | null,
+  limit: number,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [leadId, limit];
+  const where = ["e.lead_id = $1"];
+  if (since !== undefined) where.push(`e.occurred_at >= $${params.push(since)}`);
+  if (after) {
+    const at = `$${params.push(after.at)}::timestamptz`;
+    where.push(`e.occurred_at <= ${at} AND (e.occurred_at < ${at} OR e.id > $${params.push(after.id)})`);
+  }
+  const text = `SELECT e.*, to_json(e.occurred_at) #>> '{}' AS occurred_at_text FROM events e
+WHERE ${where.join(" AND ")} ORDER BY e.occurred_at DESC, e.id LIMIT $2::int + 1`;
+  return { text, params };
+}
+
+/** The position after an event: its exact stored instant (as PostgreSQL writes it in JSON) and id. */
+export function encodeEventCursor(occurredAtText: string, id: string): string {
+  return Buffer.from(JSON.stringify([occurredAtText, id]), "utf8").toString("base64url");
+}
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
+
+function decodeEventCursor(text: string): { at: string; id: string } {
+  try {
+    const c = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
+    if (
+      Array.isArray(c) &&
+      c.length === 2 &&
+      typeof c[0] === "string" &&
+      ISO_INSTANT.test(c[0]) &&
+      !Number.isNaN(Date.parse(c[0])) &&
+      typeof c[1] === "string" &&
+      c[1].length > 0
+    )
+      return { at: c[0], id: c[1] };
+  } catch {
+    // not base64url JSON: refused below
+  }
+  throw new WinnowError("WINNOW_ERR_INVALID_CURSOR", {
+    message:
+      "The cursor is not an events cursor (`eventsNextCursor` or `nextCursor` of a previous page); start again without it",
+  });
+}
 
 export function queryRepository(sql: SqlClient): QueryRepository {
   return {
-    async leadDetail(id) {
-      const r = await sql.query(DETAIL_SQL, [id]);
-      const row = r.rows[0];
-      if (!row) return null;
-      const account = part(row, "account__");
-      const score = part(row, "score__");
-      const list = (v: unknown) => json<SqlRow[] | null>(v) ?? [];
-      const scorecard = json<SqlRow | null>(row["j_scorecard"] ?? null);
+    async leadDetail(id, options = {}) {
+      const shown = options.events ?? INLINE_EVENTS;
+      if (!Number.isInteger(shown) || shown < 0 || shown > MAX_INLINE_EVENTS)
+        throw new RangeError(`events must be an integer from 0 to ${MAX_INLINE_EVENTS}, not ${shown}`);
+      const r = await sql.query(DETAIL_SQL, [id, shown], { name: "winnow_lead_detail" });
+      const d = json<Record<string, unknown> | null>(r.rows[0]?.["detail"] ?? null);
+      if (!d) return null;
+      const list = (v: unknown) => json<SqlRow[] | null>(v ?? null) ?? [];
+      const row = (v: unknown) => json<SqlRow | null>(v ?? null);
+      const account = row(d["account"]);
+      const score = row(d["score"]);
+      const scorecard = row(d["scorecard"]);
+      // One more than shown comes when more follow the last shown one.
+      const events = list(d["events"]);
+      const last = events.length > shown ? events[shown - 1] : undefined;
+      if (events.length > shown) events.length = shown;
       const detail: LeadDetail = {
-        lead: toLead(row),
-        contact: toContact(part(row, "contact__") as SqlRow),
+        lead: toLead(row(d["lead"]) as SqlRow),
+        contact: toContact(row(d["contact"]) as SqlRow),
         account: account ? toAccount(account) : null,
         score: score ? toLeadScore(score) : null,
         scorecard: scorecard ? toScorecard(scorecard) : null,
-        events: list(row["j_events"]).map(toEvent),
-        activities: list(row["j_activities"]).map(toActivity),
-        deals: list(row["j_deals"]).map(toDeal),
-        history: list(row["j_history"]).map(toHistory),
-        slaBreaches: list(row["j_breaches"]).map(toBreach),
+        events: events.map(toEvent),
+        eventCount: Number(d["event_count"]),
+        // The exact instant as PostgreSQL wrote it (microseconds), not the millisecond ISO string.
+        eventsNextCursor: last ? encodeEventCursor(String(last["occurred_at"]), String(last["id"])) : null,
+        activities: list(d["activities"]).map(toActivity),
+        deals: list(d["deals"]).map(toDeal),
+        history: list(d["history"]).map(toHistory),
+        slaBreaches: list(d["breaches"]).map(toBreach),
       };
       return detail;
+    },
+
+    async leadEvents(leadId, options = {}) {
+      const limit = options.limit ?? 100;
+      const after = options.cursor ? decodeEventCursor(options.cursor) : null;
+      const page = eventsPageQuery(leadId, options.since, after, limit);
+      const r = await sql.query(page.text, page.params);
+      const rows = r.rows;
+      const more = rows.length > limit;
+      if (more) rows.length = limit;
+      const last = rows[rows.length - 1];
+      return {
+        items: rows.map(toEvent),
+        nextCursor:
+          more && last ? encodeEventCursor(String(last["occurred_at_text"]), String(last["id"])) : null,
+      };
     },
 
     async inbox(ownerId, options = {}) {

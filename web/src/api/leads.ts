@@ -103,7 +103,8 @@ function toScore(raw: unknown): ScoreView | null {
 }
 
 export async function getLead(api: Api, id: string): Promise<LeadView> {
-  const raw = await api.get<Json>(`/v1/leads/${encodeURIComponent(id)}`);
+  // The page shows the 50 most recent events; the API carries 20 unless asked.
+  const raw = await api.get<Json>(`/v1/leads/${encodeURIComponent(id)}`, { events: 50 });
   const lead = obj(raw["lead"] ?? raw);
   const card = raw["scorecard"] ? obj(raw["scorecard"]) : null;
   return {
