@@ -3,14 +3,20 @@
 // ceiling in the same run. PGlite always; PostgreSQL when WINNOW_BENCH_DATABASE_URL is set (a
 // throw-away database). The servers are bench/api-server.ts (500 demo leads, 200 of them read in
 // turn) of `--root DIR` (default: this checkout), so an older commit's worktree can be measured
-// against this one, alternated. Flags: --seconds N (default 8), --connections N (default 50),
-// --root DIR. One JSON line per case on stdout.
+// against this one, alternated. Before the reads, `--events N` page views (default 400) are posted
+// to each of the 200 leads through POST /v1/events/batch and scored as `winnow serve` scores them, so
+// the leads have several hundred events each as after bench:api's ingest case (`--events 0`: the
+// demo's ~10). Flags: --seconds N (default 8), --connections N (default 50), --root DIR,
+// --engines pglite|postgres (default: both when the database URL is set). After 1 s of warm-up, the
+// reads are measured with the CPU per read of the Node server and, on PostgreSQL, of its backends
+// (from /proc: Linux, local server), steadier than req/s on a shared machine. One JSON line per case.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
+import pg from "pg";
 import { scratchPostgres } from "./engines.ts";
 
 const flag = (name: string) => {
@@ -20,8 +26,10 @@ const flag = (name: string) => {
 const SECONDS = Number(flag("seconds") ?? 8);
 const CONNECTIONS = Number(flag("connections") ?? 50);
 const ROOT = resolve(flag("root") ?? ".");
+const EVENTS_PER_LEAD = Number(flag("events") ?? 400);
+const BATCH = 1000;
 
-type Ready = { port: number; keys?: { manager: string }; leadIds?: string[] };
+type Ready = { port: number; keys?: { manager: string; ingest: string }; leadIds?: string[] };
 
 async function child(args: string[]): Promise<{ proc: ChildProcess; ready: Ready }> {
   const proc = spawn(process.execPath, ["bin/run-ts.js", "bench/api-server.ts", ...args], {
@@ -42,6 +50,54 @@ async function stop(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** Page views for every read lead, in batches (the server rescores them in the background). */
+async function grow(port: number, key: string, ids: string[]): Promise<void> {
+  const t0 = Date.parse("2026-06-01T00:00:00Z");
+  const all = ids.flatMap((leadId, i) =>
+    Array.from({ length: EVENTS_PER_LEAD }, (_, j) => ({
+      key: `reads:${i}:${j}`,
+      leadId,
+      type: "page_view",
+      occurredAt: new Date(t0 + j * 60_000 + i).toISOString(),
+      properties: { path: "/pricing" },
+    })),
+  );
+  for (let at = 0; at < all.length; at += BATCH) {
+    const res = await fetch(`http://127.0.0.1:${port}/v1/events/batch`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+      body: JSON.stringify({ events: all.slice(at, at + BATCH) }),
+    });
+    if (!res.ok) throw new Error(`events batch: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  }
+}
+
+/** CPU milliseconds (user + system) of a process so far; 0 once it has gone. */
+function cpuMs(pid: number): number {
+  try {
+    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
+  } catch {
+    return 0;
+  }
+}
+
+/** The PostgreSQL backends serving the bench database (the server's pool, opened by the warm-up). */
+async function backendPids(adminUrl: string, dbUrl: string): Promise<number[]> {
+  const c = new pg.Client({ connectionString: adminUrl });
+  await c.connect();
+  try {
+    const r = await c.query<{ pid: number }>(
+      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+      [new URL(dbUrl).pathname.slice(1)],
+    );
+    return r.rows.map((x) => x.pid);
+  } finally {
+    await c.end();
+  }
+}
+
 const line = (l: Record<string, unknown>) =>
   process.stdout.write(
     `${JSON.stringify({ bench: "api-reads", root: ROOT, load: loadavg()[0]?.toFixed(2), ...l })}\n`,
@@ -58,26 +114,44 @@ const helloRps = ceiling.requests.average;
 line({ route: "hello", rps: Math.round(helloRps) });
 
 const pgUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
-for (const engine of pgUrl ? ["pglite", "postgres"] : ["pglite"]) {
+const engines = (flag("engines") ?? (pgUrl ? "pglite,postgres" : "pglite")).split(",");
+if (engines.includes("postgres") && !pgUrl)
+  throw new Error("--engines postgres needs WINNOW_BENCH_DATABASE_URL");
+for (const engine of engines) {
   const folder = engine === "pglite" ? mkdtempSync(join(tmpdir(), "winnow-api-reads-")) : null;
   const scratch = engine === "postgres" ? await scratchPostgres(pgUrl as string) : null;
   try {
-    const { proc, ready } = await child(["winnow", folder ?? (scratch?.url as string)]);
+    const target = folder ?? (scratch?.url as string);
+    let { proc, ready } = await child(["winnow", target]);
     const ids = ready.leadIds as string[];
+    if (EVENTS_PER_LEAD > 0) {
+      // Stopping the server drains its background rescore; the reads then run on a fresh server
+      // (it seeds nothing when leads exist) with every score up to date and nothing else going on.
+      await grow(ready.port, (ready.keys as { ingest: string }).ingest, ids);
+      await stop(proc);
+      ({ proc, ready } = await child(["winnow", target]));
+    }
     let n = 0;
-    const r = await autocannon({
-      url: `http://127.0.0.1:${ready.port}`,
-      connections: CONNECTIONS,
-      duration: SECONDS,
-      requests: [
-        {
-          method: "GET",
-          headers: { authorization: `Bearer ${ready.keys?.manager}` },
-          setupRequest: (req) => ({ ...req, path: `/v1/leads/${ids[n++ % ids.length]}` }),
-        },
-      ],
-    });
+    const reads = (duration: number) =>
+      autocannon({
+        url: `http://127.0.0.1:${ready.port}`,
+        connections: CONNECTIONS,
+        duration,
+        requests: [
+          {
+            method: "GET",
+            headers: { authorization: `Bearer ${ready.keys?.manager}` },
+            setupRequest: (req) => ({ ...req, path: `/v1/leads/${ids[n++ % ids.length]}` }),
+          },
+        ],
+      });
+    await reads(1); // warm-up: key cache, JIT, the database's caches
+    const pids = scratch ? await backendPids(pgUrl as string, scratch.url) : [];
+    const cpu0 = [cpuMs(proc.pid as number), ...pids.map(cpuMs)];
+    const r = await reads(SECONDS);
+    const cpu1 = [cpuMs(proc.pid as number), ...pids.map(cpuMs)];
     await stop(proc);
+    const per = (ms: number) => Number((ms / Math.max(1, r.requests.total)).toFixed(3));
     line({
       route: "GET /leads/:id",
       engine,
@@ -86,6 +160,17 @@ for (const engine of pgUrl ? ["pglite", "postgres"] : ["pglite"]) {
       p99_ms: r.latency.p99,
       errors: r.errors + r.timeouts + r.non2xx,
       of_hello: Number((r.requests.average / helloRps).toFixed(4)),
+      events_per_lead: EVENTS_PER_LEAD,
+      bytes_per_read: Math.round(r.throughput.total / Math.max(1, r.requests.total)),
+      // CPU ms per read: the Node server, and on PostgreSQL its backends (from /proc; 10 ms ticks).
+      node_cpu_ms: per((cpu1[0] ?? 0) - (cpu0[0] ?? 0)),
+      ...(scratch
+        ? {
+            db_cpu_ms: per(
+              cpu1.slice(1).reduce((a, b) => a + b, 0) - cpu0.slice(1).reduce((a, b) => a + b, 0),
+            ),
+          }
+        : {}),
     });
   } finally {
     if (folder) rmSync(folder, { recursive: true, force: true });

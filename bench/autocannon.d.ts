@@ -5,6 +5,7 @@ declare module "autocannon" {
   namespace autocannon {
     type Result = {
       requests: { average: number; total: number };
+      throughput: { total: number };
       latency: { p50: number; p99: number };
       errors: number;
       timeouts: number;
