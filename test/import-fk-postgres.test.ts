@@ -148,10 +148,11 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
       });
     expect(await off(LEAD_TABLES)).toEqual([true, "replica", 0]);
     expect(await off(["accounts"])).toEqual([true, "replica", 0]);
-    // contacts -> accounts, deals -> accounts and leads, events -> leads: references looked up only.
+    // An events import locks the leads it looks up; contacts -> accounts and deals -> accounts and
+    // leads are looked up without a lock.
+    expect(await off(["events"])).toEqual([true, "replica", 0]);
     expect(await off(["contacts"])).toEqual([false, "origin", 0]);
     expect(await off(["deals"])).toEqual([false, "origin", 0]);
-    expect(await off(["events"])).toEqual([false, "origin", 0]);
   });
 
   it("a referenced account cannot be deleted while the import runs: the delete waits, then fails; nothing dangles", async () => {
@@ -254,6 +255,75 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
     for (const x of r.rows) expect([x.contact, x.account]).not.toContain("acc-gone");
     expect(r.rows.map((x) => x.contact)).not.toContain("con-gone");
     expect(await dangling()).toBe(0);
+  });
+
+  it("an events import locks the leads it refers to, and never refers to one deleted meanwhile", async () => {
+    await other.query(
+      `INSERT INTO contacts (id, email) VALUES ('con-ev', 'ev@events.example'), ('con-ev-gone', 'gone@events.example');
+       INSERT INTO leads (id, contact_id, stage_entered_at, created_at)
+       VALUES ('lead-ev', 'con-ev', now(), now()), ('lead-ev2', 'con-ev', now(), now() - interval '1 day'),
+              ('lead-ev-gone', 'con-ev-gone', now(), now())`,
+    );
+    const danglingEvents = async () =>
+      (
+        await other.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM events e WHERE NOT EXISTS (SELECT 1 FROM leads l WHERE l.id = e.lead_id)",
+        )
+      ).rows[0]?.n;
+    // 1. While the import runs, the leads it found by id and by email are locked.
+    let go: () => void = () => undefined;
+    const gate = new Promise<void>((ok) => {
+      go = ok;
+    });
+    async function* file() {
+      yield "type,occurred_at,lead_id,email\nvisit,2026-03-01T10:00:00Z,lead-ev2,\nvisit,2026-03-01T11:00:00Z,,ev@events.example\n";
+      yield "visit,2026-03-01T12:00:00Z,lead-ev,\n";
+      await gate;
+      yield "visit,2026-03-01T13:00:00Z,lead-ev,\n";
+    }
+    const importing = importCsv(s, Readable.from(file()), opts({ as: "events", batchSize: 2 }));
+    importing.catch(() => undefined);
+    const leadLock = (id: string) =>
+      sqlState(() => other.query("SELECT 1 FROM leads WHERE id = $1 FOR UPDATE NOWAIT", [id]));
+    try {
+      await until(async () => (await leadLock("lead-ev2")) === "55P03");
+      await until(async () => (await leadLock("lead-ev")) === "55P03"); // found by email
+    } finally {
+      go();
+    }
+    expect((await importing).counts["events"]?.created).toBe(4);
+    // 2. A lead deleted by a transaction the import waits for: the import waits, then does not find it.
+    const deleter = new pg.Client({ connectionString: urlOf(database) });
+    await deleter.connect();
+    try {
+      await deleter.query("BEGIN");
+      await deleter.query("DELETE FROM leads WHERE id = 'lead-ev-gone'");
+      const pid = (await deleter.query("SELECT pg_backend_pid() AS pid")).rows[0].pid;
+      const late = importCsv(
+        s,
+        Readable.from(["type,occurred_at,lead_id\nvisit,2026-03-01T10:00:00Z,lead-ev-gone\n"]),
+        opts({ as: "events" }),
+      );
+      late.catch(() => undefined);
+      await until(async () => {
+        const r = await other.query<{ n: number }>(
+          "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1 AND wait_event_type = 'Lock' AND pid <> $2",
+          [database, pid],
+        );
+        return (r.rows[0]?.n ?? 0) > 0;
+      });
+      await deleter.query("COMMIT");
+      const e = await late.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      expect(isWinnowError(e) && e.issues).toEqual([
+        { path: "lead_id", line: 2, column: 3, message: "no lead lead-ev-gone" },
+      ]);
+    } finally {
+      await deleter.end();
+    }
+    expect(await danglingEvents()).toBe(0);
   });
 
   it("a role that may not set session_replication_role imports with the triggers; one granted SET on it without", async () => {

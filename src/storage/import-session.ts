@@ -112,17 +112,24 @@ async function hasOwnTriggers(sql: SqlClient, tables: readonly string[]): Promis
  *      `SET ON PARAMETER session_replication_role` (has_parameter_privilege); otherwise the triggers
  *      stay, as before;
  *   2. every table a written table references is written too (the leads import: accounts,
- *      contacts, leads, lead_history). The leads import inserts or upserts, in the same batch, every
+ *      contacts, leads, lead_history), or its rows are locked FOR KEY SHARE where the import looks
+ *      them up (LOCKED_LOOKUPS: an events import's leads). The leads import inserts or upserts, in the same batch, every
  *      account and contact its rows reference before a row refers to it: an inserted row is
  *      invisible to other connections until the commit, and ON CONFLICT DO UPDATE locks the row it
  *      conflicts with, so no other connection can delete one or change its key before the commit,
  *      which is what the triggers' FOR KEY SHARE guarantees. The one reference only looked up (a
  *      stored contact's account, kept when the row names none) is locked FOR KEY SHARE by the bulk
- *      repository (createLeads). Contacts, deals and events imported alone only look up what they
- *      reference (accounts, leads): those imports keep the triggers;
+ *      repository (createLeads). Contacts and deals imported alone look up what they reference
+ *      (accounts, leads) without locking it: those imports keep the triggers;
  *   3. the client has COPY: the argument above is made for the bulk repository's COPY path.
  * See docs/import.md#bulk-mode.
  */
+/**
+ * References to a table the import does not write that the bulk repository locks FOR KEY SHARE when
+ * it looks them up (`referencing>referenced`): an events import's leads (RESOLVE_EVENT_LEADS).
+ */
+const LOCKED_LOOKUPS: ReadonlySet<string> = new Set(["events>leads"]);
+
 async function foreignKeyTriggersMayGo(
   sql: SqlClient,
   engine: Engine,
@@ -131,10 +138,10 @@ async function foreignKeyTriggersMayGo(
   if (await hasOwnTriggers(sql, tables)) return false;
   if (engine === "pglite") return true;
   if (!sql.copyFrom) return false;
-  const r = await sql.query<{ superuser: boolean; version: number; outside: number }>(
+  const r = await sql.query<{ superuser: boolean; version: number; outside: string[] }>(
     `SELECT coalesce((SELECT rolsuper FROM pg_roles WHERE rolname = current_user), false) AS superuser,
             current_setting('server_version_num')::int AS version,
-            (SELECT count(*)::int FROM pg_constraint k
+            ARRAY(SELECT c.relname::text || '>' || f.relname::text FROM pg_constraint k
                JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class f ON f.oid = k.confrelid
               WHERE k.contype = 'f' AND c.relname = ANY($1::text[])
                 AND c.relnamespace = current_schema()::regnamespace
@@ -142,7 +149,7 @@ async function foreignKeyTriggersMayGo(
     [tables],
   );
   const row = r.rows[0];
-  if (!row || row.outside > 0) return false;
+  if (!row || row.outside.some((ref) => !LOCKED_LOOKUPS.has(ref))) return false;
   if (row.superuser) return true;
   // has_parameter_privilege (and GRANT SET ON PARAMETER) came with PostgreSQL 15.
   if (row.version < 150000) return false;

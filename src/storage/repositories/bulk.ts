@@ -189,13 +189,17 @@ WITH input AS (
 )
 SELECT (SELECT count(*) FROM ins)::int AS created, (SELECT count(*) FROM upd)::int AS updated`;
 
+// The leads found are locked FOR KEY SHARE, as the foreign-key trigger on events.lead_id would lock
+// them: no other connection can delete one before the import commits, so the import may do without
+// the trigger (import-session.ts). A lead being deleted makes the lookup wait; if the delete commits,
+// the lead is not found and the row is reported.
 const RESOLVE_EVENT_LEADS = `
 SELECT x.i, coalesce(byid.id, byemail.id) AS lead_id
 FROM jsonb_to_recordset($1::jsonb) AS x(i int, lead_id text, email text)
-LEFT JOIN leads byid ON byid.id = x.lead_id
+LEFT JOIN LATERAL (SELECT id FROM leads WHERE id = x.lead_id FOR KEY SHARE) byid ON true
 LEFT JOIN LATERAL (
   SELECT l.id FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE x.lead_id IS NULL AND c.email = x.email
-  ORDER BY l.created_at DESC, l.id LIMIT 1
+  ORDER BY l.created_at DESC, l.id LIMIT 1 FOR KEY SHARE OF l
 ) byemail ON true
 ORDER BY x.i`;
 
