@@ -133,7 +133,7 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
     ).toBe(null);
   });
 
-  it("turns the triggers off for a superuser's leads import only, and keeps them for imports that only look references up", async () => {
+  it("turns the triggers off for a superuser's leads, accounts and events imports, and keeps them for contacts and deals imports", async () => {
     const off = (tables: string[]) =>
       s.transaction(async (tx) => {
         const session = await openImportSession(tx.sql, "postgres", {
