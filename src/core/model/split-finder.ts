@@ -27,50 +27,75 @@ export function buildHistogram(
 ): void {
   hist.fill(0);
   const nf = binned.binCount.length;
-  const rb = ws.rowBins;
-  const m = features.length;
   // Most features sampled: every feature's bins, without the indirection through `features` (the
-  // extra ones cost less than the indirection), two rows at a time. Each bin still adds rows in order.
-  // An odd row out is added first, not last: nothing runs after the loop, so V8's on-stack-replaced
-  // code of the loop never meets a comparison it has no type feedback for (which deoptimised it on
-  // every call for the first few hundred trees of a process).
-  if (4 * m >= 3 * nf) {
-    let k = start;
-    if ((end - start) % 2 === 1) {
-      const i = rows[k]!;
-      const base = i * nf;
-      for (let f = 0; f < nf; f++) {
-        const b = rb[base + f]!;
-        hist[b]! += gh[2 * i]!;
-        hist[b + 1]! += gh[2 * i + 1]!;
-        hist[b + 2]! += 1;
-      }
-      k++;
+  // extra ones cost less than the indirection). Each path is a function of its own: as one, the
+  // first path's loop was compiled on the stack before the other had run, and deoptimised when it
+  // did (then recompiled; four compiles in the first fold, `--trace-opt`).
+  if (4 * features.length >= 3 * nf) histogramAll(hist, ws.rowBins, nf, gh, rows, start, end);
+  else histogramSome(hist, ws.rowBins, nf, features, gh, rows, start, end);
+}
+
+/**
+ * Every feature's bins, two rows at a time (each bin still adds its rows in order). An odd row out
+ * is added first, not last: nothing runs after the loop, so V8's on-stack-replaced code of the loop
+ * never meets a comparison it has no type feedback for (which deoptimised it on every call for the
+ * first few hundred trees of a process).
+ */
+function histogramAll(
+  hist: Float64Array,
+  rb: Int32Array,
+  nf: number,
+  gh: Float64Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+): void {
+  let k = start;
+  if ((end - start) % 2 === 1) {
+    const i = rows[k]!;
+    const base = i * nf;
+    for (let f = 0; f < nf; f++) {
+      const b = rb[base + f]!;
+      hist[b]! += gh[2 * i]!;
+      hist[b + 1]! += gh[2 * i + 1]!;
+      hist[b + 2]! += 1;
     }
-    for (; k < end; k += 2) {
-      const i = rows[k]!;
-      const j = rows[k + 1]!;
-      const gi = gh[2 * i]!;
-      const hi = gh[2 * i + 1]!;
-      const gj = gh[2 * j]!;
-      const hj = gh[2 * j + 1]!;
-      const bi = i * nf;
-      const bj = j * nf;
-      for (let f = 0; f < nf; f++) {
-        const b = rb[bi + f]!;
-        hist[b]! += gi;
-        hist[b + 1]! += hi;
-        hist[b + 2]! += 1;
-        const c = rb[bj + f]!;
-        hist[c]! += gj;
-        hist[c + 1]! += hj;
-        hist[c + 2]! += 1;
-      }
-    }
-    return;
+    k++;
   }
-  // Fewer features (the tree's sample): through `features`, also two rows at a time (each bin
-  // still adds its rows in order; the odd row first, as above).
+  for (; k < end; k += 2) {
+    const i = rows[k]!;
+    const j = rows[k + 1]!;
+    const gi = gh[2 * i]!;
+    const hi = gh[2 * i + 1]!;
+    const gj = gh[2 * j]!;
+    const hj = gh[2 * j + 1]!;
+    const bi = i * nf;
+    const bj = j * nf;
+    for (let f = 0; f < nf; f++) {
+      const b = rb[bi + f]!;
+      hist[b]! += gi;
+      hist[b + 1]! += hi;
+      hist[b + 2]! += 1;
+      const c = rb[bj + f]!;
+      hist[c]! += gj;
+      hist[c + 1]! += hj;
+      hist[c + 2]! += 1;
+    }
+  }
+}
+
+/** The sampled features' bins through `features`, also two rows at a time (odd row first). */
+function histogramSome(
+  hist: Float64Array,
+  rb: Int32Array,
+  nf: number,
+  features: Int32Array,
+  gh: Float64Array,
+  rows: Int32Array,
+  start: number,
+  end: number,
+): void {
+  const m = features.length;
   let k = start;
   if ((end - start) % 2 === 1) {
     const i = rows[k]!;
