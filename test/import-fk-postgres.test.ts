@@ -133,7 +133,7 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
     ).toBe(null);
   });
 
-  it("turns the triggers off for a superuser's leads, accounts and events imports, and keeps them for contacts and deals imports", async () => {
+  it("turns the triggers off for a superuser's imports of every kind", async () => {
     const off = (tables: string[]) =>
       s.transaction(async (tx) => {
         const session = await openImportSession(tx.sql, "postgres", {
@@ -148,11 +148,10 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
       });
     expect(await off(LEAD_TABLES)).toEqual([true, "replica", 0]);
     expect(await off(["accounts"])).toEqual([true, "replica", 0]);
-    // An events import locks the leads it looks up; contacts -> accounts and deals -> accounts and
-    // leads are looked up without a lock.
+    // Contacts, deals and events imports lock what they look up (accounts, leads).
     expect(await off(["events"])).toEqual([true, "replica", 0]);
-    expect(await off(["contacts"])).toEqual([false, "origin", 0]);
-    expect(await off(["deals"])).toEqual([false, "origin", 0]);
+    expect(await off(["contacts"])).toEqual([true, "replica", 0]);
+    expect(await off(["deals"])).toEqual([true, "replica", 0]);
   });
 
   it("a referenced account cannot be deleted while the import runs: the delete waits, then fails; nothing dangles", async () => {
@@ -324,6 +323,69 @@ describe.skipIf(!ADMIN)("imports on PostgreSQL without foreign-key triggers", ()
       await deleter.end();
     }
     expect(await danglingEvents()).toBe(0);
+  });
+
+  it("contacts and deals imports lock the accounts and leads they refer to while they run", async () => {
+    await other.query(
+      `INSERT INTO accounts (id, name, domain) VALUES ('acc-c1', 'C1', 'c1.example'), ('acc-c2', 'C2', 'c2.example'), ('acc-d', 'D', 'd.example');
+       INSERT INTO contacts (id, email) VALUES ('con-c2', 'known@c2.example'), ('con-d', 'buyer@d.example');
+       INSERT INTO leads (id, contact_id, stage_entered_at, created_at) VALUES ('lead-d', 'con-d', now(), now())`,
+    );
+    const locked = (table: string, id: string) =>
+      sqlState(() => other.query(`SELECT 1 FROM ${table} WHERE id = $1 FOR UPDATE NOWAIT`, [id]));
+    const whileImporting = async (
+      as: "contacts" | "deals",
+      head: string,
+      rows: string,
+      check: () => Promise<void>,
+    ) => {
+      let go: () => void = () => undefined;
+      const gate = new Promise<void>((ok) => {
+        go = ok;
+      });
+      async function* file() {
+        yield `${head}\n${rows}`;
+        await gate;
+      }
+      const importing = importCsv(s, Readable.from(file()), opts({ as, batchSize: 1 }));
+      importing.catch(() => undefined);
+      try {
+        await check();
+      } finally {
+        go();
+      }
+      return importing;
+    };
+    // A new contact gets its account from the lookup, a stored one from the upsert's join.
+    const contacts = await whileImporting(
+      "contacts",
+      "email,account_domain",
+      "new@c1.example,c1.example\nknown@c2.example,c2.example\nfill@c1.example,\n",
+      async () => {
+        await until(async () => (await locked("accounts", "acc-c1")) === "55P03");
+        await until(async () => (await locked("accounts", "acc-c2")) === "55P03");
+      },
+    );
+    expect(contacts.counts["contacts"]).toEqual({ created: 2, updated: 1, skipped: 0 });
+    const deals = await whileImporting(
+      "deals",
+      "name,account_domain,contact_email",
+      "Big,d.example,buyer@d.example\nFill,,\n",
+      async () => {
+        await until(async () => (await locked("accounts", "acc-d")) === "55P03");
+        await until(async () => (await locked("leads", "lead-d")) === "55P03");
+      },
+    );
+    expect(deals.counts["deals"]?.created).toBe(2);
+    const refs = await other.query<{ ref: string }>(
+      `SELECT c.email || '>' || c.account_id AS ref FROM contacts c WHERE c.email IN ('new@c1.example', 'known@c2.example')
+       UNION ALL SELECT d.name || '>' || d.account_id || '>' || d.lead_id FROM deals d WHERE d.name = 'Big' ORDER BY 1`,
+    );
+    expect(refs.rows.map((r) => r.ref)).toEqual([
+      "Big>acc-d>lead-d",
+      "known@c2.example>acc-c2",
+      "new@c1.example>acc-c1",
+    ]);
   });
 
   it("a role that may not set session_replication_role imports with the triggers; one granted SET on it without", async () => {

@@ -103,6 +103,18 @@ async function hasOwnTriggers(sql: SqlClient, tables: readonly string[]): Promis
 }
 
 /**
+ * References to a table the import does not write that the bulk repository locks FOR KEY SHARE when
+ * it looks them up (`referencing>referenced`): a contact's account (STORED_CONTACT_KEYS,
+ * UPSERT_CONTACTS), a deal's account and lead (RESOLVE_DEALS), an event's lead (RESOLVE_EVENT_LEADS).
+ */
+const LOCKED_LOOKUPS: ReadonlySet<string> = new Set([
+  "contacts>accounts",
+  "deals>accounts",
+  "deals>leads",
+  "events>leads",
+]);
+
+/**
  * Whether the import may do without the per-row foreign-key triggers.
  *
  * - Written tables with triggers of their own keep them all (hasOwnTriggers).
@@ -113,23 +125,18 @@ async function hasOwnTriggers(sql: SqlClient, tables: readonly string[]): Promis
  *      stay, as before;
  *   2. every table a written table references is written too (the leads import: accounts,
  *      contacts, leads, lead_history), or its rows are locked FOR KEY SHARE where the import looks
- *      them up (LOCKED_LOOKUPS: an events import's leads). The leads import inserts or upserts, in the same batch, every
- *      account and contact its rows reference before a row refers to it: an inserted row is
+ *      them up (LOCKED_LOOKUPS: what contacts, deals and events imports refer to). The leads
+ *      import inserts or upserts, in the same batch, every account and contact its rows reference
+ *      before a row refers to it: an inserted row is
  *      invisible to other connections until the commit, and ON CONFLICT DO UPDATE locks the row it
  *      conflicts with, so no other connection can delete one or change its key before the commit,
  *      which is what the triggers' FOR KEY SHARE guarantees. The one reference only looked up (a
  *      stored contact's account, kept when the row names none) is locked FOR KEY SHARE by the bulk
- *      repository (createLeads). Contacts and deals imported alone look up what they reference
- *      (accounts, leads) without locking it: those imports keep the triggers;
+ *      repository (createLeads). A reference added later to a table no import writes or locks keeps
+ *      the triggers on;
  *   3. the client has COPY: the argument above is made for the bulk repository's COPY path.
  * See docs/import.md#bulk-mode.
  */
-/**
- * References to a table the import does not write that the bulk repository locks FOR KEY SHARE when
- * it looks them up (`referencing>referenced`): an events import's leads (RESOLVE_EVENT_LEADS).
- */
-const LOCKED_LOOKUPS: ReadonlySet<string> = new Set(["events>leads"]);
-
 async function foreignKeyTriggersMayGo(
   sql: SqlClient,
   engine: Engine,

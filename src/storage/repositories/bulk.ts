@@ -42,7 +42,7 @@ WITH input AS (
 ), up AS (
 INSERT INTO contacts AS c (id, email, first_name, last_name, title, seniority, buying_role, phone, account_id, attributes)
 SELECT i.id, i.email, i.first_name, i.last_name, i.title, i.seniority, i.buying_role, i.phone, a.id, coalesce(i.attributes, '{}'::jsonb)
-FROM input i LEFT JOIN accounts a ON a.domain = i.account_domain
+FROM input i LEFT JOIN LATERAL (SELECT id FROM accounts WHERE domain = i.account_domain FOR KEY SHARE) a ON true
 ON CONFLICT (email) DO UPDATE SET
   first_name = coalesce(excluded.first_name, c.first_name),
   last_name = coalesce(excluded.last_name, c.last_name),
@@ -86,7 +86,7 @@ SELECT 'contact' AS kind, c.email AS key, c.id FROM unnest($1::text[]) AS k(emai
 CROSS JOIN LATERAL (SELECT email, id FROM contacts WHERE email = k.email LIMIT 1) c
 UNION ALL
 SELECT 'account', a.domain, a.id FROM unnest($2::text[]) AS k(domain)
-CROSS JOIN LATERAL (SELECT domain, id FROM accounts WHERE domain = k.domain LIMIT 1) a`;
+CROSS JOIN LATERAL (SELECT domain, id FROM accounts WHERE domain = k.domain LIMIT 1 FOR KEY SHARE) a`;
 const LEAD_CONTACTS = `
 SELECT c.email, c.id, c.account_id, l.contact_id IS NOT NULL AS has_lead
 FROM unnest($1::text[]) AS k(email)
@@ -136,12 +136,16 @@ const LEAD_COLUMNS = [
 ] as const;
 const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
+// The accounts and leads a deal refers to are locked FOR KEY SHARE where they are looked up, as the
+// foreign-key triggers on deals would lock them (so the import may do without those: import-session.ts).
+// So are the accounts a contact refers to, in STORED_CONTACT_KEYS and UPSERT_CONTACTS.
 const RESOLVE_DEALS = `
 SELECT x.i, a.id AS account_id, l.id AS lead_id
 FROM jsonb_to_recordset($1::jsonb) AS x(i int, account_domain text, contact_email text)
-LEFT JOIN accounts a ON a.domain = x.account_domain
+LEFT JOIN LATERAL (SELECT id FROM accounts WHERE domain = x.account_domain FOR KEY SHARE) a ON true
 LEFT JOIN LATERAL (
   SELECT l.id FROM leads l JOIN contacts c ON c.id = l.contact_id WHERE c.email = x.contact_email ORDER BY l.created_at DESC, l.id LIMIT 1
+  FOR KEY SHARE OF l
 ) l ON true
 ORDER BY x.i`;
 
