@@ -12,7 +12,9 @@ const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) }
 function copyOn(on: PGlite | Transaction): NonNullable<SqlClient["copyFrom"]> {
   return async (table, columns, text) => {
     await translated(() =>
-      on.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], { blob: new Blob([text]) }),
+      on.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], {
+        blob: new Blob([text as BlobPart]),
+      }),
     );
   };
 }

@@ -18,10 +18,10 @@ export interface SqlClient {
   exec(sql: string): Promise<void>;
   /**
    * Plain inserts in bulk: `COPY table (columns) FROM STDIN` (PostgreSQL) or `FROM '/dev/blob'`
-   * (PGlite); `text` is COPY's text format (storage/copy-text.ts). `table` and `columns` come from
+   * (PGlite); `text` is COPY's text format (storage/copy-text.ts), or those bytes in UTF-8. `table` and `columns` come from
    * code, never input. Optional: callers fall back to statements when a client lacks it.
    */
-  copyFrom?(table: string, columns: readonly string[], text: string): Promise<void>;
+  copyFrom?(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
   /**
    * True when statements and COPYs reach the server in the order they are called, so a caller may
    * send several before awaiting the first (a PostgreSQL transaction: node-postgres queues them on

@@ -47,17 +47,17 @@ function copyWith(
   conn: pg.PoolClient,
   table: string,
   columns: readonly string[],
-  text: string,
+  text: string | Uint8Array,
 ): Promise<void> {
   const stream = conn.query(copyFromStdin(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
   // Written into the stream's buffer now; sent once the server asks for the rows.
-  stream.end(Buffer.from(text));
+  stream.end(typeof text === "string" ? Buffer.from(text) : text);
   return translated(() => finished(stream));
 }
 
 /** COPY on a connection taken from the pool for it. */
 function copyOnPool(pool: pg.Pool) {
-  return async (table: string, columns: readonly string[], text: string): Promise<void> => {
+  return async (table: string, columns: readonly string[], text: string | Uint8Array): Promise<void> => {
     const conn = await pool.connect();
     try {
       await copyWith(conn, table, columns, text);
@@ -113,7 +113,12 @@ export async function openPostgres(url: string, options: { readonly max?: number
       const inner = clientOf((sql, params, name) => next(() => run(sql, params, name)));
       const tx: SqlClient = {
         ...inner,
-        copyFrom: (table, columns, text) => next(() => copyWith(conn, table, columns, text)),
+        copyFrom: (table, columns, text) => {
+          // As bytes at once: a text built with += is a tree of many small strings, which the garbage
+          // collector would otherwise copy around for as long as the COPY waits in the queue.
+          const bytes = typeof text === "string" ? Buffer.from(text) : text;
+          return next(() => copyWith(conn, table, columns, bytes));
+        },
         sendsInOrder: true,
         transaction: (nested) => nested(tx),
       };

@@ -89,6 +89,9 @@ export function leadBatchWriter(
       accText += `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
       if (r.domain !== null) accountIds.set(r.domain, id);
     }
+    // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
+    // the garbage collector would copy and promote for as long as it is kept (across the lookup).
+    const accBytes = Buffer.from(accText);
     const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
     const contactOf = new Map<string, { id: string; account: string | null }>();
     let conText = "";
@@ -98,6 +101,7 @@ export function leadBatchWriter(
       conText += `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(account)}\t${v(r.attributes ?? {})}\n`;
       contactOf.set(r.email, { id, account });
     }
+    const conBytes = Buffer.from(conText);
     // A lead for each email's (new) contact, with its first history entry.
     const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
     const who = v(actor);
@@ -115,6 +119,9 @@ export function leadBatchWriter(
       histText += `${id}\tstage\t${who}\t${at}\timported\t\\N\t${v({ stage })}\n`;
       leaCreated += 1;
     }
+
+    const leaBytes = Buffer.from(leaText);
+    const histBytes = Buffer.from(histText);
 
     // 2. The lookup: every domain named (accounts, contacts' accounts) and every email.
     const domains = new Set<string>();
@@ -141,11 +148,11 @@ export function leadBatchWriter(
       // Rethrown in order where `done` awaits it; this only keeps it from being "unhandled".
       p.catch(() => undefined);
     };
-    if (accText) send(() => copy("accounts", ACCOUNT_COLUMNS, accText));
-    if (conText) send(() => copy("contacts", CONTACT_COLUMNS, conText));
-    if (leaText) {
-      send(() => copy("leads", LEAD_COLUMNS, leaText));
-      send(() => copy("lead_history", HISTORY_COLUMNS, histText));
+    if (accBytes.length > 0) send(() => copy("accounts", ACCOUNT_COLUMNS, accBytes));
+    if (conBytes.length > 0) send(() => copy("contacts", CONTACT_COLUMNS, conBytes));
+    if (leaBytes.length > 0) {
+      send(() => copy("leads", LEAD_COLUMNS, leaBytes));
+      send(() => copy("lead_history", HISTORY_COLUMNS, histBytes));
     }
 
     const done = (async (): Promise<LeadBatchResult> => {
