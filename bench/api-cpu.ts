@@ -3,10 +3,12 @@
 // `git worktree` of another commit for an A/B) on a throw-away database of WINNOW_BENCH_DATABASE_URL,
 // 2 s of warm-up then N s (default 6) of autocannon at 50 connections; prints req/s, p50/p99 and CPU
 // milliseconds per request of the Node server, of the PostgreSQL backends of that database (from
-// /proc, so Linux and a local server only) and of autocannon. `--cpu-prof DIR` runs the server
-// under `node --cpu-prof` (the profile covers its whole life: seeding, warm-up and load).
+// /proc, so Linux and a local server only) and of autocannon, and the load average around the run.
+// `--cpu-prof DIR` runs the server under `node --cpu-prof` (the profile covers its whole life:
+// seeding, warm-up and load).
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import pg from "pg";
@@ -109,7 +111,9 @@ try {
   const before = new Map((await backends()).map((p) => [p, cpuMs(p)]));
   const node0 = cpuMs(pid);
   const own0 = process.cpuUsage();
+  const load0 = loadavg()[0] ?? 0;
   const r = await load(SECONDS);
+  const load1 = loadavg()[0] ?? 0;
   const own = process.cpuUsage(own0);
   const node = cpuMs(pid) - node0;
   // Backends that were there at the start or are there now (the pool may open more under load).
@@ -137,6 +141,9 @@ try {
       postgres_backends: seen.size,
       requests_per_commit: +(r.requests.total / Math.max(1, committed)).toFixed(1),
       autocannon_cpu_ms_per_req: per((own.user + own.system) / 1000),
+      // The machine's 1-minute load average before and after the measured load (figures from
+      // different loads do not compare).
+      load: [+load0.toFixed(2), +load1.toFixed(2)],
     })}\n`,
   );
 } finally {
