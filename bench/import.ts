@@ -6,6 +6,7 @@ import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { Worker } from "node:worker_threads";
 import { parse } from "csv-parse";
 import pg from "pg";
 import { importCsv } from "../src/app/import/index.ts";
@@ -22,6 +23,9 @@ const { values } = parseArgs({
     engines: { type: "string", default: "pglite,postgres" },
     // Read, map and check the CSV in a worker thread (ImportOptions.readInWorker).
     "read-in-worker": { type: "boolean", default: false },
+    // PostgreSQL: sample what the import's server process is doing every 10 ms (from a worker thread,
+    // whose CPU then counts in cpu_s): how much of the import it spent waiting for this process.
+    "sample-server": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -115,6 +119,48 @@ async function serverCpuSeconds(url: string, name: string): Promise<number | nul
   }
 }
 
+/**
+ * Samples, every 10 ms until stopped, the state of the server process running the import's
+ * transaction (pg_stat_activity; in a worker thread, so that a busy main thread does not skew when
+ * samples are taken). `waiting` is the share of samples in which it waited for the client: idle in
+ * the transaction between statements, or reading from the client (a COPY's rows).
+ */
+function sampleServer(url: string, name: string): () => Promise<{ samples: number; waiting: number }> {
+  const code = `
+const { parentPort, workerData } = require("node:worker_threads");
+const pg = require("pg");
+const c = new pg.Client({ connectionString: workerData.url });
+let stop = false, samples = 0, waiting = 0;
+parentPort.on("message", () => { stop = true; });
+(async () => {
+  await c.connect();
+  while (!stop) {
+    const r = await c.query(
+      "SELECT state, wait_event FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND xact_start IS NOT NULL AND state <> 'idle'",
+      [workerData.name],
+    );
+    const x = r.rows[0];
+    if (x) {
+      samples += 1;
+      if (x.state === "idle in transaction" || x.wait_event === "ClientRead") waiting += 1;
+    }
+    await new Promise((ok) => setTimeout(ok, 10));
+  }
+  await c.end();
+  parentPort.postMessage({ samples, waiting });
+})();`;
+  const worker = new Worker(code, { eval: true, workerData: { url, name } });
+  return () =>
+    new Promise((ok, fail) => {
+      worker.once("message", (m: { samples: number; waiting: number }) => {
+        ok(m);
+        void worker.terminate();
+      });
+      worker.once("error", fail);
+      worker.postMessage("stop");
+    });
+}
+
 async function parseOnly(path: string): Promise<number> {
   let n = 0;
   for await (const _ of createReadStream(path).pipe(parse({ bom: true }))) n += 1;
@@ -158,6 +204,7 @@ try {
       storage: Storage;
       drop: () => Promise<void>;
       serverCpu?: () => Promise<number | null>;
+      sample?: () => () => Promise<{ samples: number; waiting: number }>;
     }>;
   }[] = (ENGINES.has("pglite") ? [true, ...(values.compare ? [false] : [])] : []).map((bulkMode) => ({
     name: "pglite",
@@ -187,6 +234,7 @@ try {
         return {
           storage,
           serverCpu: () => serverCpuSeconds(url, name),
+          sample: () => sampleServer(url, name),
           drop: async () => {
             const c = new pg.Client({ connectionString: url });
             await c.connect();
@@ -200,11 +248,13 @@ try {
     log("postgres: skipped (set WINNOW_BENCH_DATABASE_URL or DATABASE_URL)");
 
   for (const engine of engines) {
-    const { storage, drop, serverCpu } = await engine.open();
+    const { storage, drop, serverCpu, sample } = await engine.open();
     try {
       log(`${engine.name}${engine.bulkMode ? "" : " (bulkMode off)"}: importing`);
       const serverBefore = (await serverCpu?.()) ?? null;
+      const stopSampling = values["sample-server"] ? (sample?.() ?? null) : null;
       const run = await measured(() => importOn(storage, file, engine.bulkMode));
+      const sampled = stopSampling ? await stopSampling() : null;
       const serverAfter = (await serverCpu?.()) ?? null;
       const rate = ROWS / run.seconds;
       console.log(
@@ -223,7 +273,18 @@ try {
           cpu_s: Math.round(run.cpuSeconds * 10) / 10,
           // PostgreSQL on this machine: CPU time of the server processes serving the bench's database.
           ...(serverBefore !== null && serverAfter !== null
-            ? { server_cpu_s: Math.round((serverAfter - serverBefore) * 10) / 10 }
+            ? {
+                server_cpu_s: Math.round((serverAfter - serverBefore) * 10) / 10,
+                // The server's CPU per second of import: how busy the one process writing was.
+                server_busy: Math.round(((serverAfter - serverBefore) / run.seconds) * 100) / 100,
+              }
+            : {}),
+          // --sample-server: the share of samples in which the server waited for this process.
+          ...(sampled && sampled.samples > 0
+            ? {
+                server_waits_for_client: Math.round((sampled.waiting / sampled.samples) * 100) / 100,
+                server_samples: sampled.samples,
+              }
             : {}),
           leads_created: run.result.counts["leads"]?.created ?? 0,
           vs_parse: Math.round((rate / parseRate) * 1000) / 1000,
