@@ -1,5 +1,5 @@
 import { applyBinning, type BinnedTable, type FeatureBinning, fitBinning } from "./binning.ts";
-import { seededRandom, stratifiedSplit } from "./random.ts";
+import { Mulberry32, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
 import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
 import { shapScratch, treeDepth, treeExpectation, treeShap } from "./tree-shap.ts";
@@ -232,7 +232,7 @@ type Boosting = {
 function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => void): number {
   const { binned, ws, label, margin, gh, trainRows, validRows, rows, unsampled, allFeatures, p } = b;
   const { maxIter, seed, subsample, colsample, patience } = b;
-  const rand = seededRandom(seed);
+  const rand = new Mulberry32(seed);
   const nf = allFeatures.length;
   let best = Number.POSITIVE_INFINITY;
   let bestIter = 0;
@@ -249,8 +249,8 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
     gradients(rows, count, margin, ez, label, gh);
     let features = allFeatures;
     if (colsample < 1) {
-      const pick = Array.from(allFeatures).filter(() => rand() < colsample);
-      features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand() * nf)]);
+      const pick = Array.from(allFeatures).filter(() => rand.next() < colsample);
+      features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand.next() * nf)]);
     }
     const grown = growTree(binned, ws, features, gh, rows, count, p);
     trees.push(grown.tree);
