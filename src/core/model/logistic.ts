@@ -216,6 +216,35 @@ function accumulateHessian(
   }
 }
 
+/** Summed log loss at margins `z`, with each row's residual (p - y) / n written into `r`. */
+function lossAndResiduals(z: Float64Array, label: Uint8Array, r: Float64Array, n: number): number {
+  let loss = 0;
+  for (let i = 0; i < n; i++) {
+    const zi = z[i]!;
+    // log(1 + e^z) - y z, computed stably.
+    const sp = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
+    loss += sp - (label[i] ? zi : 0);
+    const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+    r[i] = (p - (label[i] ? 1 : 0)) / n;
+  }
+  return loss;
+}
+
+/** The log-loss gradient (without the L2 term) from the residuals, into `g`. */
+function gradientOf(des: Design, r: Float64Array, g: Float64Array, denseAt: number): void {
+  g.fill(0);
+  const { n, nc, nd, cat, dense } = des;
+  for (let i = 0; i < n; i++) {
+    const ri = r[i]!;
+    g[0]! += ri;
+    for (let j = 0; j < nc; j++) {
+      const k = cat[i * nc + j]!;
+      if (k >= 0) g[k]! += ri;
+    }
+    for (let j = 0; j < nd; j++) g[denseAt + j]! += ri * dense[i * nd + j]!;
+  }
+}
+
 /** Up to this many parameters Newton's method (dense Hessian) is used; beyond, L-BFGS. */
 const NEWTON_MAX_DIM = 300;
 
@@ -348,26 +377,11 @@ export function fitLogistic(table: Table, label: Uint8Array, options: LogisticOp
   if (!warm) w0[0] = Math.log(Math.max(pos, 0.5) / Math.max(n - pos, 0.5));
   const objective = (w: Float64Array, g: Float64Array): number => {
     marginOf(des, w, denseAt, z);
-    let loss = 0;
-    for (let i = 0; i < n; i++) {
-      const zi = z[i]!;
-      // log(1 + e^z) - y z, computed stably.
-      const sp = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
-      loss += sp - (label[i] ? zi : 0);
-      const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
-      r[i] = (p - (label[i] ? 1 : 0)) / n;
-    }
-    g.fill(0);
-    const { nc, nd, cat, dense } = des;
-    for (let i = 0; i < n; i++) {
-      const ri = r[i]!;
-      g[0]! += ri;
-      for (let j = 0; j < nc; j++) {
-        const k = cat[i * nc + j]!;
-        if (k >= 0) g[k]! += ri;
-      }
-      for (let j = 0; j < nd; j++) g[denseAt + j]! += ri * dense[i * nd + j]!;
-    }
+    // The loops over rows are functions of their own, shared by every fit: inside this closure
+    // (a new one per fit) they were compiled on the stack while every margin was still 0 and
+    // deoptimised as soon as one turned positive, in every fit.
+    const loss = lossAndResiduals(z, label, r, n);
+    gradientOf(des, r, g, denseAt);
     let reg = 0;
     for (let k = 1; k < dim; k++) {
       reg += w[k]! * w[k]!;
