@@ -223,6 +223,8 @@ export async function queueBatch(
     return { done: Promise.resolve(out) };
   }
   const parts = leadParts(batch, ctx);
+  // The previous batch's statements may be running: let their change-overs through (see queueLeadBatch).
+  await new Promise<void>((ok) => setImmediate(ok));
   const sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
   if (!sent) {
     // Some key is stored already: the three calls, each looking up after the writes before it.

@@ -75,6 +75,9 @@ function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[]
     });
 }
 
+/** Lets pending I/O callbacks run (a client's statement change-overs) before going on. */
+const breathe = () => new Promise<void>((ok) => setImmediate(ok));
+
 export function leadBatchWriter(
   sql: SqlClient,
   copy: NonNullable<SqlClient["copyFrom"]>,
@@ -92,6 +95,9 @@ export function leadBatchWriter(
     // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
     // the garbage collector would copy and promote for as long as it is kept (across the lookup).
     const accBytes = Buffer.from(accText);
+    // On PostgreSQL the previous batch's COPYs are running meanwhile, and each needs this thread
+    // for its turn (rows, then the next statement): let them have it between tables.
+    await breathe();
     const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
     const contactOf = new Map<string, { id: string; account: string | null }>();
     let conText = "";
@@ -102,6 +108,7 @@ export function leadBatchWriter(
       contactOf.set(r.email, { id, account });
     }
     const conBytes = Buffer.from(conText);
+    await breathe();
     // A lead for each email's (new) contact, with its first history entry.
     const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
     const who = v(actor);
@@ -122,6 +129,7 @@ export function leadBatchWriter(
 
     const leaBytes = Buffer.from(leaText);
     const histBytes = Buffer.from(histText);
+    await breathe();
 
     // 2. The lookup: every domain named (accounts, contacts' accounts) and every email.
     const domains = new Set<string>();
