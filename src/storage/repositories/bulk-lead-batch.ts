@@ -8,6 +8,7 @@ import type {
   LeadImportRow,
   SqlClient,
 } from "../ports.ts";
+import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
 
 // A leads import batch whose domains and emails are all new (BulkRepository.queueLeadBatch): one
 // lookup says so, then the accounts, contacts, leads and first history entries are copied, every COPY
@@ -25,43 +26,6 @@ UNION ALL
 (SELECT 1 FROM unnest($2::text[]) AS k(email)
  CROSS JOIN LATERAL (SELECT 1 FROM contacts WHERE email = k.email LIMIT 1) c)
 LIMIT 1`;
-
-const ACCOUNT_COLUMNS = [
-  "id",
-  "name",
-  "domain",
-  "industry",
-  "employees",
-  "annual_revenue",
-  "country",
-  "region",
-  "attributes",
-] as const;
-const CONTACT_COLUMNS = [
-  "id",
-  "email",
-  "first_name",
-  "last_name",
-  "title",
-  "seniority",
-  "buying_role",
-  "phone",
-  "account_id",
-  "attributes",
-] as const;
-const LEAD_COLUMNS = [
-  "id",
-  "contact_id",
-  "account_id",
-  "source",
-  "entry_path",
-  "owner_id",
-  "stage",
-  "stage_entered_at",
-  "sla_due_at",
-  "created_at",
-] as const;
-const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
 /** Indexes of `rows` in key order (rows without a key last), as bulk.ts's byKey sorts them. */
 function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[] {

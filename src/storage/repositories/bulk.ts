@@ -2,6 +2,7 @@ import { WinnowError } from "../../core/errors.ts";
 import { copyText } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
+import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
 import { leadBatchWriter } from "./bulk-lead-batch.ts";
 
@@ -98,43 +99,6 @@ LEFT JOIN LATERAL (SELECT contact_id FROM leads WHERE contact_id = c.id LIMIT 1)
 const LOCK_ACCOUNTS = `
 SELECT a.id FROM unnest($1::text[]) AS k(id)
 CROSS JOIN LATERAL (SELECT id FROM accounts WHERE id = k.id FOR KEY SHARE) a`;
-
-const ACCOUNT_COLUMNS = [
-  "id",
-  "name",
-  "domain",
-  "industry",
-  "employees",
-  "annual_revenue",
-  "country",
-  "region",
-  "attributes",
-] as const;
-const CONTACT_COLUMNS = [
-  "id",
-  "email",
-  "first_name",
-  "last_name",
-  "title",
-  "seniority",
-  "buying_role",
-  "phone",
-  "account_id",
-  "attributes",
-] as const;
-const LEAD_COLUMNS = [
-  "id",
-  "contact_id",
-  "account_id",
-  "source",
-  "entry_path",
-  "owner_id",
-  "stage",
-  "stage_entered_at",
-  "sla_due_at",
-  "created_at",
-] as const;
-const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
 // The accounts and leads a deal refers to are locked FOR KEY SHARE where they are looked up, as the
 // foreign-key triggers on deals would lock them (so the import may do without those: import-session.ts).
