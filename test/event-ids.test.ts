@@ -1,28 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import type { Storage } from "../src/storage/ports.ts";
-import { timeOrderedId } from "../src/storage/repositories/events.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 
 const V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 /** The Unix milliseconds in a version 7 id's first 48 bits. */
 const msOf = (id: string) => Number.parseInt(id.slice(0, 8) + id.slice(9, 13), 16);
-
-describe("timeOrderedId", () => {
-  it("is a UUID version 7 (RFC 9562 variant) carrying the given milliseconds, random in the rest", () => {
-    const ms = 0x0123456789ab;
-    const ids = Array.from({ length: 200 }, () => timeOrderedId(ms));
-    for (const id of ids) {
-      expect(id).toMatch(V7);
-      expect(id.slice(0, 14)).toBe("01234567-89ab-");
-      expect(msOf(id)).toBe(ms);
-    }
-    expect(new Set(ids).size).toBe(ids.length);
-    // A later millisecond sorts later, as text (what the primary key's index compares).
-    expect(timeOrderedId(ms + 1) > timeOrderedId(ms)).toBe(true);
-    expect(timeOrderedId(Date.parse("2026-11-30T12:00:00Z")) > timeOrderedId(ms)).toBe(true);
-  });
-});
 
 describe.each(ENGINES)("stored event ids on %s", (engine) => {
   let storage: Storage;
