@@ -7,12 +7,12 @@
 // `--cpu-prof DIR` runs the server under `node --cpu-prof` (the profile covers its whole life:
 // seeding, warm-up and load).
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import pg from "pg";
 import { scratchPostgres } from "./engines.ts";
+import { cpuMs } from "./proc-cpu.ts";
 
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,16 +23,6 @@ const tree = flag("tree") ?? ".";
 const profDir = flag("cpu-prof");
 const serverUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
 if (!serverUrl) throw new Error("set WINNOW_BENCH_DATABASE_URL=postgres://... (a local server)");
-
-/** CPU milliseconds (user + system) of a process so far; 0 once it has gone. */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return 0;
-  }
-}
 
 const db = await scratchPostgres(serverUrl);
 try {

@@ -10,13 +10,13 @@
 // the code of several trees (`git worktree`s of other commits; default this one), each on a database
 // of its own, their rounds alternated (every other round in reverse order), so that they share the
 // machine's load alike.
-import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import pg from "pg";
 import type { Storage } from "../src/storage/ports.ts";
 import { scratchPostgres } from "./engines.ts";
+import { cpuMs } from "./proc-cpu.ts";
 
 const flag = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,16 +30,6 @@ const TREES = flag("trees", ".")
   .map((t) => resolve(t));
 const serverUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
 const ENGINES = flag("engines", serverUrl ? "pglite,postgres" : "pglite").split(",");
-
-/** CPU milliseconds (user + system) of a process so far; 0 once it has gone. */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return 0;
-  }
-}
 
 type Subject = {
   tree: string;

@@ -5,7 +5,6 @@
 // (ledger-cache.ts), each on a connection of its own. CPU milliseconds per read of 200 leads of the
 // Node process and of that connection's PostgreSQL backend (from /proc: Linux and a local server),
 // at ~100, ~300 and ~650 events a lead (the mean over N rounds, default 10). JSON lines on stdout.
-import { readFileSync } from "node:fs";
 import pg from "pg";
 import { seedDemoWorkspace } from "../src/app/demo-workspace.ts";
 import { createLedgerCache } from "../src/storage/ledger-cache.ts";
@@ -13,17 +12,13 @@ import { openStorage } from "../src/storage/open.ts";
 import type { SqlClient, SqlRow } from "../src/storage/ports.ts";
 import { readLedgerTexts } from "../src/storage/rescore-pages.ts";
 import { scratchPostgres } from "./engines.ts";
+import { cpuMs } from "./proc-cpu.ts";
 
 const i = process.argv.indexOf("--rounds");
 const ROUNDS = i >= 0 ? Number(process.argv[i + 1]) : 10;
 const serverUrl = process.env["WINNOW_BENCH_DATABASE_URL"];
 if (!serverUrl) throw new Error("set WINNOW_BENCH_DATABASE_URL=postgres://... (a local server)");
 
-/** CPU milliseconds (user + system) of a process so far. */
-function cpuMs(pid: number): number {
-  const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
 const ownMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;

@@ -11,13 +11,14 @@
 // reads are measured with the CPU per read of the Node server and, on PostgreSQL, of its backends
 // (from /proc: Linux, local server), steadier than req/s on a shared machine. One JSON line per case.
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import pg from "pg";
 import { scratchPostgres } from "./engines.ts";
+import { cpuMs } from "./proc-cpu.ts";
 
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -70,16 +71,6 @@ async function grow(port: number, key: string, ids: string[]): Promise<void> {
     });
     if (!res.ok) throw new Error(`events batch: ${res.status} ${await res.text()}`);
     await res.arrayBuffer();
-  }
-}
-
-/** CPU milliseconds (user + system) of a process so far; 0 once it has gone. */
-function cpuMs(pid: number): number {
-  try {
-    const f = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return (Number(f[11]) + Number(f[12])) * 10; // clock ticks of 10 ms
-  } catch {
-    return 0;
   }
 }
 
