@@ -12,6 +12,7 @@ import {
   type BatchOutcome,
   type Counts,
   PLACED_BY_DATABASE,
+  type PreparedLeads,
   queueBatch,
   TABLES_OF,
   type ValidRow,
@@ -98,7 +99,15 @@ export async function importCsv(
   const batchSize = options.batchSize ?? 5000;
   const maxIssues = options.maxIssues ?? 1000;
   const setup = { as: options.as, ...(options.mapping ? { mapping: options.mapping } : {}), batchSize };
-  const reader = options.readInWorker ? new WorkerRowReader(source, setup) : new RowReader(source, setup);
+  const ctx = {
+    now: options.now,
+    actor: options.actor,
+    lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
+  };
+  // Read in a worker, a leads batch also comes with its COPY text made there (ReaderSetup.leads).
+  const reader = options.readInWorker
+    ? new WorkerRowReader(source, { ...setup, ...(options.as === "leads" ? { leads: ctx } : {}) })
+    : new RowReader(source, setup);
   let mapping: ResolvedMapping | null = null;
   const issues: Issue[] = [];
   let rejected = 0;
@@ -125,6 +134,7 @@ export async function importCsv(
         rebuildIndexes: bulk,
       });
       let batch: ValidRow[] = [];
+      let prepared: PreparedLeads | undefined;
       let bytes = 0;
       let written = 0;
       let nextAnalyze = 1;
@@ -137,11 +147,6 @@ export async function importCsv(
       const overlap = !PLACED_BY_DATABASE.has(options.as);
       type InFlight = { readonly sent: Promise<unknown>; readonly finished: Promise<void> };
       let pending: InFlight | null = null;
-      const ctx = {
-        now: options.now,
-        actor: options.actor,
-        lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
-      };
       const take = (out: BatchOutcome, at: { rows: number; bytes: number }) => {
         merged += out.merged;
         for (const [k, c] of Object.entries(out.counts)) {
@@ -167,10 +172,11 @@ export async function importCsv(
       };
       const write = (
         rows: readonly ValidRow[],
+        ready: PreparedLeads | undefined,
         at: { rows: number; bytes: number },
         after: InFlight | null,
       ): InFlight => {
-        const sent = queueBatch(tx, options.as, rows, ctx);
+        const sent = queueBatch(tx, options.as, rows, ctx, ready);
         const finished = sent.then(async ({ done }) => {
           const out = await done;
           // Outcomes in file order (progress calls included), whatever order the promises settle in.
@@ -190,9 +196,11 @@ export async function importCsv(
         return { sent, finished };
       };
       const flush = async () => {
-        if (batch.length === 0) return;
+        if (batch.length === 0 && !prepared) return;
         const ready = batch;
+        const readyPrepared = prepared;
         batch = [];
+        prepared = undefined;
         const before = pending;
         pending = null;
         // The previous batch's statements must all be sent before this batch's lookup (which has to
@@ -200,7 +208,7 @@ export async function importCsv(
         if (before) await before.sent.catch(() => before.finished);
         // After the first bad row an all-or-nothing import only validates: nothing more will be kept.
         if (rejected === 0 || options.skipInvalid) {
-          pending = write(ready, { rows, bytes }, before);
+          pending = write(ready, readyPrepared, { rows, bytes }, before);
           // Its outcome is taken before this batch's: first failure first.
           if (before) await before.finished;
           if (!overlap) await pending.finished;
@@ -219,6 +227,7 @@ export async function importCsv(
           rows = event.read;
           bytes = event.bytes;
           batch = event.rows;
+          prepared = event.prepared;
           await flush();
         }
       };

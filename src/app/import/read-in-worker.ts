@@ -2,15 +2,24 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { type ErrorCode, type Issue, WinnowError } from "../../core/errors.ts";
+import type { LifecycleConfig } from "../../core/lifecycle/config.ts";
+import type { Instant } from "../../core/records.ts";
+import type { PreparedLeadBatch } from "../../storage/ports.ts";
 import type { ImportTarget } from "./fields.ts";
 import type { MappingSpec } from "./mapping.ts";
 import type { ReadEvent } from "./read-rows.ts";
+import type { ValidRow } from "./rows.ts";
 
 /** What the worker needs to read a file (structured-cloned into it). */
 export type ReaderSetup = {
   readonly as: ImportTarget;
   readonly mapping?: MappingSpec;
   readonly batchSize: number;
+  /**
+   * A leads import's context: the worker then also prepares each batch's COPY text and lookup keys
+   * (prepareLeadBatch), so that the main thread only sends them.
+   */
+  readonly leads?: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig };
 };
 
 export type FromMain =
@@ -22,6 +31,18 @@ export type ToMain =
   | { readonly kind: "more" }
   /** The event as JSON ("null" at the end). Coerced values are strings, finite numbers, null and JSON objects. */
   | { readonly kind: "event"; readonly json: string }
+  /**
+   * A prepared leads batch: the event without its rows as JSON, the rows as JSON apart (parsed only
+   * if needed), and the batch's COPY bytes, whose buffers are moved, not copied.
+   */
+  | {
+      readonly kind: "leads";
+      readonly json: string;
+      readonly rows: string;
+      readonly count: number;
+      readonly merged: number;
+      readonly batch: PreparedLeadBatch;
+    }
   | {
       readonly kind: "winnow-error";
       readonly code: ErrorCode;
@@ -106,6 +127,23 @@ export class WorkerRowReader {
       const event = JSON.parse(m.json) as ReadEvent | null;
       if (event === null) this.destroy();
       waiting?.ok(event);
+    } else if (m.kind === "leads") {
+      const event = JSON.parse(m.json) as ReadEvent & { kind: "batch" };
+      const b = m.batch;
+      // Buffer views of the moved bytes (no copy), as the COPY streams take them.
+      const bytes = (u: Uint8Array) => Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+      const batch = {
+        ...b,
+        accounts: bytes(b.accounts),
+        contacts: bytes(b.contacts),
+        leads: bytes(b.leads),
+        history: bytes(b.history),
+      };
+      const rows = m.rows;
+      waiting?.ok({
+        ...event,
+        prepared: { batch, merged: m.merged, count: m.count, rows: () => JSON.parse(rows) as ValidRow[] },
+      });
     } else {
       this.destroy();
       waiting?.fail(

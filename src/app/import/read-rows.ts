@@ -3,7 +3,7 @@ import { type Issue, WinnowError } from "../../core/errors.ts";
 import { coercer, Invalid } from "./coerce.ts";
 import { type ImportTarget, TARGET_FIELDS } from "./fields.ts";
 import { type MappingSpec, type ResolvedMapping, resolveMapping } from "./mapping.ts";
-import type { ValidRow } from "./rows.ts";
+import type { PreparedLeads, ValidRow } from "./rows.ts";
 
 /** A record of the file, the line it ends on, and the bytes read up to its end. */
 type Parsed = { readonly record: string[]; readonly lines: number; readonly bytes: number };
@@ -118,6 +118,11 @@ export type ReadEvent =
       /** Rows read so far (valid or not) and the bytes read up to the end of the last one. */
       readonly read: number;
       readonly bytes: number;
+      /**
+       * A leads batch prepared in the reader's thread (WorkerRowReader with `leads` set): `rows` is
+       * then empty, and prepared.rows() parses them if they are needed.
+       */
+      readonly prepared?: PreparedLeads;
     };
 
 /**

@@ -8,6 +8,7 @@ import type {
   EventImportRow,
   ImportTable,
   LeadImportRow,
+  PreparedLeadBatch,
   Repositories,
 } from "../../storage/ports.ts";
 import type { ImportTarget } from "./fields.ts";
@@ -163,7 +164,7 @@ function mqlSlaDue(createdAt: Instant, ctx: { readonly now: Instant; readonly li
 }
 
 /** A leads batch as the accounts (by domain), contacts (by email) and leads it writes. */
-function leadParts(
+export function leadParts(
   batch: readonly ValidRow[],
   ctx: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig },
 ): {
@@ -205,29 +206,54 @@ function leadParts(
 }
 
 /**
+ * A leads batch prepared in the reader's thread (read-worker.ts): its COPY text and lookup keys
+ * (prepareLeadBatch), how many rows were merged, and its rows, parsed only if they are needed (a
+ * stored key, or a client that cannot take a prepared batch).
+ */
+export type PreparedLeads = {
+  readonly batch: PreparedLeadBatch;
+  readonly merged: number;
+  readonly count: number;
+  readonly rows: () => ValidRow[];
+};
+
+/**
  * Starts writing one batch: resolves once its statements are sent, with `done` for its outcome.
  * A leads batch of new keys on a client that can COPY is written with one lookup and its COPYs sent
- * together (BulkRepository.queueLeadBatch): on PostgreSQL the next batch can then be prepared, and
- * its lookup sent behind them, while the server runs them. Other batches are written (awaited) in
- * full first.
+ * together (BulkRepository.queueLeadBatch, or sendLeadBatch when it comes `prepared`): on PostgreSQL
+ * the next batch can then be prepared, and its lookup sent behind them, while the server runs them.
+ * Other batches are written (awaited) in full first.
  */
 export async function queueBatch(
   repos: Repositories,
   target: ImportTarget,
-  batch: readonly ValidRow[],
+  rows: readonly ValidRow[],
   ctx: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig },
+  prepared?: PreparedLeads,
 ): Promise<{ readonly done: Promise<BatchOutcome> }> {
   const queue = repos.bulk.queueLeadBatch;
+  const sendPrepared = repos.bulk.sendLeadBatch;
+  const batch = () => (prepared ? prepared.rows() : rows);
   if (target !== "leads" || !queue) {
-    const out = await writeBatch(repos, target, batch, ctx);
+    const out = await writeBatch(repos, target, batch(), ctx);
     return { done: Promise.resolve(out) };
   }
-  const parts = leadParts(batch, ctx);
-  // The previous batch's statements may be running: let their change-overs through (see queueLeadBatch).
-  await new Promise<void>((ok) => setImmediate(ok));
-  const sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
+  let sent: Awaited<ReturnType<typeof queue>>;
+  let merged: number;
+  let parts: ReturnType<typeof leadParts> | null = null;
+  if (prepared && sendPrepared) {
+    sent = await sendPrepared(prepared.batch);
+    merged = prepared.merged;
+  } else {
+    parts = leadParts(batch(), ctx);
+    // The previous batch's statements may be running: let their change-overs through (see queueLeadBatch).
+    await new Promise<void>((ok) => setImmediate(ok));
+    sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
+    merged = parts.merged;
+  }
   if (!sent) {
     // Some key is stored already: the three calls, each looking up after the writes before it.
+    parts ??= leadParts(batch(), ctx);
     const a = await repos.bulk.upsertAccounts(parts.accounts);
     const c = await repos.bulk.upsertContacts(parts.contacts);
     const l = await repos.bulk.createLeads(parts.leads, ctx.actor);
@@ -242,7 +268,7 @@ export async function queueBatch(
         leads: add(zero(), r.leads),
       },
       problems: [],
-      merged: parts.merged,
+      merged,
     }),
   );
   done.catch(() => undefined);

@@ -78,6 +78,26 @@ export type LeadBatchResult = {
   readonly leads: BulkResult;
 };
 
+/**
+ * A new-key leads batch's COPY text (UTF-8, one payload per table, ids made) and the keys its lookup
+ * asks about: what queueLeadBatch builds before it needs the database, built elsewhere (the import's
+ * reader thread) and handed to sendLeadBatch.
+ */
+export type PreparedLeadBatch = {
+  readonly accounts: Uint8Array;
+  readonly contacts: Uint8Array;
+  readonly leads: Uint8Array;
+  readonly history: Uint8Array;
+  readonly domains: readonly string[];
+  readonly emails: readonly string[];
+  readonly counts: {
+    readonly accounts: number;
+    readonly contacts: number;
+    readonly leads: number;
+    readonly leadsSkipped: number;
+  };
+};
+
 /** Tables an import grows, whose planner statistics it refreshes. */
 export type ImportTable = "accounts" | "contacts" | "leads" | "events" | "deals";
 
@@ -103,6 +123,8 @@ export interface BulkRepository {
     leads: readonly LeadImportRow[],
     actor: string,
   ): Promise<{ readonly done: Promise<LeadBatchResult> } | null>;
+  /** queueLeadBatch for a batch already prepared (bulk-lead-batch.ts's prepareLeadBatch). */
+  sendLeadBatch?(batch: PreparedLeadBatch): Promise<{ readonly done: Promise<LeadBatchResult> } | null>;
   /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */

@@ -6,6 +6,7 @@ import type {
   ContactImportRow,
   LeadBatchResult,
   LeadImportRow,
+  PreparedLeadBatch,
   SqlClient,
 } from "../ports.ts";
 import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
@@ -42,67 +43,99 @@ function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[]
 /** Lets pending I/O callbacks run (a client's statement change-overs) before going on. */
 const breathe = () => new Promise<void>((ok) => setImmediate(ok));
 
-export function leadBatchWriter(
+/**
+ * Step 1 of a new-key leads batch, which needs no database: every row's id and COPY text, as if every
+ * key were new (the lookup then says whether they are), and the keys to look up. Pure, so it can run
+ * in the import's reader thread (read-worker.ts): `pause` lets the caller's thread breathe between tables.
+ */
+export async function prepareLeadBatch(
+  accounts: readonly AccountImportRow[],
+  contacts: readonly ContactImportRow[],
+  leads: readonly LeadImportRow[],
+  actor: string,
+  pause: () => Promise<void> = breathe,
+): Promise<PreparedLeadBatch> {
+  // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are).
+  const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
+  const accountIds = new Map<string, string>();
+  let accText = "";
+  for (const r of acc) {
+    const id = orderedId();
+    accText += `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
+    if (r.domain !== null) accountIds.set(r.domain, id);
+  }
+  // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
+  // the garbage collector would copy and promote for as long as it is kept (across the lookup).
+  const accBytes = Buffer.from(accText);
+  // On PostgreSQL the previous batch's COPYs are running meanwhile, and each needs this thread
+  // for its turn (rows, then the next statement): let them have it between tables.
+  await pause();
+  const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
+  const contactOf = new Map<string, { id: string; account: string | null }>();
+  let conText = "";
+  for (const r of con) {
+    const id = orderedId();
+    const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
+    conText += `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(account)}\t${v(r.attributes ?? {})}\n`;
+    contactOf.set(r.email, { id, account });
+  }
+  const conBytes = Buffer.from(conText);
+  await pause();
+  // A lead for each email's (new) contact, with its first history entry.
+  const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
+  const who = v(actor);
+  let leaText = "";
+  let histText = "";
+  let leaCreated = 0;
+  for (const r of lea) {
+    const c = contactOf.get(r.email);
+    if (!c) continue;
+    contactOf.delete(r.email);
+    const id = orderedId();
+    const stage = r.stage ?? "new";
+    const at = v(r.createdAt);
+    leaText += `${id}\t${v(c.id)}\t${v(c.account)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(stage)}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
+    histText += `${id}\tstage\t${who}\t${at}\timported\t\\N\t${v({ stage })}\n`;
+    leaCreated += 1;
+  }
+
+  const leaBytes = Buffer.from(leaText);
+  const histBytes = Buffer.from(histText);
+  await pause();
+
+  // The lookup's keys: every domain named (accounts, contacts' accounts) and every email.
+  const domains = new Set<string>();
+  for (const r of acc) if (r.domain !== null) domains.add(r.domain);
+  for (const r of con) if (r.accountDomain) domains.add(r.accountDomain);
+  const emails = new Set<string>();
+  for (const r of con) emails.add(r.email);
+  for (const r of lea) emails.add(r.email);
+  return {
+    accounts: accBytes,
+    contacts: conBytes,
+    leads: leaBytes,
+    history: histBytes,
+    domains: [...domains],
+    emails: [...emails],
+    counts: {
+      accounts: acc.length,
+      contacts: con.length,
+      leads: leaCreated,
+      leadsSkipped: lea.length - leaCreated,
+    },
+  };
+}
+
+/**
+ * Steps 2 and 3 of a prepared batch: the lookup, then (no key stored) every COPY sent at once; null
+ * (nothing written) when a key is stored.
+ */
+export function preparedLeadBatchSender(
   sql: SqlClient,
   copy: NonNullable<SqlClient["copyFrom"]>,
-): NonNullable<BulkRepository["queueLeadBatch"]> {
-  return async (accounts, contacts, leads, actor) => {
-    // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are).
-    const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
-    const accountIds = new Map<string, string>();
-    let accText = "";
-    for (const r of acc) {
-      const id = orderedId();
-      accText += `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
-      if (r.domain !== null) accountIds.set(r.domain, id);
-    }
-    // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
-    // the garbage collector would copy and promote for as long as it is kept (across the lookup).
-    const accBytes = Buffer.from(accText);
-    // On PostgreSQL the previous batch's COPYs are running meanwhile, and each needs this thread
-    // for its turn (rows, then the next statement): let them have it between tables.
-    await breathe();
-    const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
-    const contactOf = new Map<string, { id: string; account: string | null }>();
-    let conText = "";
-    for (const r of con) {
-      const id = orderedId();
-      const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-      conText += `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(account)}\t${v(r.attributes ?? {})}\n`;
-      contactOf.set(r.email, { id, account });
-    }
-    const conBytes = Buffer.from(conText);
-    await breathe();
-    // A lead for each email's (new) contact, with its first history entry.
-    const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
-    const who = v(actor);
-    let leaText = "";
-    let histText = "";
-    let leaCreated = 0;
-    for (const r of lea) {
-      const c = contactOf.get(r.email);
-      if (!c) continue;
-      contactOf.delete(r.email);
-      const id = orderedId();
-      const stage = r.stage ?? "new";
-      const at = v(r.createdAt);
-      leaText += `${id}\t${v(c.id)}\t${v(c.account)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(stage)}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
-      histText += `${id}\tstage\t${who}\t${at}\timported\t\\N\t${v({ stage })}\n`;
-      leaCreated += 1;
-    }
-
-    const leaBytes = Buffer.from(leaText);
-    const histBytes = Buffer.from(histText);
-    await breathe();
-
-    // 2. The lookup: every domain named (accounts, contacts' accounts) and every email.
-    const domains = new Set<string>();
-    for (const r of acc) if (r.domain !== null) domains.add(r.domain);
-    for (const r of con) if (r.accountDomain) domains.add(r.accountDomain);
-    const emails = new Set<string>();
-    for (const r of con) emails.add(r.email);
-    for (const r of lea) emails.add(r.email);
-    const found = await sql.query(ANY_STORED, [[...domains], [...emails]]);
+): NonNullable<BulkRepository["sendLeadBatch"]> {
+  return async (b) => {
+    const found = await sql.query(ANY_STORED, [b.domains, b.emails]);
 
     // Any stored key: the batch is left to upsertAccounts, upsertContacts and createLeads, whose
     // lookups each run after the writes before them. Ids seen here could be gone by the time the
@@ -120,11 +153,11 @@ export function leadBatchWriter(
       // Rethrown in order where `done` awaits it; this only keeps it from being "unhandled".
       p.catch(() => undefined);
     };
-    if (accBytes.length > 0) send(() => copy("accounts", ACCOUNT_COLUMNS, accBytes));
-    if (conBytes.length > 0) send(() => copy("contacts", CONTACT_COLUMNS, conBytes));
-    if (leaBytes.length > 0) {
-      send(() => copy("leads", LEAD_COLUMNS, leaBytes));
-      send(() => copy("lead_history", HISTORY_COLUMNS, histBytes));
+    if (b.accounts.length > 0) send(() => copy("accounts", ACCOUNT_COLUMNS, b.accounts));
+    if (b.contacts.length > 0) send(() => copy("contacts", CONTACT_COLUMNS, b.contacts));
+    if (b.leads.length > 0) {
+      send(() => copy("leads", LEAD_COLUMNS, b.leads));
+      send(() => copy("lead_history", HISTORY_COLUMNS, b.history));
     }
 
     const done = (async (): Promise<LeadBatchResult> => {
@@ -133,9 +166,9 @@ export function leadBatchWriter(
       for (const p of sent) await p;
       const none = { updated: 0, skipped: 0, missing: [] };
       return {
-        accounts: { created: acc.length, ...none },
-        contacts: { created: con.length, ...none },
-        leads: { ...none, created: leaCreated, skipped: lea.length - leaCreated },
+        accounts: { created: b.counts.accounts, ...none },
+        contacts: { created: b.counts.contacts, ...none },
+        leads: { ...none, created: b.counts.leads, skipped: b.counts.leadsSkipped },
       };
     })();
     done.catch(() => undefined);
@@ -144,4 +177,14 @@ export function leadBatchWriter(
     if (!sql.sendsInOrder) await done.catch(() => undefined);
     return { done };
   };
+}
+
+/** BulkRepository.queueLeadBatch: the batch prepared on this thread, then sent. */
+export function leadBatchWriter(
+  sql: SqlClient,
+  copy: NonNullable<SqlClient["copyFrom"]>,
+): NonNullable<BulkRepository["queueLeadBatch"]> {
+  const send = preparedLeadBatchSender(sql, copy);
+  return async (accounts, contacts, leads, actor) =>
+    send(await prepareLeadBatch(accounts, contacts, leads, actor));
 }

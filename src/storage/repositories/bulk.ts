@@ -4,7 +4,7 @@ import { orderedId } from "../ordered-ids.ts";
 import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
 import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
-import { leadBatchWriter } from "./bulk-lead-batch.ts";
+import { leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
 
 // New rows get time-ordered ids (ordered-ids.ts) and go in key order. Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
 // batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
@@ -233,7 +233,9 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
   const upsertContactPayload = async (payload: readonly Record<string, unknown>[]) =>
     counted((await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)])).rows, payload.length);
   return {
-    ...(copy ? { queueLeadBatch: leadBatchWriter(sql, copy) } : {}),
+    ...(copy
+      ? { queueLeadBatch: leadBatchWriter(sql, copy), sendLeadBatch: preparedLeadBatchSender(sql, copy) }
+      : {}),
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
       const payload = byKey(rows, (r) => r.domain).map((r) => ({
