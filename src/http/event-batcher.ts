@@ -13,9 +13,9 @@ type Pending = {
  * keys keep retries idempotent. When a combined write fails (say one request names a lead that does
  * not exist), each request is retried on its own, so one bad request never fails the others.
  *
- * `writers` is how many writes may be in flight at once: 1 for the embedded engine (it runs one
- * statement at a time anyway), a few for a PostgreSQL pool, so that the next group is being
- * written while the previous one commits instead of waiting behind it.
+ * `writers` is how many writes may be in flight at once: with more than one, the next group is
+ * written while the previous one commits instead of waiting behind it, but groups are smaller.
+ * The events route uses one on both engines (see routes/events.ts for the measurements).
  */
 export function createEventBatcher(
   ingest: (batch: readonly EventInput[]) => Promise<IngestOutcome[]>,

@@ -31,20 +31,20 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
     occurredAt: e.occurredAt,
     properties: e.properties ?? {},
   });
-  // Group writes in flight at once: one on PGlite (it runs one statement at a time anyway), two on
-  // PostgreSQL — with the rescore out of the request path, 1 / 2 / 4 writers alternated three
-  // times on the 2-core bench machine gave 2,829-4,775 / 4,857-5,002 / 4,248-5,360 req/s (p99
-  // 32-60 / 31-36 / 30-48 ms): two is steadily better than one, four no better than two.
+  // Group writes in flight at once: one, on either engine. PGlite runs one statement at a time
+  // anyway. On PostgreSQL two had been steadily better than one (1 / 2 / 4 writers alternated
+  // three times: 2,829-4,775 / 4,857-5,002 / 4,248-5,360 req/s) while a group write cost ~0.9 ms of
+  // backend CPU; since it costs ~0.67 ms (time-ordered ids, the lead probe), one writer commits
+  // bigger groups (21-24 instead of 14-18 requests per commit) for less CPU per request. Quiet
+  // machine, bench:api --seconds 10 --engines postgres, six alternated pairs (2026-11-30 12:36-12:42,
+  // load 2.5-3.7): one writer 10,029-11,423 req/s (p99 12-17 ms), two 8,344-10,668 (p99 14-18 ms);
+  // one ahead in 5 of 6 pairs.
   // What follows a write (rescoring the leads, threshold webhooks) is queued, not awaited: a request
   // is answered once its events are committed, and the background queue rescores the touched leads
   // of every group stored meanwhile in one run (after-ingest-queue.ts). `?wait=score` answers only
   // after the run covering the request's events; a failure there is logged, never answered as an
   // error, so that a client never retries (and never doubles) a stored event.
-  const batcher = createEventBatcher(
-    (batch) => storage.events.ingest(batch),
-    2000,
-    storage.engine === "postgres" ? 2 : 1,
-  );
+  const batcher = createEventBatcher((batch) => storage.events.ingest(batch), 2000, 1);
   const ingest = async (batch: StoredEventInput[], wait: boolean) => {
     const outcomes = await batcher.ingest(batch);
     const scored = ctx.afterIngest.add(batch, outcomes, wait);
