@@ -2,9 +2,9 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
 import { copyText, copyValue } from "../src/storage/copy-text.ts";
-import type { SqlClient, Storage } from "../src/storage/ports.ts";
-import { repositories } from "../src/storage/storage.ts";
+import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
+import { storedImport, withoutCopy } from "./helpers/import-storage.ts";
 
 // The leads import loads new accounts, contacts and leads with COPY (SqlClient.copyFrom) and sends
 // only stored keys through the upsert statements. These tests hold it to the statements-only path
@@ -19,45 +19,6 @@ const opts = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
   batchSize: 4,
   ...extra,
 });
-
-/** The same storage, but its transactions' clients cannot COPY: every row goes through the statements. */
-function withoutCopy(storage: Storage): Storage {
-  return {
-    ...storage,
-    transaction: (fn) =>
-      storage.transaction((tx) => {
-        const sql: SqlClient = {
-          query: (text, params, options) => tx.sql.query(text, params, options),
-          exec: (text) => tx.sql.exec(text),
-          transaction: (inner) => inner(sql),
-        };
-        return fn(repositories(sql));
-      }),
-  };
-}
-
-/** Everything an import writes, by natural keys (ids and write times differ between databases). */
-async function stored(s: Storage) {
-  const accounts = await s.sql.query(
-    `SELECT domain, name, industry, employees, annual_revenue, country, region, attributes, version
-     FROM accounts ORDER BY domain NULLS LAST, name`,
-  );
-  const contacts = await s.sql.query(
-    `SELECT c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, a.domain AS account,
-       c.attributes, c.email_status, c.unsubscribed, c.version
-     FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id ORDER BY c.email`,
-  );
-  const leads = await s.sql.query(
-    `SELECT c.email, a.domain AS account, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at,
-       l.sla_due_at, l.created_at, l.version, l.reason, l.re_entry
-     FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id ORDER BY c.email`,
-  );
-  const history = await s.sql.query(
-    `SELECT c.email, h.kind, h.actor, h.at, h.reason, h.before, h.after
-     FROM lead_history h JOIN leads l ON l.id = h.lead_id JOIN contacts c ON c.id = l.contact_id ORDER BY c.email, h.id`,
-  );
-  return { accounts: accounts.rows, contacts: contacts.rows, leads: leads.rows, history: history.rows };
-}
 
 // Cells COPY's text format must escape (tab, newline, carriage return, backslash, a literal \N),
 // quotes and unicode; a personal mailbox (no account), a row without a domain, an MQL (SLA clock).
@@ -141,20 +102,20 @@ describe.each(ENGINES)("leads import through COPY on %s", (engine) => {
       const b = await importCsv(plain, Readable.from([file]), opts({ mapping }));
       expect(a).toEqual(b);
       expect(a.counts).toEqual(expected);
-      expect(await stored(copied)).toEqual(await stored(statements));
+      expect(await storedImport(copied)).toEqual(await storedImport(statements));
     }
-    const ana = (await stored(copied)).contacts.find((c) => c["email"] === "ana@acme.io");
+    const ana = (await storedImport(copied)).contacts.find((c) => c["email"] === "ana@acme.io");
     expect(ana).toMatchObject({
       last_name: "O'Neil\tTab",
       attributes: { note: "changed" },
       account: "acme.io",
     });
-    const bo = (await stored(copied)).contacts.find((c) => c["email"] === "bo@acme.io");
+    const bo = (await storedImport(copied)).contacts.find((c) => c["email"] === "bo@acme.io");
     expect(bo).toMatchObject({ last_name: "Back\\slash", attributes: { note: "\\N" } });
   });
 
   it("rolls back what it copied when a later row fails the import", async () => {
-    const before = await stored(copied);
+    const before = await storedImport(copied);
     const file = [
       "email,first_name,domain,stage,created_at",
       "new1@delta.example,N1,delta.example,new,2026-02-20T00:00:00Z",
@@ -172,6 +133,6 @@ describe.each(ENGINES)("leads import through COPY on %s", (engine) => {
       opts({ dryRun: true }),
     );
     expect(dry.counts["leads"]).toEqual({ created: 5, updated: 0, skipped: 0 });
-    expect(await stored(copied)).toEqual(before);
+    expect(await storedImport(copied)).toEqual(before);
   });
 });

@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
-import type { SqlClient, Storage } from "../src/storage/ports.ts";
-import { repositories } from "../src/storage/storage.ts";
+import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
+import { storedImport, withoutCopy } from "./helpers/import-storage.ts";
 
 // A leads import read in a worker has each batch's ids, COPY text and lookup keys made in the worker
 // (prepareLeadBatch) and only sent by the main thread (BulkRepository.sendLeadBatch); a batch with a
@@ -44,53 +44,13 @@ function counting(storage: Storage, sent: { batches: number; written: number }):
   };
 }
 
-/** The same storage, but its transactions' clients cannot COPY: every row goes through the statements. */
-function withoutCopy(storage: Storage): Storage {
-  return {
-    ...storage,
-    transaction: (fn) =>
-      storage.transaction((tx) => {
-        const sql: SqlClient = {
-          query: (text, params, options) => tx.sql.query(text, params, options),
-          exec: (text) => tx.sql.exec(text),
-          transaction: (inner) => inner(sql),
-        };
-        return fn(repositories(sql));
-      }),
-  };
-}
-
-/** Everything an import writes, by natural keys (ids and write times differ between databases). */
+/** Everything an import writes (helpers/import-storage.ts), and how many distinct ids it made. */
 async function stored(s: Storage) {
-  const accounts = await s.sql.query(
-    `SELECT domain, name, industry, employees, annual_revenue, country, region, attributes, version
-     FROM accounts ORDER BY domain NULLS LAST, name`,
-  );
-  const contacts = await s.sql.query(
-    `SELECT c.email, c.first_name, c.last_name, c.title, c.seniority, c.buying_role, c.phone, a.domain AS account,
-       c.attributes, c.email_status, c.unsubscribed, c.version
-     FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id ORDER BY c.email`,
-  );
-  const leads = await s.sql.query(
-    `SELECT c.email, a.domain AS account, l.source, l.entry_path, l.owner_id, l.stage, l.stage_entered_at,
-       l.sla_due_at, l.created_at, l.version, l.reason, l.re_entry
-     FROM leads l JOIN contacts c ON c.id = l.contact_id LEFT JOIN accounts a ON a.id = l.account_id ORDER BY c.email`,
-  );
-  const history = await s.sql.query(
-    `SELECT c.email, h.kind, h.actor, h.at, h.reason, h.before, h.after
-     FROM lead_history h JOIN leads l ON l.id = h.lead_id JOIN contacts c ON c.id = l.contact_id ORDER BY c.email, h.id`,
-  );
   const ids = await s.sql.query<{ n: number }>(
     `SELECT count(DISTINCT id)::int AS n FROM (SELECT id FROM accounts UNION ALL SELECT id FROM contacts
      UNION ALL SELECT id FROM leads) x`,
   );
-  return {
-    accounts: accounts.rows,
-    contacts: contacts.rows,
-    leads: leads.rows,
-    history: history.rows,
-    ids: ids.rows,
-  };
+  return { ...(await storedImport(s)), ids: ids.rows };
 }
 
 const HEADER =
