@@ -88,15 +88,51 @@ describe("qualification properties", () => {
           const blanked: Scorecard = {
             evidence: { ...card.evidence, [element]: { ...record, state: "unknown" } },
           };
-          const before = qualify(card, framework, { now: NOW }).outcome;
+          const before = qualify(card, framework, { now: NOW });
           const after = qualify(blanked, framework, { now: NOW }).outcome;
           // a met or deferred record turning unknown can only relax a failure/deferral or open a gap
-          if (before === "advance") expect(["advance", "keep-qualifying"]).toContain(after);
-          else expect(rank[after]).toBeLessThanOrEqual(Math.max(rank[before], rank["keep-qualifying"]));
+          if (before.outcome === "advance") expect(["advance", "keep-qualifying"]).toContain(after);
+          else if (before.outcome === "nurture" && after === "disqualify-contact")
+            // The levels are checked in order and a "not now" stops the check: lifting the deferral
+            // lets it reach the stakeholder level, whose failure was there (and listed) before.
+            expect(before.reasons.some((r) => r.level === "stakeholder" && r.kind === "failed")).toBe(true);
+          else
+            expect(rank[after]).toBeLessThanOrEqual(Math.max(rank[before.outcome], rank["keep-qualifying"]));
         },
       ),
       { numRuns: 300 },
     );
+  });
+
+  it("a deferral stops the check before the stakeholder level; blanked, the contact's failure shows", () => {
+    // The counterexample fast-check found (CI, 2026-11-30): the timeline is past BANT's 180-day
+    // horizon (not now) and the persona is failed; with the timeline unknown, the opportunity level
+    // has only a gap, the check goes on, and the contact is disqualified.
+    const record = (element: ElementId, state: EvidenceRecord["state"], extra = {}): EvidenceRecord => ({
+      element,
+      state,
+      quote: "words",
+      source: "call",
+      recordedBy: "prop",
+      recordedAt: "2026-03-01T00:00:00.000Z",
+      ...extra,
+    });
+    const card: Scorecard = {
+      evidence: {
+        persona: record("persona", "failed"),
+        timeline: record("timeline", "verified", { date: "2026-08-31" }),
+      },
+    };
+    const before = qualify(card, "bant", { now: NOW });
+    expect(before.outcome).toBe("nurture");
+    expect(before.failedLevel).toBe("opportunity");
+    expect(before.reasons.some((r) => r.level === "stakeholder" && r.kind === "failed")).toBe(true);
+    const blanked: Scorecard = {
+      evidence: { ...card.evidence, timeline: record("timeline", "unknown") },
+    };
+    const after = qualify(blanked, "bant", { now: NOW });
+    expect(after.outcome).toBe("disqualify-contact");
+    expect(after.failedLevel).toBe("stakeholder");
   });
 
   it("the checker's suggestion for a closed question is always open", () => {
