@@ -1,4 +1,7 @@
-// The columns each COPY of an import names, in the order the COPY text's values are written.
+import { copyValue as v } from "../copy-text.ts";
+import type { AccountImportRow, ContactImportRow, LeadImportRow } from "../ports.ts";
+
+// The columns each COPY of an import names, and the COPY text line of each new row in their order.
 // Shared by bulk.ts (every import) and bulk-lead-batch.ts (the all-new leads batch).
 
 export const ACCOUNT_COLUMNS = [
@@ -37,3 +40,30 @@ export const LEAD_COLUMNS = [
   "created_at",
 ] as const;
 export const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
+
+/** A new account's COPY line (ACCOUNT_COLUMNS); an account without a name is named by its domain. */
+export const accountLine = (id: string, r: AccountImportRow): string =>
+  `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
+
+/** A new contact's COPY line (CONTACT_COLUMNS), with the id of its account (or null). */
+export const contactLine = (id: string, r: ContactImportRow, accountId: string | null): string =>
+  `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(accountId)}\t${v(r.attributes ?? {})}\n`;
+
+/**
+ * A new lead's COPY line (LEAD_COLUMNS) and its first history entry's (HISTORY_COLUMNS): it enters
+ * its stage (new when none) when it was created, by the importing actor.
+ */
+export function leadLines(
+  id: string,
+  contactId: string,
+  accountId: string | null,
+  r: LeadImportRow,
+  actor: string,
+): { readonly lead: string; readonly history: string } {
+  const stage = r.stage ?? "new";
+  const at = v(r.createdAt);
+  return {
+    lead: `${id}\t${v(contactId)}\t${v(accountId)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(stage)}\t${at}\t${v(r.slaDueAt)}\t${at}\n`,
+    history: `${id}\tstage\t${v(actor)}\t${at}\timported\t\\N\t${v({ stage })}\n`,
+  };
+}

@@ -1,4 +1,3 @@
-import { copyValue as v } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type {
   AccountImportRow,
@@ -9,7 +8,15 @@ import type {
   PreparedLeadBatch,
   SqlClient,
 } from "../ports.ts";
-import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
+import {
+  ACCOUNT_COLUMNS,
+  accountLine,
+  CONTACT_COLUMNS,
+  contactLine,
+  HISTORY_COLUMNS,
+  LEAD_COLUMNS,
+  leadLines,
+} from "./bulk-columns.ts";
 
 // A leads import batch whose domains and emails are all new (BulkRepository.queueLeadBatch): one
 // lookup says so, then the accounts, contacts, leads and first history entries are copied, every COPY
@@ -61,7 +68,7 @@ export async function prepareLeadBatch(
   let accText = "";
   for (const r of acc) {
     const id = orderedId();
-    accText += `${id}\t${v(r.name ?? r.domain)}\t${v(r.domain)}\t${v(r.industry)}\t${v(r.employees)}\t${v(r.annualRevenue)}\t${v(r.country)}\t${v(r.region)}\t${v(r.attributes ?? {})}\n`;
+    accText += accountLine(id, r);
     if (r.domain !== null) accountIds.set(r.domain, id);
   }
   // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
@@ -76,14 +83,13 @@ export async function prepareLeadBatch(
   for (const r of con) {
     const id = orderedId();
     const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-    conText += `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(account)}\t${v(r.attributes ?? {})}\n`;
+    conText += contactLine(id, r, account);
     contactOf.set(r.email, { id, account });
   }
   const conBytes = Buffer.from(conText);
   await pause();
   // A lead for each email's (new) contact, with its first history entry.
   const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
-  const who = v(actor);
   let leaText = "";
   let histText = "";
   let leaCreated = 0;
@@ -91,11 +97,9 @@ export async function prepareLeadBatch(
     const c = contactOf.get(r.email);
     if (!c) continue;
     contactOf.delete(r.email);
-    const id = orderedId();
-    const stage = r.stage ?? "new";
-    const at = v(r.createdAt);
-    leaText += `${id}\t${v(c.id)}\t${v(c.account)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(stage)}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
-    histText += `${id}\tstage\t${who}\t${at}\timported\t\\N\t${v({ stage })}\n`;
+    const lines = leadLines(orderedId(), c.id, c.account, r, actor);
+    leaText += lines.lead;
+    histText += lines.history;
     leaCreated += 1;
   }
 

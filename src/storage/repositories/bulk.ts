@@ -1,8 +1,22 @@
 import { WinnowError } from "../../core/errors.ts";
-import { copyText } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
-import type { BulkRepository, BulkResult, SqlClient } from "../ports.ts";
-import { ACCOUNT_COLUMNS, CONTACT_COLUMNS, HISTORY_COLUMNS, LEAD_COLUMNS } from "./bulk-columns.ts";
+import type {
+  AccountImportRow,
+  BulkRepository,
+  BulkResult,
+  ContactImportRow,
+  LeadImportRow,
+  SqlClient,
+} from "../ports.ts";
+import {
+  ACCOUNT_COLUMNS,
+  accountLine,
+  CONTACT_COLUMNS,
+  contactLine,
+  HISTORY_COLUMNS,
+  LEAD_COLUMNS,
+  leadLines,
+} from "./bulk-columns.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
 import { leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
 
@@ -238,7 +252,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
       : {}),
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = byKey(rows, (r) => r.domain).map((r) => ({
+      const sorted = byKey(rows, (r) => r.domain);
+      const payload = sorted.map((r) => ({
         id: orderedId(),
         name: r.name,
         domain: r.domain,
@@ -254,22 +269,15 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
       copiedAccounts = new Map();
       const found = await sql.query<{ domain: string }>(STORED_DOMAINS, [domains]);
       const stored = new Set(found.rows.map((x) => x.domain));
-      const fresh = payload.filter((p) => p.domain === null || !stored.has(p.domain));
-      const known = payload.filter((p) => p.domain !== null && stored.has(p.domain));
+      const isFresh = (p: (typeof payload)[number]) => p.domain === null || !stored.has(p.domain);
+      const fresh = payload.filter(isFresh);
+      const known = payload.filter((p) => !isFresh(p));
       if (fresh.length > 0) {
-        // In ACCOUNT_COLUMNS' order.
-        const values = fresh.map((p) => [
-          p.id,
-          p.name ?? p.domain,
-          p.domain,
-          p.industry,
-          p.employees,
-          p.annual_revenue,
-          p.country,
-          p.region,
-          p.attributes ?? {},
-        ]);
-        await copy("accounts", ACCOUNT_COLUMNS, copyText(values));
+        let text = "";
+        payload.forEach((p, i) => {
+          if (isFresh(p)) text += accountLine(p.id, sorted[i] as AccountImportRow);
+        });
+        await copy("accounts", ACCOUNT_COLUMNS, text);
         for (const p of fresh) if (p.domain !== null) copiedAccounts.set(p.domain, p.id);
       }
       return splitResult(
@@ -280,7 +288,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
     },
     async upsertContacts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = byKey(rows, (r) => r.email).map((r) => ({
+      const sorted = byKey(rows, (r) => r.email);
+      const payload = sorted.map((r) => ({
         id: orderedId(),
         email: r.email,
         first_name: r.firstName,
@@ -315,22 +324,14 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
       const fresh = payload.filter((p) => !stored.has(p.email));
       const known = payload.filter((p) => stored.has(p.email));
       if (fresh.length > 0) {
-        // In CONTACT_COLUMNS' order.
-        const values = fresh.map((p) => [
-          p.id,
-          p.email,
-          p.first_name,
-          p.last_name,
-          p.title,
-          p.seniority,
-          p.buying_role,
-          p.phone,
-          (p.account_domain && accountIds.get(p.account_domain)) || null,
-          p.attributes ?? {},
-        ]);
-        await copy("contacts", CONTACT_COLUMNS, copyText(values));
-        for (const v of values)
-          copiedContacts.set(v[1] as string, { id: v[0] as string, account_id: v[8] as string | null });
+        let text = "";
+        payload.forEach((p, i) => {
+          if (stored.has(p.email)) return;
+          const account = (p.account_domain && accountIds.get(p.account_domain)) || null;
+          text += contactLine(p.id, sorted[i] as ContactImportRow, account);
+          copiedContacts.set(p.email, { id: p.id, account_id: account });
+        });
+        await copy("contacts", CONTACT_COLUMNS, text);
       }
       return splitResult(
         rows.length,
@@ -340,7 +341,8 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
     },
     async createLeads(rows, actor) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
-      const payload = byKey(rows, (r) => r.email).map((r) => ({
+      const sorted = byKey(rows, (r) => r.email);
+      const payload = sorted.map((r) => ({
         id: orderedId(),
         email: r.email,
         source: r.source,
@@ -375,44 +377,31 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
           copiedContacts.delete(p.email);
         }
       }
-      // In LEAD_COLUMNS' and HISTORY_COLUMNS' order.
-      const leads: unknown[][] = [];
-      const history: unknown[][] = [];
-      for (const p of payload) {
+      let leads = "";
+      let history = "";
+      let created = 0;
+      const kept = new Set<string>();
+      payload.forEach((p, i) => {
         const c = contacts.get(p.email);
-        if (!c || c.has_lead) continue;
-        const stage = p.stage ?? "new";
-        leads.push([
-          p.id,
-          c.id,
-          c.account_id,
-          p.source,
-          p.entry_path ?? "standard",
-          p.owner_id,
-          stage,
-          p.created_at,
-          p.sla_due_at,
-          p.created_at,
-        ]);
-        history.push([p.id, "stage", actor, p.created_at, "imported", null, { stage }]);
-      }
-      const kept = [
-        ...new Set(
-          leads.flatMap((l) => (typeof l[2] === "string" && !batchAccountIds.has(l[2]) ? [l[2]] : [])),
-        ),
-      ];
-      if (kept.length > 0) {
-        const locked = await sql.query<{ id: string }>(LOCK_ACCOUNTS, [kept]);
-        if (locked.rows.length !== kept.length)
+        if (!c || c.has_lead) return;
+        const lines = leadLines(p.id, c.id, c.account_id, sorted[i] as LeadImportRow, actor);
+        leads += lines.lead;
+        history += lines.history;
+        created += 1;
+        if (c.account_id !== null && !batchAccountIds.has(c.account_id)) kept.add(c.account_id);
+      });
+      if (kept.size > 0) {
+        const locked = await sql.query<{ id: string }>(LOCK_ACCOUNTS, [[...kept]]);
+        if (locked.rows.length !== kept.size)
           throw new WinnowError("WINNOW_ERR_REFERENCE_NOT_FOUND", {
             message: "an account of a stored contact was deleted during the import",
           });
       }
-      if (leads.length > 0) {
-        await copy("leads", LEAD_COLUMNS, copyText(leads));
-        await copy("lead_history", HISTORY_COLUMNS, copyText(history));
+      if (created > 0) {
+        await copy("leads", LEAD_COLUMNS, leads);
+        await copy("lead_history", HISTORY_COLUMNS, history);
       }
-      return { created: leads.length, updated: 0, skipped: rows.length - leads.length, missing: [] };
+      return { created, updated: 0, skipped: rows.length - created, missing: [] };
     },
     async insertDeals(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
