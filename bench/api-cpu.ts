@@ -12,7 +12,7 @@ import { createInterface } from "node:readline";
 import autocannon from "autocannon";
 import pg from "pg";
 import { scratchPostgres } from "./engines.ts";
-import { cpuMs } from "./proc-cpu.ts";
+import { backendPids, cpuMs } from "./proc-cpu.ts";
 
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,16 +27,7 @@ if (!serverUrl) throw new Error("set WINNOW_BENCH_DATABASE_URL=postgres://... (a
 const db = await scratchPostgres(serverUrl);
 try {
   const name = new URL(db.url).pathname.slice(1);
-  const backends = async () => {
-    const c = new pg.Client({ connectionString: serverUrl });
-    await c.connect();
-    const r = await c.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-      [name],
-    );
-    await c.end();
-    return r.rows.map((x) => x.pid);
-  };
+  const backends = () => backendPids(serverUrl, name);
   const server = spawn(
     process.execPath,
     [

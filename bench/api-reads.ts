@@ -16,9 +16,8 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import autocannon from "autocannon";
-import pg from "pg";
 import { scratchPostgres } from "./engines.ts";
-import { cpuMs } from "./proc-cpu.ts";
+import { backendPids, cpuMs } from "./proc-cpu.ts";
 
 const flag = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -74,21 +73,6 @@ async function grow(port: number, key: string, ids: string[]): Promise<void> {
   }
 }
 
-/** The PostgreSQL backends serving the bench database (the server's pool, opened by the warm-up). */
-async function backendPids(adminUrl: string, dbUrl: string): Promise<number[]> {
-  const c = new pg.Client({ connectionString: adminUrl });
-  await c.connect();
-  try {
-    const r = await c.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-      [new URL(dbUrl).pathname.slice(1)],
-    );
-    return r.rows.map((x) => x.pid);
-  } finally {
-    await c.end();
-  }
-}
-
 const line = (l: Record<string, unknown>) =>
   process.stdout.write(
     `${JSON.stringify({ bench: "api-reads", root: ROOT, load: loadavg()[0]?.toFixed(2), ...l })}\n`,
@@ -137,7 +121,7 @@ for (const engine of engines) {
         ],
       });
     await reads(1); // warm-up: key cache, JIT, the database's caches
-    const pids = scratch ? await backendPids(pgUrl as string, scratch.url) : [];
+    const pids = scratch ? await backendPids(pgUrl as string, new URL(scratch.url).pathname.slice(1)) : [];
     const cpu0 = [cpuMs(proc.pid as number), ...pids.map(cpuMs)];
     const r = await reads(SECONDS);
     const cpu1 = [cpuMs(proc.pid as number), ...pids.map(cpuMs)];

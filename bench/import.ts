@@ -2,7 +2,7 @@
 // WINNOW_BENCH_DATABASE_URL or DATABASE_URL is set, on PostgreSQL (in a throw-away database on that
 // server). Prints JSON lines (BENCHMARKS.md §4); the parse-only line is the ceiling measured in the
 // same run, so `vs_parse` reads as a ratio whatever the machine.
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -12,6 +12,7 @@ import pg from "pg";
 import { importCsv } from "../src/app/import/index.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { backendPids, cpuMs } from "./proc-cpu.ts";
 
 const { values } = parseArgs({
   options: {
@@ -97,25 +98,15 @@ async function measured<T>(
  * /proc: only when the server runs on this machine, else null. Steadier than wall time under load.
  */
 async function serverCpuSeconds(url: string, name: string): Promise<number | null> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
   try {
-    const r = await c.query<{ pid: number }>(
-      "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
-      [name],
-    );
-    let ticks = 0;
-    for (const { pid } of r.rows) {
-      // Fields 14 and 15 of /proc/<pid>/stat (after the command in parentheses): utime and stime.
-      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-      const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      ticks += Number(f[11]) + Number(f[12]);
+    let ms = 0;
+    for (const pid of await backendPids(url, name)) {
+      if (!existsSync(`/proc/${pid}`)) return null; // the server runs on another machine
+      ms += cpuMs(pid);
     }
-    return ticks / 100;
+    return ms / 1000;
   } catch {
     return null;
-  } finally {
-    await c.end();
   }
 }
 
