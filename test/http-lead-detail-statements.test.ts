@@ -22,7 +22,12 @@ import { startTestApi, type TestApi } from "./helpers/http.ts";
 const MORE = "<more>";
 
 /** The detail as one plain query per table reads it (what leadDetail did before it was one statement). */
-async function perTableDetail(sql: SqlClient, id: string, shown = 20): Promise<LeadDetail | null> {
+async function perTableDetail(
+  sql: SqlClient,
+  id: string,
+  shown = 20,
+  shownHistory = 50,
+): Promise<LeadDetail | null> {
   const row = (await sql.query("SELECT * FROM leads WHERE id = $1", [id])).rows[0];
   if (!row) return null;
   const one = async (text: string, p: unknown) => (await sql.query(text, [p])).rows[0] as SqlRow | undefined;
@@ -55,7 +60,19 @@ async function perTableDetail(sql: SqlClient, id: string, shown = 20): Promise<L
       await all("SELECT * FROM activities WHERE lead_id = $1 ORDER BY occurred_at DESC, id LIMIT 200")
     ).map(toActivity),
     deals: (await all("SELECT * FROM deals WHERE lead_id = $1 ORDER BY created_at, id")).map(toDeal),
-    history: (await all("SELECT * FROM lead_history WHERE lead_id = $1 ORDER BY at, id")).map(toHistory),
+    history: (
+      await sql.query("SELECT * FROM lead_history WHERE lead_id = $1 ORDER BY at DESC, id DESC LIMIT $2", [
+        id,
+        shownHistory,
+      ])
+    ).rows.map(toHistory),
+    historyCount: Number((await one("SELECT count(*) AS n FROM lead_history WHERE lead_id = $1", id))?.["n"]),
+    historyNextCursor:
+      shownHistory > 0 &&
+      Number((await one("SELECT count(*) AS n FROM lead_history WHERE lead_id = $1", id))?.["n"]) >
+        shownHistory
+        ? MORE
+        : null,
     slaBreaches: (await all("SELECT * FROM sla_breaches WHERE lead_id = $1 ORDER BY detected_at, id")).map(
       toBreach,
     ),
@@ -103,6 +120,15 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
        FROM leads WHERE id = $1`,
       [busy],
     );
+    // More history than the detail can carry (500), of two kinds, with microsecond ties in time.
+    await storage.sql.query(
+      `INSERT INTO lead_history (lead_id, kind, actor, at, reason, before, after)
+       SELECT $1, CASE WHEN g % 7 = 0 THEN 'stage' ELSE 'score' END, 'x',
+              '2026-01-04 00:00:00.000001+00'::timestamptz + (g % 4) * interval '1 microsecond',
+              NULL, jsonb_build_object('n', g - 1), jsonb_build_object('n', g)
+       FROM generate_series(1, 560) g`,
+      [busy],
+    );
     await storage.sql.query("UPDATE leads SET owner_id = 'bob' WHERE id = $1", [busy]);
     await storage.sql.query("DELETE FROM events WHERE lead_id = $1", [quiet]);
     busyEvents = (
@@ -130,7 +156,11 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
   };
   /** The detail with its cursor, if any, replaced by MORE (the paging test follows real ones). */
   const masked = (d: LeadDetail | null) =>
-    d && { ...d, eventsNextCursor: d.eventsNextCursor === null ? null : MORE };
+    d && {
+      ...d,
+      eventsNextCursor: d.eventsNextCursor === null ? null : MORE,
+      historyNextCursor: d.historyNextCursor === null ? null : MORE,
+    };
 
   it("answers every lead with one statement, the same detail as one read per table", async () => {
     for (const id of ids) {
@@ -145,6 +175,9 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     expect(busyDetail.events).toHaveLength(20);
     expect(busyDetail.eventCount).toBe(busyEvents);
     expect(busyDetail.eventsNextCursor).toEqual(expect.any(String));
+    expect(busyDetail.history).toHaveLength(50);
+    expect(busyDetail.historyCount).toBeGreaterThan(560);
+    expect(busyDetail.historyNextCursor).toEqual(expect.any(String));
     expect(busyDetail.activities).toHaveLength(200);
     expect(busyDetail.slaBreaches).toHaveLength(2);
     expect(busyDetail.deals.map((d: { id: string }) => d.id)).toContain("deal-x");
@@ -274,6 +307,139 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     const cursor = (await read(busy, t.keys.manager)).res.json().eventsNextCursor;
     const theirs = await t.app.inject({
       url: `/v1/leads/${busy}/events?cursor=${encodeURIComponent(cursor)}`,
+      headers: t.as(t.keys.alice),
+    });
+    expect(theirs.statusCode).toBe(404);
+  });
+
+  it("carries as many of the most recent history entries as asked (0-500, 50 by default), the count of all, and a cursor when more follow", async () => {
+    const total = (
+      await storage.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM lead_history WHERE lead_id = $1",
+        [busy],
+      )
+    ).rows[0]?.n as number;
+    expect(total).toBeGreaterThan(500);
+    for (const shown of [0, 1, 50, 500]) {
+      const { res, statements } = await read(busy, t.keys.manager, `?history=${shown}`);
+      expect(res.statusCode).toBe(200);
+      expect(statements).toBe(1);
+      expect(masked(res.json())).toEqual(
+        JSON.parse(JSON.stringify(await perTableDetail(storage.sql, busy, 20, shown))),
+      );
+      expect(res.json().history).toHaveLength(shown);
+      expect(res.json().historyCount).toBe(total);
+      expect(res.json().historyNextCursor !== null).toBe(shown > 0);
+    }
+    // A lead with few entries: exactly as many, or more, gives no cursor.
+    const n0 = (
+      await storage.sql.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM lead_history WHERE lead_id = $1",
+        [ids[0]],
+      )
+    ).rows[0]?.n as number;
+    expect(n0).toBeGreaterThan(1);
+    for (const [shown, cursor] of [
+      [n0, false],
+      [n0 + 1, false],
+      [n0 - 1, true],
+    ] as const) {
+      const d = (await read(ids[0] as string, t.keys.manager, `?history=${shown}`)).res.json();
+      expect(d.history).toHaveLength(Math.min(shown, n0));
+      expect(d.historyCount).toBe(n0);
+      expect(d.historyNextCursor !== null).toBe(cursor);
+    }
+    for (const bad of ["-1", "501", "2.5", "all"]) {
+      const { res } = await read(busy, t.keys.manager, `?history=${bad}`);
+      expect(res.statusCode).toBe(422);
+    }
+  });
+
+  it("pages from the detail's history cursor through GET /v1/leads/:id/history to the oldest entry, each once, newest first (microsecond ties by id), and filters by kind", async () => {
+    const all = (
+      await storage.sql.query<{ id: string }>(
+        "SELECT id FROM lead_history WHERE lead_id = $1 ORDER BY at DESC, id DESC",
+        [busy],
+      )
+    ).rows.map((r) => Number(r.id));
+    const cases: [number, number][] = [
+      [7, 13],
+      [50, 100],
+      [1, 1000],
+      [1, all.length - 1],
+    ];
+    for (const [shown, limit] of cases) {
+      const detail = (await read(busy, t.keys.bob, `?history=${shown}`)).res.json();
+      const seen: number[] = detail.history.map((h: { id: number }) => h.id);
+      let cursor: string | null = detail.historyNextCursor;
+      let pages = 0;
+      while (cursor !== null) {
+        const res = await t.app.inject({
+          url: `/v1/leads/${busy}/history?limit=${limit}&cursor=${encodeURIComponent(cursor)}`,
+          headers: t.as(t.keys.bob),
+        });
+        expect(res.statusCode).toBe(200);
+        const page = res.json();
+        expect(page.data.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.data.map((h: { id: number }) => h.id));
+        cursor = page.nextCursor;
+        pages++;
+      }
+      expect(seen).toEqual(all);
+      expect(pages).toBe(Math.ceil((all.length - shown) / limit));
+    }
+    // Kinds: only those, still newest first, paged the same way.
+    const stages = (
+      await storage.sql.query<{ id: string }>(
+        "SELECT id FROM lead_history WHERE lead_id = $1 AND kind IN ('stage', 'owner') ORDER BY at DESC, id DESC",
+        [busy],
+      )
+    ).rows.map((r) => Number(r.id));
+    expect(stages.length).toBeGreaterThan(80);
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const q: string = `kind=stage,owner&limit=30${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
+      const page = (
+        await t.app.inject({ url: `/v1/leads/${busy}/history?${q}`, headers: t.as(t.keys.bob) })
+      ).json();
+      expect(page.data.every((h: { kind: string }) => h.kind === "stage" || h.kind === "owner")).toBe(true);
+      seen.push(...page.data.map((h: { id: number }) => h.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(stages);
+    const badKind = await t.app.inject({
+      url: `/v1/leads/${busy}/history?kind=stage,weather`,
+      headers: t.as(t.keys.bob),
+    });
+    expect(badKind.statusCode).toBe(422);
+  });
+
+  it("refuses an events cursor for history (and the reverse) and a cursor that is not one with 400, and someone else's lead's history with 404", async () => {
+    const detail = (await read(busy, t.keys.manager)).res.json();
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    for (const bad of [
+      detail.eventsNextCursor,
+      "nope",
+      b64(["2026-01-01T00:00:00Z", "12"]),
+      b64(["2026-01-01T00:00:00Z", 1.5]),
+      b64(["2026-01-01T00:00:00Z", -3]),
+      b64(["2026-13-45T00:00:00Z", 4]),
+    ]) {
+      const res = await t.app.inject({
+        url: `/v1/leads/${busy}/history?cursor=${encodeURIComponent(bad)}`,
+        headers: t.as(t.keys.manager),
+      });
+      expect(res.statusCode, bad).toBe(400);
+      expect(res.json().code).toBe("WINNOW_ERR_INVALID_CURSOR");
+    }
+    const wrong = await t.app.inject({
+      url: `/v1/leads/${busy}/events?cursor=${encodeURIComponent(detail.historyNextCursor)}`,
+      headers: t.as(t.keys.manager),
+    });
+    expect(wrong.statusCode).toBe(400);
+    const theirs = await t.app.inject({
+      url: `/v1/leads/${busy}/history?cursor=${encodeURIComponent(detail.historyNextCursor)}`,
       headers: t.as(t.keys.alice),
     });
     expect(theirs.statusCode).toBe(404);

@@ -5,13 +5,20 @@ import { updateLead } from "../../app/records.ts";
 import { withExplanation } from "../../app/score-explanations.ts";
 import { WinnowError } from "../../core/errors.ts";
 import { ENTRY_PATHS, STAGES } from "../../core/lifecycle/stages.ts";
-import { INLINE_EVENTS, LEAD_SORT_FIELDS, MAX_INLINE_EVENTS } from "../../storage/ports.ts";
+import {
+  HISTORY_KINDS,
+  INLINE_EVENTS,
+  INLINE_HISTORY,
+  LEAD_SORT_FIELDS,
+  MAX_INLINE_EVENTS,
+  MAX_INLINE_HISTORY,
+} from "../../storage/ports.ts";
 import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { canSeeLead, listOwnerFilter, visibleLead } from "../lead-access.ts";
 import { AUTH_ERRORS, csv, csvStrings, IdParams, ProblemSchema } from "../schemas/common.ts";
-import { LeadDetailSchema } from "../schemas/lead-detail.ts";
+import { HistorySchema, LeadDetailSchema } from "../schemas/lead-detail.ts";
 import {
   AccountInput,
   AccountSchema,
@@ -164,7 +171,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       schema: {
         tags,
         summary:
-          "A lead with its contact, account, score, scorecard, most recent events (and their count), activities and history",
+          "A lead with its contact, account, score, scorecard, most recent events and history entries (with their counts), activities, deals and SLA breaches",
         params: IdParams,
         querystring: z.object({
           events: z.coerce
@@ -176,6 +183,15 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
             .describe(
               "How many of the lead's most recent events to include; the rest are paged by GET /v1/leads/:id/events?cursor=eventsNextCursor",
             ),
+          history: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(MAX_INLINE_HISTORY)
+            .default(INLINE_HISTORY)
+            .describe(
+              "How many of the lead's most recent history entries to include; the rest are paged by GET /v1/leads/:id/history?cursor=historyNextCursor",
+            ),
         }),
         response: { 200: LeadDetailSchema, 404: ProblemSchema, 422: ProblemSchema, ...AUTH_ERRORS },
       },
@@ -185,6 +201,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
       // 404 like a missing one, as visibleLead does).
       const detail = await storage.queries.leadDetail(request.params.id, {
         events: request.query.events,
+        history: request.query.history,
       });
       if (!detail || !canSeeLead(principalOf(request), detail.lead))
         throw new WinnowError("WINNOW_ERR_LEAD_NOT_FOUND", {
@@ -192,6 +209,48 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         });
       // A full rescore stores no explanation: it is derived here from the ledger.
       return { ...detail, score: await withExplanation(storage, detail.score) };
+    },
+  );
+
+  app.get(
+    "/leads/:id/history",
+    {
+      config: { permission: "leads:read" },
+      schema: {
+        tags,
+        summary:
+          "A lead's history (stage, score, evidence and owner changes), newest first (ties by id), paginated by cursor",
+        params: IdParams,
+        querystring: z.object({
+          kind: csv(HISTORY_KINDS)
+            .optional()
+            .describe("Only these kinds, comma-separated or repeated: stage,owner"),
+          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: z
+            .string()
+            .min(1)
+            .max(1000)
+            .optional()
+            .describe("`nextCursor` of the previous page, or `historyNextCursor` of GET /v1/leads/:id"),
+        }),
+        response: {
+          200: z.object({ data: z.array(HistorySchema), nextCursor: z.string().nullable() }),
+          400: ProblemSchema,
+          404: ProblemSchema,
+          422: ProblemSchema,
+          ...AUTH_ERRORS,
+        },
+      },
+    },
+    async (request) => {
+      await visibleLead(storage, request, request.params.id);
+      const { kind, limit, cursor } = request.query;
+      const page = await storage.queries.leadHistory(request.params.id, {
+        ...(kind ? { kinds: kind } : {}),
+        ...(cursor ? { cursor } : {}),
+        limit,
+      });
+      return { data: page.items, nextCursor: page.nextCursor };
     },
   );
 

@@ -75,7 +75,16 @@ export const LeadDetailSchema = z
       .describe("`cursor` for GET /v1/leads/:id/events to page on after `events`; null when they are all"),
     activities: z.array(ActivitySchema),
     deals: z.array(DealSchema),
-    history: z.array(HistorySchema),
+    history: z
+      .array(HistorySchema)
+      .describe(
+        "The most recent history entries, newest first (ties by id, newest first): 50 unless `?history=`",
+      ),
+    historyCount: z.number().int().describe("How many history entries the lead has in all"),
+    historyNextCursor: z
+      .string()
+      .nullable()
+      .describe("`cursor` for GET /v1/leads/:id/history to page on after `history`; null when they are all"),
     slaBreaches: z.array(SlaBreachSchema),
   })
   .meta({ id: "LeadDetail" });

@@ -2,6 +2,7 @@ import type { EntryPath, Stage } from "../../core/lifecycle/stages.ts";
 import type { Id, Instant } from "../../core/records.ts";
 import type {
   HistoryEntry,
+  HistoryKind,
   LeadScore,
   SlaBreach,
   StoredAccount,
@@ -18,6 +19,9 @@ import type {
 /** Events a lead's detail carries unless the caller asks for another number (0 to MAX_INLINE_EVENTS). */
 export const INLINE_EVENTS = 20;
 export const MAX_INLINE_EVENTS = 200;
+/** History entries a lead's detail carries unless asked for another number (0 to MAX_INLINE_HISTORY). */
+export const INLINE_HISTORY = 50;
+export const MAX_INLINE_HISTORY = 500;
 
 export type LeadDetail = {
   readonly lead: StoredLead;
@@ -33,7 +37,12 @@ export type LeadDetail = {
   readonly eventsNextCursor: string | null;
   readonly activities: StoredActivity[];
   readonly deals: StoredDeal[];
+  /** The most recent history entries, newest first (ties by id, newest first): 50 unless said. */
   readonly history: HistoryEntry[];
+  /** How many history entries the lead has in all. */
+  readonly historyCount: number;
+  /** Where `leadHistory` continues after `history`; null when they are all (or none was asked for). */
+  readonly historyNextCursor: string | null;
   readonly slaBreaches: SlaBreach[];
 };
 
@@ -110,12 +119,23 @@ export type ReasonCount = { readonly reason: string; readonly count: number };
 
 export interface QueryRepository {
   /** `events`: how many of its most recent events to carry (0-200, default 20). */
-  leadDetail(id: Id, options?: { readonly events?: number }): Promise<LeadDetail | null>;
+  leadDetail(
+    id: Id,
+    options?: { readonly events?: number; readonly history?: number },
+  ): Promise<LeadDetail | null>;
   /** A lead's events, newest first (ties by id), a page after `cursor` (a previous page's or the detail's). */
   leadEvents(
     leadId: Id,
     options?: { readonly since?: Instant; readonly cursor?: string; readonly limit?: number },
   ): Promise<Page<StoredEvent>>;
+  /**
+   * A lead's history, newest first (ties by id, newest first), a page after `cursor` (a previous
+   * page's or the detail's `historyNextCursor`), of the given kinds only when `kinds` is set.
+   */
+  leadHistory(
+    leadId: Id,
+    options?: { readonly kinds?: readonly HistoryKind[]; readonly cursor?: string; readonly limit?: number },
+  ): Promise<Page<HistoryEntry>>;
   inbox(ownerId: string, options?: { readonly limit?: number; readonly now?: Instant }): Promise<InboxItem[]>;
   listLeads(query: LeadListQuery): Promise<Page<LeadListItem>>;
   /** Leads that entered each stage in the period, and how many moved on between consecutive stages. */

@@ -4,9 +4,11 @@ import {
   type Conversion,
   type FunnelStep,
   INLINE_EVENTS,
+  INLINE_HISTORY,
   type InboxItem,
   type LeadDetail,
   MAX_INLINE_EVENTS,
+  MAX_INLINE_HISTORY,
   type QueryRepository,
   type SqlClient,
   type SqlRow,
@@ -73,15 +75,15 @@ const SCORE_COLS = ["lead_id", "model_id", "fit", "engagement", "grade", "explan
 
 /**
  * A lead's detail in ONE statement: `winnow_lead_detail` (migration 0405) builds it as one JSON
- * object (the lead, contact, account, score, latest scorecard, most recent events and their count,
- * last 200 activities, deals, history and SLA breaches); the row mappers read its JSON rows as they
+ * object (the lead, contact, account, score, latest scorecard, most recent events and history
+ * entries with their counts, last 200 activities, deals and SLA breaches; migration 0420); the row mappers read its JSON rows as they
  * read driver rows (timestamps through `iso`, numbers through `Number`). It was one plain statement
  * (and 10 before that); as a function its plan is kept per connection, and the statement calling it
  * is named, so PostgreSQL neither parses nor plans per read. A lead of hundreds of events used to
  * come with its last 200 inline: ~45 KB of JSON built, parsed, mapped, validated and serialised per
  * read (issue 5). The caller checks access on the lead it returns.
  */
-const DETAIL_SQL = "SELECT winnow_lead_detail($1, $2) AS detail";
+const DETAIL_SQL = "SELECT winnow_lead_detail($1, $2, $3) AS detail";
 
 /**
  * A page of a lead's events, newest first (ties by id), after a cursor: one more than the page is
@@ -112,9 +114,18 @@ export function encodeEventCursor(occurredAtText: string, id: string): string {
   return Buffer.from(JSON.stringify([occurredAtText, id]), "utf8").toString("base64url");
 }
 
+/** The position after a history entry: its exact stored instant and its (numeric) id. */
+function encodeHistoryCursor(atText: string, id: number): string {
+  return Buffer.from(JSON.stringify([atText, id]), "utf8").toString("base64url");
+}
+
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:\d{2})?|Z)$/;
 
-function decodeEventCursor(text: string): { at: string; id: string } {
+/**
+ * A cursor back into `[instant, id]`, or WINNOW_ERR_INVALID_CURSOR saying which cursors fit. Event
+ * ids are strings and history ids integers, so neither kind of cursor passes for the other.
+ */
+function decodeCursor<I>(text: string, isId: (v: unknown) => v is I, which: string): { at: string; id: I } {
   try {
     const c = JSON.parse(Buffer.from(text, "base64url").toString("utf8")) as unknown;
     if (
@@ -123,17 +134,42 @@ function decodeEventCursor(text: string): { at: string; id: string } {
       typeof c[0] === "string" &&
       ISO_INSTANT.test(c[0]) &&
       !Number.isNaN(Date.parse(c[0])) &&
-      typeof c[1] === "string" &&
-      c[1].length > 0
+      isId(c[1])
     )
       return { at: c[0], id: c[1] };
   } catch {
     // not base64url JSON: refused below
   }
   throw new WinnowError("WINNOW_ERR_INVALID_CURSOR", {
-    message:
-      "The cursor is not an events cursor (`eventsNextCursor` or `nextCursor` of a previous page); start again without it",
+    message: `The cursor is not ${which}; start again without it`,
   });
+}
+
+const isEventId = (v: unknown): v is string => typeof v === "string" && v.length > 0;
+const isHistoryId = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v > 0;
+
+const decodeEventCursor = (text: string) =>
+  decodeCursor(text, isEventId, "an events cursor (`eventsNextCursor` or `nextCursor` of a previous page)");
+
+/**
+ * A page of a lead's history, newest first (ties by id, newest first), after a cursor: one more than
+ * the page is read to know whether another follows. `(at, id) < (t, id)` is a backward scan of
+ * lead_history_lead (lead_id, at, id) from the cursor on; kinds filter the rows it meets.
+ */
+function historyPageQuery(
+  leadId: string,
+  kinds: readonly string[] | undefined,
+  after: { at: string; id: number } | null,
+  limit: number,
+): { text: string; params: unknown[] } {
+  const params: unknown[] = [leadId, limit];
+  const where = ["h.lead_id = $1"];
+  if (kinds !== undefined) where.push(`h.kind = ANY($${params.push(kinds)}::text[])`);
+  if (after)
+    where.push(`(h.at, h.id) < ($${params.push(after.at)}::timestamptz, $${params.push(after.id)}::bigint)`);
+  const text = `SELECT h.*, to_json(h.at) #>> '{}' AS at_text FROM lead_history h
+WHERE ${where.join(" AND ")} ORDER BY h.at DESC, h.id DESC LIMIT $2::int + 1`;
+  return { text, params };
 }
 
 export function queryRepository(sql: SqlClient): QueryRepository {
@@ -142,7 +178,12 @@ export function queryRepository(sql: SqlClient): QueryRepository {
       const shown = options.events ?? INLINE_EVENTS;
       if (!Number.isInteger(shown) || shown < 0 || shown > MAX_INLINE_EVENTS)
         throw new RangeError(`events must be an integer from 0 to ${MAX_INLINE_EVENTS}, not ${shown}`);
-      const r = await sql.query(DETAIL_SQL, [id, shown], { name: "winnow_lead_detail" });
+      const shownHistory = options.history ?? INLINE_HISTORY;
+      if (!Number.isInteger(shownHistory) || shownHistory < 0 || shownHistory > MAX_INLINE_HISTORY)
+        throw new RangeError(
+          `history must be an integer from 0 to ${MAX_INLINE_HISTORY}, not ${shownHistory}`,
+        );
+      const r = await sql.query(DETAIL_SQL, [id, shown, shownHistory], { name: "winnow_lead_detail" });
       const d = json<Record<string, unknown> | null>(r.rows[0]?.["detail"] ?? null);
       if (!d) return null;
       const list = (v: unknown) => json<SqlRow[] | null>(v ?? null) ?? [];
@@ -154,6 +195,9 @@ export function queryRepository(sql: SqlClient): QueryRepository {
       const events = list(d["events"]);
       const last = events.length > shown ? events[shown - 1] : undefined;
       if (events.length > shown) events.length = shown;
+      const history = list(d["history"]);
+      const lastEntry = history.length > shownHistory ? history[shownHistory - 1] : undefined;
+      if (history.length > shownHistory) history.length = shownHistory;
       const detail: LeadDetail = {
         lead: toLead(row(d["lead"]) as SqlRow),
         contact: toContact(row(d["contact"]) as SqlRow),
@@ -166,7 +210,11 @@ export function queryRepository(sql: SqlClient): QueryRepository {
         eventsNextCursor: last ? encodeEventCursor(String(last["occurred_at"]), String(last["id"])) : null,
         activities: list(d["activities"]).map(toActivity),
         deals: list(d["deals"]).map(toDeal),
-        history: list(d["history"]).map(toHistory),
+        history: history.map(toHistory),
+        historyCount: Number(d["history_count"]),
+        historyNextCursor: lastEntry
+          ? encodeHistoryCursor(String(lastEntry["at"]), Number(lastEntry["id"]))
+          : null,
         slaBreaches: list(d["breaches"]).map(toBreach),
       };
       return detail;
@@ -185,6 +233,27 @@ export function queryRepository(sql: SqlClient): QueryRepository {
         items: rows.map(toEvent),
         nextCursor:
           more && last ? encodeEventCursor(String(last["occurred_at_text"]), String(last["id"])) : null,
+      };
+    },
+
+    async leadHistory(leadId, options = {}) {
+      const limit = options.limit ?? 100;
+      const after = options.cursor
+        ? decodeCursor(
+            options.cursor,
+            isHistoryId,
+            "a history cursor (`historyNextCursor` or `nextCursor` of a previous page)",
+          )
+        : null;
+      const page = historyPageQuery(leadId, options.kinds, after, limit);
+      const r = await sql.query(page.text, page.params);
+      const rows = r.rows;
+      const more = rows.length > limit;
+      if (more) rows.length = limit;
+      const last = rows[rows.length - 1];
+      return {
+        items: rows.map(toHistory),
+        nextCursor: more && last ? encodeHistoryCursor(String(last["at_text"]), Number(last["id"])) : null,
       };
     },
 

@@ -103,8 +103,14 @@ function toScore(raw: unknown): ScoreView | null {
 }
 
 export async function getLead(api: Api, id: string): Promise<LeadView> {
-  // The page shows the 50 most recent events; the API carries 20 unless asked.
-  const raw = await api.get<Json>(`/v1/leads/${encodeURIComponent(id)}`, { events: 50 });
+  // The page shows the 50 most recent events (the API carries 20 unless asked) and the last 200
+  // stage and owner changes, newest first: the detail's own history is the most recent entries of
+  // every kind, mostly score changes on a lead scored often, so it is not asked for.
+  const path = `/v1/leads/${encodeURIComponent(id)}`;
+  const [raw, stages] = await Promise.all([
+    api.get<Json>(path, { events: 50, history: 0 }),
+    api.get<{ data: HistoryItem[] }>(`${path}/history`, { kind: "stage,owner", limit: 200 }),
+  ]);
   const lead = obj(raw["lead"] ?? raw);
   const card = raw["scorecard"] ? obj(raw["scorecard"]) : null;
   return {
@@ -118,7 +124,7 @@ export async function getLead(api: Api, id: string): Promise<LeadView> {
     score: toScore(raw["score"]),
     events: arr(raw["events"]) as EventItem[],
     activities: arr(raw["activities"]) as ActivityItem[],
-    history: arr(raw["history"]) as HistoryItem[],
+    history: stages.data,
     slaBreaches: arr(raw["slaBreaches"]) as Json[],
     scorecard: card
       ? {

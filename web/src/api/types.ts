@@ -93,6 +93,7 @@ export type LeadView = {
   readonly score: ScoreView | null;
   readonly events: readonly EventItem[];
   readonly activities: readonly ActivityItem[];
+  /** Stage and owner changes, newest first. */
   readonly history: readonly HistoryItem[];
   readonly slaBreaches: readonly Readonly<Record<string, unknown>>[];
   readonly scorecard: {

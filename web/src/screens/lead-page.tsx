@@ -35,7 +35,7 @@ function StageHistory({ items }: { items: readonly HistoryItem[] }) {
   if (stages.length === 0) return <p className="muted">No stage changes yet.</p>;
   return (
     <ol className="timeline" aria-label="Stage history">
-      {[...stages].reverse().map((h) => (
+      {stages.map((h) => (
         <li key={h.id}>
           <time dateTime={h.at}>{when(h.at)}</time>
           {h.kind === "stage" ? (
