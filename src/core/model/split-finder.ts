@@ -11,13 +11,13 @@ export type Split = {
 };
 
 /**
- * Sums gradient, hessian and row count per bin of every feature over rows[start..end).
- * `gh` holds each row's gradient and hessian side by side (`gh[2i]`, `gh[2i + 1]`): one cache line
- * per row instead of two.
+ * Sums gradient, hessian and row count per cell of the feature groups that `features` touch, over
+ * rows[start..end) (`cells` is laid out by `ws.groups.cellOffsets`, three slots per cell; see
+ * `marginals` for the features' bins). `gh` holds each row's gradient and hessian side by side
+ * (`gh[2i]`, `gh[2i + 1]`): one cache line per row instead of two.
  */
 export function buildHistogram(
-  hist: Float64Array,
-  binned: BinnedTable,
+  cells: Float64Array,
   ws: GrowWorkspace,
   features: Int32Array,
   gh: Float64Array,
@@ -25,18 +25,67 @@ export function buildHistogram(
   start: number,
   end: number,
 ): void {
-  hist.fill(0);
-  const nf = binned.binCount.length;
-  // Most features sampled: every feature's bins, without the indirection through `features` (the
-  // extra ones cost less than the indirection). Each path is a function of its own: as one, the
-  // first path's loop was compiled on the stack before the other had run, and deoptimised when it
-  // did (then recompiled; four compiles in the first fold, `--trace-opt`).
-  if (4 * features.length >= 3 * nf) histogramAll(hist, ws.rowBins, nf, gh, rows, start, end);
-  else histogramSome(hist, ws.rowBins, nf, features, gh, rows, start, end);
+  cells.fill(0);
+  const groups = ws.groups;
+  const ng = groups.count;
+  const used = groups.used;
+  used.fill(0);
+  for (let fi = 0; fi < features.length; fi++) used[groups.groupOf[features[fi]!]!] = 1;
+  let m = 0;
+  for (let g = 0; g < ng; g++) if (used[g]) groups.list[m++] = g;
+  // Most groups touched: every group's cells, without the indirection through the list (the extra
+  // ones cost less than the indirection). Each path is a function of its own: as one, the first
+  // path's loop was compiled on the stack before the other had run, and deoptimised when it did
+  // (then recompiled; four compiles in the first fold, `--trace-opt`).
+  if (4 * m >= 3 * ng) histogramAll(cells, ws.rowBins, ng, gh, rows, start, end);
+  else histogramSome(cells, ws.rowBins, ng, groups.list.subarray(0, m), gh, rows, start, end);
 }
 
 /**
- * Every feature's bins, two rows at a time (each bin still adds its rows in order). An odd row out
+ * Each of `features`' histograms (gradient, hessian and count per bin, at `ws.offsets[f] * 3`) from
+ * the cells of its group: the cells' sums by the feature's bin, in cell order. A feature alone in
+ * its group has its bins as cells (copied).
+ */
+export function marginals(
+  cells: Float64Array,
+  hist: Float64Array,
+  ws: GrowWorkspace,
+  features: Int32Array,
+): void {
+  const groups = ws.groups;
+  for (let fi = 0; fi < features.length; fi++) {
+    const f = features[fi]!;
+    const g = groups.groupOf[f]!;
+    const c0 = groups.cellOffsets[g]! * 3;
+    const c1 = groups.cellOffsets[g + 1]! * 3;
+    const o = ws.offsets[f]! * 3;
+    const len = ws.offsets[f + 1]! * 3 - o;
+    if (len === c1 - c0) hist.set(cells.subarray(c0, c1), o);
+    else {
+      hist.fill(0, o, o + len);
+      addCells(cells, hist, groups.cellMap, groups.cellMapStart[f]!, c0, c1);
+    }
+  }
+}
+
+function addCells(
+  cells: Float64Array,
+  hist: Float64Array,
+  map: Int32Array,
+  at: number,
+  c0: number,
+  c1: number,
+): void {
+  for (let c = c0, k = at; c < c1; c += 3, k++) {
+    const b = map[k]!;
+    hist[b]! += cells[c]!;
+    hist[b + 1]! += cells[c + 1]!;
+    hist[b + 2]! += cells[c + 2]!;
+  }
+}
+
+/**
+ * Every group's cells, two rows at a time (each bin still adds its rows in order). An odd row out
  * is added first, not last: nothing runs after the loop, so V8's on-stack-replaced code of the loop
  * never meets a comparison it has no type feedback for (which deoptimised it on every call for the
  * first few hundred trees of a process).
@@ -84,7 +133,7 @@ function histogramAll(
   }
 }
 
-/** The sampled features' bins through `features`, also two rows at a time (odd row first). */
+/** The listed groups' cells through `features` (group indexes), also two rows at a time (odd row first). */
 function histogramSome(
   hist: Float64Array,
   rb: Int32Array,

@@ -1,5 +1,5 @@
 import type { BinnedTable } from "./binning.ts";
-import { bestSplit, buildHistogram, type Split } from "./split-finder.ts";
+import { bestSplit, buildHistogram, marginals, type Split } from "./split-finder.ts";
 
 /**
  * A regression tree over bins, in flat arrays (node 0 is the root). Internal nodes: numeric splits
@@ -38,6 +38,7 @@ type Leaf = {
   start: number;
   end: number;
   hist: Float64Array;
+  cells: Float64Array;
   g: number;
   h: number;
   depth: number;
@@ -47,10 +48,15 @@ type Leaf = {
 /** Scratch space reused across the trees of one fit. */
 export type GrowWorkspace = {
   readonly offsets: Int32Array;
-  /** Row-major copy of the bins (rows × features), already offset into the histogram. */
+  /** Features are bundled into groups whose bins' product is small (see `bundle`); cells per group. */
+  readonly groups: FeatureGroups;
+  /** Row-major copy of each row's cell per group (rows × groups), already offset into a cell histogram. */
   readonly rowBins: Int32Array;
   readonly totalBins: number;
+  /** Per-feature histograms (gradient, hessian, count per bin), one per open leaf. */
   readonly pool: Float64Array[];
+  /** Per-cell histograms of the groups, paired with `pool`. */
+  readonly cellPool: Float64Array[];
   readonly tmp: Int32Array;
   /** Scratch for ordering categories. */
   readonly keys: Float64Array;
@@ -59,6 +65,47 @@ export type GrowWorkspace = {
   /** Scratch for the nodes of the tree being grown (copied into the tree's arrays at the end). */
   readonly nodes: NodeScratch;
 };
+
+/**
+ * Features bundled for the histograms: a group's cell is the combination of its members' bins, so a
+ * row adds to one cell per group instead of one bin per feature; a feature's histogram is the sum
+ * of its group's cells by its own bin (`marginals`).
+ */
+export type FeatureGroups = {
+  readonly count: number;
+  /** Group of each feature. */
+  readonly groupOf: Int32Array;
+  /** First cell of each group (and the total after the last). */
+  readonly cellOffsets: Int32Array;
+  /** Per feature, from `cellMapStart[f]`: for each cell of its group, the index of its bin's slot in a feature histogram. */
+  readonly cellMap: Int32Array;
+  readonly cellMapStart: Int32Array;
+  /** Scratch: which groups a tree's features touch, and their list. */
+  readonly used: Uint8Array;
+  readonly list: Int32Array;
+};
+
+/** Cells (product of the members' bin counts) a group may have. */
+export const GROUP_CELLS = 256;
+
+/**
+ * Groups features so that each group's product of bin counts stays within `limit`: first fit, the
+ * features by decreasing bin count (ties by index), members in index order. Deterministic.
+ */
+export function bundle(binCount: Int32Array, limit: number): number[][] {
+  const nf = binCount.length;
+  const order = Array.from({ length: nf }, (_, f) => f).sort((a, b) => binCount[b]! - binCount[a]! || a - b);
+  const groups: { members: number[]; cells: number }[] = [];
+  for (const f of order) {
+    const nb = binCount[f]!;
+    const g = groups.find((x) => x.cells * nb <= limit);
+    if (g) {
+      g.members.push(f);
+      g.cells *= nb;
+    } else groups.push({ members: [f], cells: nb });
+  }
+  return groups.map((g) => g.members.sort((a, b) => a - b)).sort((a, b) => a[0]! - b[0]!);
+}
 
 /** A tree's node fields while it grows, one slot per node (at most 2 × leaves − 1). */
 export type NodeScratch = {
@@ -73,22 +120,116 @@ export type NodeScratch = {
 };
 
 /** Allocates the workspace for a binned table. */
-export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorkspace {
+export function growWorkspace(
+  binned: BinnedTable,
+  maxLeaves: number,
+  cellLimit = GROUP_CELLS,
+): GrowWorkspace {
   const nf = binned.binCount.length;
   const offsets = new Int32Array(nf + 1);
   for (let f = 0; f < nf; f++) offsets[f + 1] = offsets[f]! + binned.binCount[f]!;
   const totalBins = offsets[nf]!;
-  const pool: Float64Array[] = [];
-  for (let i = 0; i < maxLeaves + 1; i++) pool.push(new Float64Array(totalBins * 3));
-  const n = binned.rows;
-  const rowBins = new Int32Array(n * nf);
-  for (let f = 0; f < nf; f++) {
-    const base = f * n;
-    const o = offsets[f]!;
-    for (let i = 0; i < n; i++) rowBins[i * nf + f] = (o + binned.bins[base + i]!) * 3;
+  const members = bundle(binned.binCount, cellLimit);
+  const ng = members.length;
+  const groupOf = new Int32Array(nf);
+  const cellOffsets = new Int32Array(ng + 1);
+  for (let g = 0; g < ng; g++) {
+    let cells = 1;
+    for (const f of members[g]!) {
+      groupOf[f] = g;
+      cells *= binned.binCount[f]!;
+    }
+    cellOffsets[g + 1] = cellOffsets[g]! + cells;
   }
+  const totalCells = cellOffsets[ng]!;
+  // A cell's index within its group: the members' bins in mixed radix, the first member most significant.
+  const cellMapStart = new Int32Array(nf + 1);
+  for (let f = 0; f < nf; f++) {
+    const g = groupOf[f]!;
+    cellMapStart[f + 1] = cellMapStart[f]! + cellOffsets[g + 1]! - cellOffsets[g]!;
+  }
+  const cellMap = new Int32Array(cellMapStart[nf]!);
+  for (let g = 0; g < ng; g++) {
+    const ms = members[g]!;
+    const cells = cellOffsets[g + 1]! - cellOffsets[g]!;
+    let stride = cells;
+    for (const f of ms) {
+      const nb = binned.binCount[f]!;
+      stride /= nb;
+      for (let c = 0; c < cells; c++) {
+        cellMap[cellMapStart[f]! + c] = (offsets[f]! + (Math.floor(c / stride) % nb)) * 3;
+      }
+    }
+  }
+  const pool: Float64Array[] = [];
+  const cellPool: Float64Array[] = [];
+  for (let i = 0; i < maxLeaves + 1; i++) {
+    pool.push(new Float64Array(totalBins * 3));
+    cellPool.push(new Float64Array(totalCells * 3));
+  }
+  const n = binned.rows;
+  const rowBins = new Int32Array(n * ng);
+  for (let g = 0; g < ng; g++) rowCells(rowBins, binned, members[g]!, g, ng, cellOffsets[g]!);
+  const groups = new Groups(ng, groupOf, cellOffsets, cellMap, cellMapStart);
   const widest = binned.binCount.reduce((a, b) => Math.max(a, b), 0);
-  return new Workspace(offsets, rowBins, totalBins, pool, new Int32Array(n), widest, 2 * maxLeaves);
+  return new Workspace(
+    offsets,
+    groups,
+    rowBins,
+    totalBins,
+    pool,
+    cellPool,
+    new Int32Array(n),
+    widest,
+    2 * maxLeaves,
+  );
+}
+
+/** Each row's cell of group `g` (offset into a cell histogram) into `rowBins[i * ng + g]`. */
+function rowCells(
+  rowBins: Int32Array,
+  binned: BinnedTable,
+  members: readonly number[],
+  g: number,
+  ng: number,
+  first: number,
+): void {
+  const n = binned.rows;
+  const bins = binned.bins;
+  for (let i = 0; i < n; i++) {
+    let c = 0;
+    for (let m = 0; m < members.length; m++) {
+      const f = members[m]!;
+      c = c * binned.binCount[f]! + bins[f * n + i]!;
+    }
+    rowBins[i * ng + g] = (first + c) * 3;
+  }
+}
+
+/** (A class for the reason given at `Workspace`.) */
+class Groups implements FeatureGroups {
+  readonly count: number;
+  readonly groupOf: Int32Array;
+  readonly cellOffsets: Int32Array;
+  readonly cellMap: Int32Array;
+  readonly cellMapStart: Int32Array;
+  readonly used: Uint8Array;
+  readonly list: Int32Array;
+  constructor(
+    count: number,
+    groupOf: Int32Array,
+    cellOffsets: Int32Array,
+    cellMap: Int32Array,
+    cellMapStart: Int32Array,
+  ) {
+    this.count = count;
+    this.groupOf = groupOf;
+    this.cellOffsets = cellOffsets;
+    this.cellMap = cellMap;
+    this.cellMapStart = cellMapStart;
+    this.used = new Uint8Array(count);
+    this.list = new Int32Array(count);
+  }
 }
 
 /**
@@ -98,26 +239,32 @@ export function growWorkspace(binned: BinnedTable, maxLeaves: number): GrowWorks
  */
 class Workspace implements GrowWorkspace {
   readonly offsets: Int32Array;
+  readonly groups: FeatureGroups;
   readonly rowBins: Int32Array;
   readonly totalBins: number;
   readonly pool: Float64Array[];
+  readonly cellPool: Float64Array[];
   readonly tmp: Int32Array;
   readonly keys: Float64Array;
   readonly goLeft: Uint8Array;
   readonly nodes: NodeScratch;
   constructor(
     offsets: Int32Array,
+    groups: FeatureGroups,
     rowBins: Int32Array,
     totalBins: number,
     pool: Float64Array[],
+    cellPool: Float64Array[],
     tmp: Int32Array,
     widest: number,
     maxNodes: number,
   ) {
     this.offsets = offsets;
+    this.groups = groups;
     this.rowBins = rowBins;
     this.totalBins = totalBins;
     this.pool = pool;
+    this.cellPool = cellPool;
     this.tmp = tmp;
     this.keys = new Float64Array(widest);
     this.goLeft = new Uint8Array(widest);
@@ -267,12 +414,15 @@ export function growTree(
   const nodes = ws.nodes;
   let nn = 0;
   const free = ws.pool.slice();
+  const freeCells = ws.cellPool.slice();
   const n = binned.rows;
   const bins = binned.bins;
   const G = sumOf(gh, rows, count, 0);
   const H = sumOf(gh, rows, count, 1);
   const rootHist = free.pop()!;
-  buildHistogram(rootHist, binned, ws, features, gh, rows, 0, count);
+  const rootCells = freeCells.pop()!;
+  buildHistogram(rootCells, ws, features, gh, rows, 0, count);
+  marginals(rootCells, rootHist, ws, features);
   const splittable = (cnt: number, depth: number) =>
     cnt >= 2 * p.minLeaf && (p.maxDepth <= 0 || depth < p.maxDepth);
   const root: Leaf = {
@@ -280,6 +430,7 @@ export function growTree(
     start: 0,
     end: count,
     hist: rootHist,
+    cells: rootCells,
     g: G,
     h: H,
     depth: 0,
@@ -318,15 +469,20 @@ export function growTree(
     const nr = leaf.end - mid;
     const leftSmaller = nl <= nr;
     const small = free.pop()!;
+    const smallCells = freeCells.pop()!;
     const parentHist = leaf.hist;
     const d = leaf.depth + 1;
     // When neither child will be split (the last leaf, or too few rows), only the totals are needed:
     // the first feature's bins alone give them, summed in the same order as a full histogram would.
     const grows = leaves + 1 < p.maxLeaves && (splittable(nl, d) || splittable(nr, d));
     const histFeatures = grows ? features : features.subarray(0, 1);
-    if (leftSmaller) buildHistogram(small, binned, ws, histFeatures, gh, rows, leaf.start, mid);
-    else buildHistogram(small, binned, ws, histFeatures, gh, rows, mid, leaf.end);
-    if (grows) subtract(parentHist, small, ws.totalBins * 3);
+    if (leftSmaller) buildHistogram(smallCells, ws, histFeatures, gh, rows, leaf.start, mid);
+    else buildHistogram(smallCells, ws, histFeatures, gh, rows, mid, leaf.end);
+    marginals(smallCells, small, ws, histFeatures);
+    if (grows) {
+      subtract(leaf.cells, smallCells, ws.groups.cellOffsets[ws.groups.count]! * 3);
+      subtract(parentHist, small, ws.totalBins * 3);
+    }
     // The smaller child's totals from its histogram (any one feature's bins sum to them).
     const f0 = ws.offsets[features[0]!]! * 3;
     const f1 = ws.offsets[features[0]! + 1]! * 3;
@@ -340,6 +496,8 @@ export function growTree(
     const hl = leftSmaller ? hs : leaf.h - hs;
     const lh = leftSmaller ? small : parentHist;
     const rh = leftSmaller ? parentHist : small;
+    const lc = leftSmaller ? smallCells : leaf.cells;
+    const rc = leftSmaller ? leaf.cells : smallCells;
     const node = leaf.node;
     nodes.feature[node] = f;
     nodes.threshold[node] = s.catLeft ? -1 : s.threshold;
@@ -352,6 +510,7 @@ export function growTree(
       start: leaf.start,
       end: mid,
       hist: lh,
+      cells: lc,
       g: gl,
       h: hl,
       depth: d,
@@ -362,6 +521,7 @@ export function growTree(
       start: mid,
       end: leaf.end,
       hist: rh,
+      cells: rc,
       g: gr,
       h: hr,
       depth: d,
@@ -373,11 +533,13 @@ export function growTree(
     if (settle(L, leaves, binned, ws, features, p)) open.push(L);
     else {
       free.push(L.hist);
+      freeCells.push(L.cells);
       done.push(L);
     }
     if (settle(R, leaves, binned, ws, features, p)) open.push(R);
     else {
       free.push(R.hist);
+      freeCells.push(R.cells);
       done.push(R);
     }
   }
