@@ -1,3 +1,4 @@
+import { CopyBytes } from "../copy-text.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type {
   AccountImportRow,
@@ -14,8 +15,9 @@ import {
   CONTACT_COLUMNS,
   contactLine,
   HISTORY_COLUMNS,
+  historyLine,
   LEAD_COLUMNS,
-  leadLines,
+  leadLine,
 } from "./bulk-columns.ts";
 
 // A leads import batch whose domains and emails are all new (BulkRepository.queueLeadBatch): one
@@ -47,6 +49,10 @@ function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[]
     });
 }
 
+// This thread's COPY text writers (scratch buffers kept from batch to batch).
+const first = new CopyBytes();
+const second = new CopyBytes();
+
 /** Lets pending I/O callbacks run (a client's statement change-overs) before going on. */
 const breathe = () => new Promise<void>((ok) => setImmediate(ok));
 
@@ -62,49 +68,44 @@ export async function prepareLeadBatch(
   actor: string,
   pause: () => Promise<void> = breathe,
 ): Promise<PreparedLeadBatch> {
-  // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are).
+  // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are),
+  // written as bytes while it is built (CopyBytes): each table's text is built and taken without an
+  // await in between, so the two writers of this thread are never shared by two batches.
   const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
   const accountIds = new Map<string, string>();
-  let accText = "";
   for (const r of acc) {
     const id = orderedId();
-    accText += accountLine(id, r);
+    first.line(accountLine(id, r));
     if (r.domain !== null) accountIds.set(r.domain, id);
   }
-  // Each text becomes bytes at once: built with +=, it is a tree of thousands of small strings, which
-  // the garbage collector would copy and promote for as long as it is kept (across the lookup).
-  const accBytes = Buffer.from(accText);
+  const accBytes = first.take();
   // On PostgreSQL the previous batch's COPYs are running meanwhile, and each needs this thread
   // for its turn (rows, then the next statement): let them have it between tables.
   await pause();
   const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
   const contactOf = new Map<string, { id: string; account: string | null }>();
-  let conText = "";
   for (const r of con) {
     const id = orderedId();
     const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-    conText += contactLine(id, r, account);
+    first.line(contactLine(id, r, account));
     contactOf.set(r.email, { id, account });
   }
-  const conBytes = Buffer.from(conText);
+  const conBytes = first.take();
   await pause();
   // A lead for each email's (new) contact, with its first history entry.
   const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
-  let leaText = "";
-  let histText = "";
   let leaCreated = 0;
   for (const r of lea) {
     const c = contactOf.get(r.email);
     if (!c) continue;
     contactOf.delete(r.email);
-    const lines = leadLines(orderedId(), c.id, c.account, r, actor);
-    leaText += lines.lead;
-    histText += lines.history;
+    const id = orderedId();
+    first.line(leadLine(id, c.id, c.account, r));
+    second.line(historyLine(id, r, actor));
     leaCreated += 1;
   }
-
-  const leaBytes = Buffer.from(leaText);
-  const histBytes = Buffer.from(histText);
+  const leaBytes = first.take();
+  const histBytes = second.take();
   await pause();
 
   // The lookup's keys: every domain named (accounts, contacts' accounts) and every email.
