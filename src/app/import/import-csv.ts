@@ -213,6 +213,7 @@ export async function importCsv(
           if (before) await before.finished;
           if (!overlap) await pending.finished;
         } else {
+          readyPrepared?.release();
           if (before) await before.finished;
           options.onProgress?.({ rows, bytes });
         }

@@ -25,20 +25,25 @@ export type ReaderSetup = {
 export type FromMain =
   | { readonly kind: "chunk"; readonly chunk: Uint8Array | string; readonly last: boolean }
   | { readonly kind: "end" }
-  | { readonly kind: "next" };
+  | { readonly kind: "next" }
+  /** The rows of prepared batch `seq` are needed (a key is stored): the worker answers with "rows". */
+  | { readonly kind: "rows"; readonly seq: number }
+  /** The rows of prepared batch `seq` are not needed (it was written from its COPY text). */
+  | { readonly kind: "drop"; readonly seq: number };
 
 export type ToMain =
   | { readonly kind: "more" }
   /** The event as JSON ("null" at the end). Coerced values are strings, finite numbers, null and JSON objects. */
   | { readonly kind: "event"; readonly json: string }
   /**
-   * A prepared leads batch: the event without its rows as JSON, the rows as JSON apart (parsed only
-   * if needed), and the batch's COPY bytes, whose buffers are moved, not copied.
+   * A prepared leads batch: the event without its rows as JSON, the number under which the worker
+   * keeps its rows (asked for only if needed), and the batch's COPY bytes, whose buffers are moved,
+   * not copied.
    */
   | {
       readonly kind: "leads";
       readonly json: string;
-      readonly rows: string;
+      readonly seq: number;
       readonly count: number;
       readonly merged: number;
       readonly batch: PreparedLeadBatch;
@@ -49,6 +54,8 @@ export type ToMain =
       readonly message: string;
       readonly issues: readonly Issue[];
     }
+  /** A prepared batch's rows as JSON; null if the worker no longer had them. */
+  | { readonly kind: "rows"; readonly seq: number; readonly json: string | null }
   | { readonly kind: "failed"; readonly message: string };
 
 /**
@@ -80,7 +87,12 @@ export class WorkerRowReader {
   #waiting: { ok: (e: ReadEvent | null) => void; fail: (e: unknown) => void } | null = null;
   #failure: unknown = null;
   #ahead: Promise<IteratorResult<Uint8Array | string>> | null = null;
+  /** The file is read (the worker stays until release: a batch being written may still ask for its rows). */
+  #ended = false;
+  /** The worker is stopped. */
   #done = false;
+  /** Asked-for rows of prepared batches, by their number. */
+  readonly #rowsWanted = new Map<number, { ok: (rows: ValidRow[]) => void; fail: (e: unknown) => void }>();
 
   constructor(source: NodeJS.ReadableStream, setup: ReaderSetup) {
     this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
@@ -121,11 +133,18 @@ export class WorkerRowReader {
       this.#handOver().catch((error: unknown) => this.#fail(error));
       return;
     }
+    if (m.kind === "rows") {
+      const wanted = this.#rowsWanted.get(m.seq);
+      this.#rowsWanted.delete(m.seq);
+      if (m.json !== null) wanted?.ok(JSON.parse(m.json) as ValidRow[]);
+      else wanted?.fail(new Error(`the import's reader thread no longer has the rows of batch ${m.seq}`));
+      return;
+    }
     const waiting = this.#waiting;
     this.#waiting = null;
     if (m.kind === "event") {
       const event = JSON.parse(m.json) as ReadEvent | null;
-      if (event === null) this.destroy();
+      if (event === null) this.#ended = true;
       waiting?.ok(event);
     } else if (m.kind === "leads") {
       const event = JSON.parse(m.json) as ReadEvent & { kind: "batch" };
@@ -139,10 +158,18 @@ export class WorkerRowReader {
         leads: bytes(b.leads),
         history: bytes(b.history),
       };
-      const rows = m.rows;
+      const seq = m.seq;
       waiting?.ok({
         ...event,
-        prepared: { batch, merged: m.merged, count: m.count, rows: () => JSON.parse(rows) as ValidRow[] },
+        prepared: {
+          batch,
+          merged: m.merged,
+          count: m.count,
+          rows: () => this.#rows(seq),
+          release: () => {
+            if (!this.#done) this.#worker.postMessage({ kind: "drop", seq } satisfies FromMain);
+          },
+        },
       });
     } else {
       this.destroy();
@@ -154,15 +181,32 @@ export class WorkerRowReader {
     }
   }
 
+  /** A prepared batch's rows, kept by the worker until now (see read-worker.ts). */
+  #rows(seq: number): Promise<ValidRow[]> {
+    if (this.#done)
+      return Promise.reject(this.#failure ?? new Error("the import's reader thread has stopped"));
+    return new Promise((ok, fail) => {
+      this.#rowsWanted.set(seq, { ok, fail });
+      this.#worker.postMessage({ kind: "rows", seq } satisfies FromMain);
+    });
+  }
+
   #fail(error: unknown): void {
     this.#failure ??= error;
     const waiting = this.#waiting;
     this.#waiting = null;
     waiting?.fail(error);
+    this.#failRows(error);
+  }
+
+  #failRows(error: unknown): void {
+    const wanted = [...this.#rowsWanted.values()];
+    this.#rowsWanted.clear();
+    for (const w of wanted) w.fail(error);
   }
 
   next(): Promise<ReadEvent | null> {
-    if (this.#done) return Promise.resolve(null);
+    if (this.#done || this.#ended) return Promise.resolve(null);
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((ok, fail) => {
       this.#waiting = { ok, fail };
@@ -179,6 +223,7 @@ export class WorkerRowReader {
   destroy(): void {
     if (this.#done) return;
     this.#done = true;
+    this.#failRows(this.#failure ?? new Error("the import's reader thread has stopped"));
     void this.#worker.terminate();
   }
 }

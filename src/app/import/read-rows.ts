@@ -120,7 +120,7 @@ export type ReadEvent =
       readonly bytes: number;
       /**
        * A leads batch prepared in the reader's thread (WorkerRowReader with `leads` set): `rows` is
-       * then empty, and prepared.rows() parses them if they are needed.
+       * then empty, and prepared.rows() fetches them from that thread if they are needed.
        */
       readonly prepared?: PreparedLeads;
     };

@@ -7,7 +7,7 @@ import { isWinnowError } from "../../core/errors.ts";
 import { prepareLeadBatch } from "../../storage/repositories/bulk-lead-batch.ts";
 import type { FromMain, ReaderSetup, ToMain } from "./read-in-worker.ts";
 import { type ReadEvent, RowReader } from "./read-rows.ts";
-import { leadParts } from "./rows.ts";
+import { leadParts, type ValidRow } from "./rows.ts";
 
 const port = parentPort;
 if (!port) throw new Error("read-worker.ts runs as a worker thread");
@@ -30,8 +30,9 @@ const end = () => {
 
 // The next event as JSON: one string crosses to the main thread (a memory copy), where JSON.parse
 // rebuilds a batch about twice as fast as the structured clone of thousands of small objects would.
-// A leads batch (setup.leads) also comes prepared: its ids, COPY text and lookup keys are made here
-// (prepareLeadBatch), and its rows' JSON is parsed there only if a key turns out to be stored.
+// A leads batch (setup.leads) comes prepared instead: its ids, COPY text and lookup keys are made here
+// (prepareLeadBatch), and its rows stay here, kept under a number until the main thread says whether
+// it needs them (a key turns out stored: "rows") or not ("drop").
 type Outgoing = { readonly message: ToMain; readonly transfer: ArrayBuffer[] };
 
 /** The bytes in a buffer of their own, which can be moved to the main thread (small ones share a pool). */
@@ -39,6 +40,16 @@ const own = (b: Uint8Array): Uint8Array =>
   b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
 
 const noPause = () => Promise.resolve();
+
+/**
+ * The rows of the prepared batches the main thread has not answered for yet. It answers for each
+ * batch once its lookup is back, while at most the next one is prepared, so a handful at most; past
+ * KEEP the oldest are let go (memory stays flat whatever the main thread does), and asking for them
+ * then fails the import rather than guessing.
+ */
+const kept = new Map<number, ValidRow[]>();
+const KEEP = 8;
+let lastSeq = 0;
 
 async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
   const leads = setup.leads;
@@ -56,10 +67,16 @@ async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
   const transfer = [batch.accounts, batch.contacts, batch.leads, batch.history]
     .filter((b) => b.byteLength > 0)
     .map((b) => b.buffer as ArrayBuffer);
+  lastSeq += 1;
+  kept.set(lastSeq, event.rows);
+  for (const old of kept.keys()) {
+    if (kept.size <= KEEP) break;
+    kept.delete(old);
+  }
   const message: ToMain = {
     kind: "leads",
     json: JSON.stringify({ ...event, rows: [] }),
-    rows: JSON.stringify(event.rows),
+    seq: lastSeq,
     count: event.rows.length,
     merged: parts.merged,
     batch,
@@ -82,6 +99,12 @@ port.on("message", async (m: FromMain) => {
     source.push(m.chunk);
     if (m.last) end();
   } else if (m.kind === "end") end();
+  else if (m.kind === "rows") {
+    // A prepared batch with a stored key: its rows, as JSON, for the three statements.
+    const rows = kept.get(m.seq);
+    kept.delete(m.seq);
+    post({ kind: "rows", seq: m.seq, json: rows ? JSON.stringify(rows) : null });
+  } else if (m.kind === "drop") kept.delete(m.seq);
   else if (m.kind === "next") {
     try {
       const { message, transfer } = await (ahead ?? readAhead());

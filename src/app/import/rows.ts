@@ -207,14 +207,16 @@ export function leadParts(
 
 /**
  * A leads batch prepared in the reader's thread (read-worker.ts): its COPY text and lookup keys
- * (prepareLeadBatch), how many rows were merged, and its rows, parsed only if they are needed (a
- * stored key, or a client that cannot take a prepared batch).
+ * (prepareLeadBatch), how many rows were merged, and its rows, which the reader's thread keeps until
+ * it is told either to hand them over (`rows`: a stored key, or a client that cannot take a prepared
+ * batch) or to let them go (`release`: the batch was written from its COPY text, or not at all).
  */
 export type PreparedLeads = {
   readonly batch: PreparedLeadBatch;
   readonly merged: number;
   readonly count: number;
-  readonly rows: () => ValidRow[];
+  readonly rows: () => Promise<ValidRow[]>;
+  readonly release: () => void;
 };
 
 /**
@@ -233,9 +235,9 @@ export async function queueBatch(
 ): Promise<{ readonly done: Promise<BatchOutcome> }> {
   const queue = repos.bulk.queueLeadBatch;
   const sendPrepared = repos.bulk.sendLeadBatch;
-  const batch = () => (prepared ? prepared.rows() : rows);
+  const batch = async () => (prepared ? await prepared.rows() : rows);
   if (target !== "leads" || !queue) {
-    const out = await writeBatch(repos, target, batch(), ctx);
+    const out = await writeBatch(repos, target, await batch(), ctx);
     return { done: Promise.resolve(out) };
   }
   let sent: Awaited<ReturnType<typeof queue>>;
@@ -244,8 +246,9 @@ export async function queueBatch(
   if (prepared && sendPrepared) {
     sent = await sendPrepared(prepared.batch);
     merged = prepared.merged;
+    if (sent) prepared.release();
   } else {
-    parts = leadParts(batch(), ctx);
+    parts = leadParts(await batch(), ctx);
     // The previous batch's statements may be running: let their change-overs through (see queueLeadBatch).
     await new Promise<void>((ok) => setImmediate(ok));
     sent = await queue(parts.accounts, parts.contacts, parts.leads, ctx.actor);
@@ -253,7 +256,7 @@ export async function queueBatch(
   }
   if (!sent) {
     // Some key is stored already: the three calls, each looking up after the writes before it.
-    parts ??= leadParts(batch(), ctx);
+    parts ??= leadParts(await batch(), ctx);
     const a = await repos.bulk.upsertAccounts(parts.accounts);
     const c = await repos.bulk.upsertContacts(parts.contacts);
     const l = await repos.bulk.createLeads(parts.leads, ctx.actor);

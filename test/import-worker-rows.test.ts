@@ -1,0 +1,91 @@
+import { Readable } from "node:stream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import type { Storage } from "../src/storage/ports.ts";
+import { ENGINES, freshStorage } from "./helpers/db.ts";
+import { storedImport } from "./helpers/import-storage.ts";
+
+// A leads batch prepared in the reader's worker leaves its rows in the worker, which hands them over
+// only when the main thread finds a stored key, and lets them go otherwise (read-worker.ts). These
+// hold the worker-read import to the in-thread one where the rows are asked for late: the last batch
+// of a file (the worker has already said the file is read), several stored batches in a row, and an
+// import that stops writing after an invalid row (the batches after it are let go, never written).
+
+const opts = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
+  as: "leads",
+  now: "2026-03-02T09:00:00.000Z",
+  actor: "test",
+  batchSize: 2,
+  ...extra,
+});
+
+const HEADER = "email,first_name,domain,stage,created_at";
+const row = (i: number, domain: string, stage = "new") =>
+  `lead${i}@${domain},First${i},${domain},${stage},2026-02-${String(1 + (i % 28)).padStart(2, "0")}T10:00:00Z`;
+// Six new leads over three domains.
+const FIRST = [HEADER, ...[0, 1, 2, 3, 4, 5].map((i) => row(i, `d${i % 3}.example`))].join("\n");
+// New, then stored keys in the last three batches (the very last one too), a first name changed.
+const SECOND = [
+  HEADER,
+  row(10, "n1.example"),
+  row(11, "n2.example"),
+  row(0, "d0.example", "mql"),
+  row(12, "n3.example"),
+  row(1, "d1.example"),
+  row(2, "d2.example"),
+  `lead5@d2.example,Renamed,d2.example,sal,`,
+].join("\n");
+
+describe.each(ENGINES)("rows of prepared leads batches kept in the reader's worker on %s", (engine) => {
+  let worker: Storage;
+  let inThread: Storage;
+  beforeAll(async () => {
+    worker = await freshStorage(engine);
+    inThread = await freshStorage(engine);
+  });
+  afterAll(async () => {
+    await worker?.close();
+    await inThread?.close();
+  });
+
+  it("hands them over for stored keys, up to the file's last batch", async () => {
+    for (const file of [FIRST, SECOND, SECOND]) {
+      const a = await importCsv(worker, Readable.from([file]), opts({ readInWorker: true }));
+      const b = await importCsv(inThread, Readable.from([file]), opts());
+      expect(a).toEqual(b);
+      expect(await storedImport(worker)).toEqual(await storedImport(inThread));
+    }
+    const last = await storedImport(worker);
+    expect(last.contacts.find((c) => c["email"] === "lead5@d2.example")).toMatchObject({
+      first_name: "Renamed",
+    });
+  });
+
+  it("lets them go after an invalid row, and with --skip-invalid hands over the stored ones", async () => {
+    const bad = [HEADER, row(20, "m1.example"), row(21, "m2.example"), "lead22@m3.example,X,m3.example,nope,"]
+      .concat([23, 24, 25, 26, 0, 1].map((i) => row(i, i < 20 ? `d${i % 3}.example` : `m${i}.example`)))
+      .join("\n");
+    const before = await storedImport(worker);
+    const failed = (o: Partial<ImportOptions>) =>
+      importCsv(worker, Readable.from([bad]), opts(o)).then(
+        () => null,
+        (e: unknown) => e,
+      );
+    const a = await failed({ readInWorker: true });
+    const b = await importCsv(inThread, Readable.from([bad]), opts()).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(a).toMatchObject({ code: "WINNOW_ERR_IMPORT_INVALID_ROWS" });
+    expect(a).toEqual(b);
+    expect(await storedImport(worker)).toEqual(before);
+    const skipped = await importCsv(
+      worker,
+      Readable.from([bad]),
+      opts({ readInWorker: true, skipInvalid: true }),
+    );
+    expect(skipped).toEqual(await importCsv(inThread, Readable.from([bad]), opts({ skipInvalid: true })));
+    expect(skipped.counts["contacts"]).toEqual({ created: 6, updated: 2, skipped: 0 });
+    expect(await storedImport(worker)).toEqual(await storedImport(inThread));
+  });
+});
