@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { applyBinning, type BinnedTable, fitBinning } from "../src/core/model/binning.ts";
 import { seededRandom } from "../src/core/model/random.ts";
-import { buildHistogram, marginals } from "../src/core/model/split-finder.ts";
+import { buildHistogram } from "../src/core/model/split-finder.ts";
 import { buildTable } from "../src/core/model/table-build.ts";
 import { bundle, GROUP_CELLS, growTree, growWorkspace, type TreeParams } from "../src/core/model/tree.ts";
 
@@ -81,19 +81,26 @@ describe("feature groups of the histograms", () => {
       gh[2 * i] = rand() - 0.3;
       gh[2 * i + 1] = 0.05 + rand() * 0.2;
     }
-    const rows = Int32Array.from({ length: 1001 }, (_, k) => (k * 7) % binned.rows);
+    const rows = Int32Array.from({ length: 3000 }, (_, k) => (k * 7) % binned.rows);
     const all = Int32Array.from(binned.binCount, (_, f) => f);
-    const plain = plainHistogram(binned, gh, rows.subarray(100, 901), ws.offsets);
-    for (const features of [all, Int32Array.of(2, 7), Int32Array.of(0, 1, 3, 4, 5, 6, 8, 9)]) {
-      const cells = new Float64Array(ws.cellPool[0]!.length);
-      const hist = new Float64Array(ws.totalBins * 3).fill(Number.NaN);
-      buildHistogram(cells, ws, features, gh, rows, 100, 901);
-      marginals(cells, hist, ws, features);
-      for (const f of features) {
-        for (let k = ws.offsets[f]! * 3; k < ws.offsets[f + 1]! * 3; k += 3) {
-          expect(hist[k + 2]).toBe(plain[k + 2]);
-          expect(hist[k]).toBeCloseTo(plain[k]!, 10);
-          expect(hist[k + 1]).toBeCloseTo(plain[k + 1]!, 10);
+    // Through the cells (a long range of rows) and directly by feature (a short one).
+    const ranges = [
+      [100, 2901],
+      [17, 17 + Math.max(2, ws.cellsFrom - 40)],
+    ] as const;
+    expect(ranges[0][1] - ranges[0][0]).toBeGreaterThanOrEqual(ws.cellsFrom);
+    expect(ranges[1][1] - ranges[1][0]).toBeLessThan(ws.cellsFrom);
+    for (const [start, end] of ranges) {
+      const plain = plainHistogram(binned, gh, rows.subarray(start, end), ws.offsets);
+      for (const features of [all, Int32Array.of(2, 7), Int32Array.of(0, 1, 3, 4, 5, 6, 8, 9)]) {
+        const hist = new Float64Array(ws.totalBins * 3).fill(Number.NaN);
+        buildHistogram(hist, binned, ws, features, gh, rows, start, end);
+        for (const f of features) {
+          for (let k = ws.offsets[f]! * 3; k < ws.offsets[f + 1]! * 3; k += 3) {
+            expect(hist[k + 2]).toBe(plain[k + 2]);
+            expect(hist[k]).toBeCloseTo(plain[k]!, 10);
+            expect(hist[k + 1]).toBeCloseTo(plain[k + 1]!, 10);
+          }
         }
       }
     }

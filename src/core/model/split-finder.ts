@@ -11,13 +11,14 @@ export type Split = {
 };
 
 /**
- * Sums gradient, hessian and row count per cell of the feature groups that `features` touch, over
- * rows[start..end) (`cells` is laid out by `ws.groups.cellOffsets`, three slots per cell; see
- * `marginals` for the features' bins). `gh` holds each row's gradient and hessian side by side
+ * Sums gradient, hessian and row count per bin of every feature over rows[start..end). From
+ * `ws.cellsFrom` rows on, through the cells of the feature groups (one add per row and group
+ * instead of per feature; see `marginals`). `gh` holds each row's gradient and hessian side by side
  * (`gh[2i]`, `gh[2i + 1]`): one cache line per row instead of two.
  */
 export function buildHistogram(
-  cells: Float64Array,
+  hist: Float64Array,
+  binned: BinnedTable,
   ws: GrowWorkspace,
   features: Int32Array,
   gh: Float64Array,
@@ -25,20 +26,29 @@ export function buildHistogram(
   start: number,
   end: number,
 ): void {
-  cells.fill(0);
-  const groups = ws.groups;
-  const ng = groups.count;
-  const used = groups.used;
-  used.fill(0);
-  for (let fi = 0; fi < features.length; fi++) used[groups.groupOf[features[fi]!]!] = 1;
-  let m = 0;
-  for (let g = 0; g < ng; g++) if (used[g]) groups.list[m++] = g;
-  // Most groups touched: every group's cells, without the indirection through the list (the extra
-  // ones cost less than the indirection). Each path is a function of its own: as one, the first
-  // path's loop was compiled on the stack before the other had run, and deoptimised when it did
-  // (then recompiled; four compiles in the first fold, `--trace-opt`).
-  if (4 * m >= 3 * ng) histogramAll(cells, ws.rowBins, ng, gh, rows, start, end);
-  else histogramSome(cells, ws.rowBins, ng, groups.list.subarray(0, m), gh, rows, start, end);
+  // Most features (or groups) sampled: every one's bins, without the indirection through the list
+  // (the extra ones cost less than the indirection). Each path is a function of its own: as one,
+  // the first path's loop was compiled on the stack before the other had run, and deoptimised when
+  // it did (then recompiled; four compiles in the first fold, `--trace-opt`).
+  if (end - start >= ws.cellsFrom && features.length > 1) {
+    const cells = ws.cells;
+    const groups = ws.groups;
+    const ng = groups.count;
+    const used = groups.used;
+    used.fill(0);
+    for (let fi = 0; fi < features.length; fi++) used[groups.groupOf[features[fi]!]!] = 1;
+    let m = 0;
+    for (let g = 0; g < ng; g++) if (used[g]) groups.list[m++] = g;
+    cells.fill(0);
+    if (4 * m >= 3 * ng) histogramAll(cells, ws.rowCells, ng, gh, rows, start, end);
+    else histogramSome(cells, ws.rowCells, ng, groups.list.subarray(0, m), gh, rows, start, end);
+    marginals(cells, hist, ws, features);
+    return;
+  }
+  hist.fill(0);
+  const nf = binned.binCount.length;
+  if (4 * features.length >= 3 * nf) histogramAll(hist, ws.rowBins, nf, gh, rows, start, end);
+  else histogramSome(hist, ws.rowBins, nf, features, gh, rows, start, end);
 }
 
 /**
@@ -85,7 +95,7 @@ function addCells(
 }
 
 /**
- * Every group's cells, two rows at a time (each bin still adds its rows in order). An odd row out
+ * Every feature's bins (or group's cells), two rows at a time (each bin still adds its rows in order). An odd row out
  * is added first, not last: nothing runs after the loop, so V8's on-stack-replaced code of the loop
  * never meets a comparison it has no type feedback for (which deoptimised it on every call for the
  * first few hundred trees of a process).
@@ -133,7 +143,7 @@ function histogramAll(
   }
 }
 
-/** The listed groups' cells through `features` (group indexes), also two rows at a time (odd row first). */
+/** The listed features' bins (or groups' cells), also two rows at a time (odd row first). */
 function histogramSome(
   hist: Float64Array,
   rb: Int32Array,

@@ -1,5 +1,5 @@
 import type { BinnedTable } from "./binning.ts";
-import { bestSplit, buildHistogram, marginals, type Split } from "./split-finder.ts";
+import { bestSplit, buildHistogram, type Split } from "./split-finder.ts";
 
 /**
  * A regression tree over bins, in flat arrays (node 0 is the root). Internal nodes: numeric splits
@@ -38,7 +38,6 @@ type Leaf = {
   start: number;
   end: number;
   hist: Float64Array;
-  cells: Float64Array;
   g: number;
   h: number;
   depth: number;
@@ -48,15 +47,22 @@ type Leaf = {
 /** Scratch space reused across the trees of one fit. */
 export type GrowWorkspace = {
   readonly offsets: Int32Array;
+  /** Row-major copy of the bins (rows × features), already offset into the histogram. */
+  readonly rowBins: Int32Array;
   /** Features are bundled into groups whose bins' product is small (see `bundle`); cells per group. */
   readonly groups: FeatureGroups;
-  /** Row-major copy of each row's cell per group (rows × groups), already offset into a cell histogram. */
-  readonly rowBins: Int32Array;
+  /** Row-major copy of each row's cell per group (rows × groups), already offset into `cells`. */
+  readonly rowCells: Int32Array;
+  /** Scratch: gradient, hessian and row count per cell of the groups. */
+  readonly cells: Float64Array;
+  /**
+   * From this many rows on a node's histogram is summed over the groups' cells (then by feature);
+   * below, over the features' bins directly (summing the cells by feature costs more than it saves).
+   */
+  readonly cellsFrom: number;
   readonly totalBins: number;
   /** Per-feature histograms (gradient, hessian, count per bin), one per open leaf. */
   readonly pool: Float64Array[];
-  /** Per-cell histograms of the groups, paired with `pool`. */
-  readonly cellPool: Float64Array[];
   readonly tmp: Int32Array;
   /** Scratch for ordering categories. */
   readonly keys: Float64Array;
@@ -162,32 +168,44 @@ export function growWorkspace(
     }
   }
   const pool: Float64Array[] = [];
-  const cellPool: Float64Array[] = [];
-  for (let i = 0; i < maxLeaves + 1; i++) {
-    pool.push(new Float64Array(totalBins * 3));
-    cellPool.push(new Float64Array(totalCells * 3));
-  }
+  for (let i = 0; i < maxLeaves + 1; i++) pool.push(new Float64Array(totalBins * 3));
   const n = binned.rows;
-  const rowBins = new Int32Array(n * ng);
-  for (let g = 0; g < ng; g++) rowCells(rowBins, binned, members[g]!, g, ng, cellOffsets[g]!);
+  const rowBins = new Int32Array(n * nf);
+  for (let f = 0; f < nf; f++) featureBins(rowBins, binned, f, offsets[f]!);
+  const rowCells = new Int32Array(n * ng);
+  for (let g = 0; g < ng; g++) cellsOfGroup(rowCells, binned, members[g]!, g, ng, cellOffsets[g]!);
   const groups = new Groups(ng, groupOf, cellOffsets, cellMap, cellMapStart);
+  // Per row, the cells save (features - groups) adds; per node they cost a pass over the cells to
+  // zero them and one per member feature to sum them by its bins.
+  const cellsFrom =
+    nf > ng ? Math.ceil((totalCells + cellMapStart[nf]!) / (nf - ng)) : Number.POSITIVE_INFINITY;
   const widest = binned.binCount.reduce((a, b) => Math.max(a, b), 0);
   return new Workspace(
     offsets,
-    groups,
     rowBins,
+    groups,
+    rowCells,
+    new Float64Array(totalCells * 3),
+    cellsFrom,
     totalBins,
     pool,
-    cellPool,
     new Int32Array(n),
     widest,
     2 * maxLeaves,
   );
 }
 
-/** Each row's cell of group `g` (offset into a cell histogram) into `rowBins[i * ng + g]`. */
-function rowCells(
-  rowBins: Int32Array,
+/** Feature `f`'s bin of every row (offset into a histogram) into `rowBins[i * nf + f]`. */
+function featureBins(rowBins: Int32Array, binned: BinnedTable, f: number, first: number): void {
+  const n = binned.rows;
+  const nf = binned.binCount.length;
+  const base = f * n;
+  for (let i = 0; i < n; i++) rowBins[i * nf + f] = (first + binned.bins[base + i]!) * 3;
+}
+
+/** Each row's cell of group `g` (offset into a cell histogram) into `rowCells[i * ng + g]`. */
+function cellsOfGroup(
+  rowCells: Int32Array,
   binned: BinnedTable,
   members: readonly number[],
   g: number,
@@ -202,7 +220,7 @@ function rowCells(
       const f = members[m]!;
       c = c * binned.binCount[f]! + bins[f * n + i]!;
     }
-    rowBins[i * ng + g] = (first + c) * 3;
+    rowCells[i * ng + g] = (first + c) * 3;
   }
 }
 
@@ -239,32 +257,38 @@ class Groups implements FeatureGroups {
  */
 class Workspace implements GrowWorkspace {
   readonly offsets: Int32Array;
-  readonly groups: FeatureGroups;
   readonly rowBins: Int32Array;
+  readonly groups: FeatureGroups;
+  readonly rowCells: Int32Array;
+  readonly cells: Float64Array;
+  readonly cellsFrom: number;
   readonly totalBins: number;
   readonly pool: Float64Array[];
-  readonly cellPool: Float64Array[];
   readonly tmp: Int32Array;
   readonly keys: Float64Array;
   readonly goLeft: Uint8Array;
   readonly nodes: NodeScratch;
   constructor(
     offsets: Int32Array,
-    groups: FeatureGroups,
     rowBins: Int32Array,
+    groups: FeatureGroups,
+    rowCells: Int32Array,
+    cells: Float64Array,
+    cellsFrom: number,
     totalBins: number,
     pool: Float64Array[],
-    cellPool: Float64Array[],
     tmp: Int32Array,
     widest: number,
     maxNodes: number,
   ) {
     this.offsets = offsets;
-    this.groups = groups;
     this.rowBins = rowBins;
+    this.groups = groups;
+    this.rowCells = rowCells;
+    this.cells = cells;
+    this.cellsFrom = cellsFrom;
     this.totalBins = totalBins;
     this.pool = pool;
-    this.cellPool = cellPool;
     this.tmp = tmp;
     this.keys = new Float64Array(widest);
     this.goLeft = new Uint8Array(widest);
@@ -414,15 +438,12 @@ export function growTree(
   const nodes = ws.nodes;
   let nn = 0;
   const free = ws.pool.slice();
-  const freeCells = ws.cellPool.slice();
   const n = binned.rows;
   const bins = binned.bins;
   const G = sumOf(gh, rows, count, 0);
   const H = sumOf(gh, rows, count, 1);
   const rootHist = free.pop()!;
-  const rootCells = freeCells.pop()!;
-  buildHistogram(rootCells, ws, features, gh, rows, 0, count);
-  marginals(rootCells, rootHist, ws, features);
+  buildHistogram(rootHist, binned, ws, features, gh, rows, 0, count);
   const splittable = (cnt: number, depth: number) =>
     cnt >= 2 * p.minLeaf && (p.maxDepth <= 0 || depth < p.maxDepth);
   const root: Leaf = {
@@ -430,7 +451,6 @@ export function growTree(
     start: 0,
     end: count,
     hist: rootHist,
-    cells: rootCells,
     g: G,
     h: H,
     depth: 0,
@@ -469,20 +489,15 @@ export function growTree(
     const nr = leaf.end - mid;
     const leftSmaller = nl <= nr;
     const small = free.pop()!;
-    const smallCells = freeCells.pop()!;
     const parentHist = leaf.hist;
     const d = leaf.depth + 1;
     // When neither child will be split (the last leaf, or too few rows), only the totals are needed:
     // the first feature's bins alone give them, summed in the same order as a full histogram would.
     const grows = leaves + 1 < p.maxLeaves && (splittable(nl, d) || splittable(nr, d));
     const histFeatures = grows ? features : features.subarray(0, 1);
-    if (leftSmaller) buildHistogram(smallCells, ws, histFeatures, gh, rows, leaf.start, mid);
-    else buildHistogram(smallCells, ws, histFeatures, gh, rows, mid, leaf.end);
-    marginals(smallCells, small, ws, histFeatures);
-    if (grows) {
-      subtract(leaf.cells, smallCells, ws.groups.cellOffsets[ws.groups.count]! * 3);
-      subtract(parentHist, small, ws.totalBins * 3);
-    }
+    if (leftSmaller) buildHistogram(small, binned, ws, histFeatures, gh, rows, leaf.start, mid);
+    else buildHistogram(small, binned, ws, histFeatures, gh, rows, mid, leaf.end);
+    if (grows) subtract(parentHist, small, ws.totalBins * 3);
     // The smaller child's totals from its histogram (any one feature's bins sum to them).
     const f0 = ws.offsets[features[0]!]! * 3;
     const f1 = ws.offsets[features[0]! + 1]! * 3;
@@ -496,8 +511,6 @@ export function growTree(
     const hl = leftSmaller ? hs : leaf.h - hs;
     const lh = leftSmaller ? small : parentHist;
     const rh = leftSmaller ? parentHist : small;
-    const lc = leftSmaller ? smallCells : leaf.cells;
-    const rc = leftSmaller ? leaf.cells : smallCells;
     const node = leaf.node;
     nodes.feature[node] = f;
     nodes.threshold[node] = s.catLeft ? -1 : s.threshold;
@@ -510,7 +523,6 @@ export function growTree(
       start: leaf.start,
       end: mid,
       hist: lh,
-      cells: lc,
       g: gl,
       h: hl,
       depth: d,
@@ -521,7 +533,6 @@ export function growTree(
       start: mid,
       end: leaf.end,
       hist: rh,
-      cells: rc,
       g: gr,
       h: hr,
       depth: d,
@@ -533,13 +544,11 @@ export function growTree(
     if (settle(L, leaves, binned, ws, features, p)) open.push(L);
     else {
       free.push(L.hist);
-      freeCells.push(L.cells);
       done.push(L);
     }
     if (settle(R, leaves, binned, ws, features, p)) open.push(R);
     else {
       free.push(R.hist);
-      freeCells.push(R.cells);
       done.push(R);
     }
   }
