@@ -219,7 +219,8 @@ export function bestSplit(
       if (cats.length < 2) continue;
       const keys = ws.keys;
       for (const b of cats) keys[b] = hist[o + b * 3]! / (hist[o + b * 3 + 1]! + p.catSmooth);
-      cats.sort((a, b) => keys[a]! - keys[b]! || a - b);
+      if (cats.length <= 16) insertionOrder(cats, keys);
+      else cats.sort((a, b) => keys[a]! - keys[b]! || a - b);
       const lc = l2 + p.catL2;
       const parentC = (g * g) / (h + lc);
       let gl = 0;
@@ -287,4 +288,22 @@ export function bestSplit(
     }
   }
   return best;
+}
+
+/**
+ * Sorts a few categories by key, ties by index: the order of `cats.sort((a, b) => keys[a] - keys[b]
+ * || a - b)` (a total order for finite keys), without a comparator call per comparison; most
+ * categorical features have a handful of levels with enough rows in a node.
+ */
+function insertionOrder(cats: number[], keys: Float64Array): void {
+  for (let k = 1; k < cats.length; k++) {
+    const c = cats[k]!;
+    const key = keys[c]!;
+    let j = k - 1;
+    while (j >= 0 && (keys[cats[j]!]! > key || (keys[cats[j]!]! === key && cats[j]! > c))) {
+      cats[j + 1] = cats[j]!;
+      j--;
+    }
+    cats[j + 1] = c;
+  }
 }
