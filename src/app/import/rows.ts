@@ -55,7 +55,11 @@ const FREE_MAIL = new Set([
 const s = (v: unknown) => (v === null || v === undefined ? null : (v as string));
 const n = (v: unknown) => (v === null || v === undefined ? null : (v as number));
 
-/** Merges rows sharing a key (email, domain): later non-empty values win. Returns rows and how many were merged. */
+/**
+ * Merges rows sharing a key (email, domain): later non-empty values win. Returns rows and how many
+ * were merged. The first row of a key takes the later ones' values in place: callers pass rows (and
+ * attributes objects) made for this call, used nowhere else.
+ */
 function dedupe<T extends object>(
   rows: readonly T[],
   key: (r: T) => string | null,
@@ -69,18 +73,22 @@ function dedupe<T extends object>(
       out.push(r);
       continue;
     }
-    const prev = byKey.get(k);
+    const prev = byKey.get(k) as Record<string, unknown> | undefined;
     if (!prev) {
       byKey.set(k, r);
       continue;
     }
     merged += 1;
-    const next = { ...prev } as Record<string, unknown>;
-    for (const [f, v] of Object.entries(r))
-      if (v !== null && v !== undefined) next[f] = f === "attributes" ? { ...(next[f] as object), ...v } : v;
-    byKey.set(k, next as T);
+    const next = r as Record<string, unknown>;
+    for (const f in next) {
+      const v = next[f];
+      if (v !== null && v !== undefined)
+        prev[f] = f === "attributes" ? { ...(prev[f] as object), ...(v as object) } : v;
+    }
   }
-  return { rows: [...byKey.values(), ...out], merged };
+  const keyed = [...byKey.values()];
+  for (const r of out) keyed.push(r);
+  return { rows: keyed, merged };
 }
 
 function accountOf(
