@@ -8,11 +8,16 @@ import { pgliteStartParams } from "./engine-settings.ts";
 // int8 and numeric come back as JS numbers on both engines (counts, amounts): see postgres adapter.
 const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) };
 
-/** COPY ... FROM '/dev/blob' on the database or inside a transaction: the rows as one blob. */
+/**
+ * COPY ... FROM '/dev/blob' on the database or inside a transaction: the rows as one blob. Sent as a
+ * simple query (`exec`: the statement and a sync, two calls into the engine) rather than the
+ * extended protocol of `query` (parse, describe, bind, describe, execute, sync: six); the
+ * statement has no parameters, and the table and columns come from Winnow's own lists.
+ */
 function copyOn(on: PGlite | Transaction): NonNullable<SqlClient["copyFrom"]> {
   return async (table, columns, text) => {
     await translated(() =>
-      on.query(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, [], {
+      on.exec(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, {
         blob: new Blob([text as BlobPart]),
       }),
     );
