@@ -160,23 +160,32 @@ export class RowReader {
     const rows: ValidRow[] = [];
     const rejects: Issue[][] = [];
     for (;;) {
-      let next: IteratorResult<Parsed>;
-      try {
-        next = await this.#records.next();
-      } catch (error) {
-        const e = error as { message?: string; lines?: number; code?: string };
-        throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
-          message: `The file is not readable CSV: ${e.message ?? String(error)}`,
-          issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
-          cause: error,
-        });
+      // A record the parser has ready is taken at once; the iterator (one promise per record) only
+      // when there is none, to wait for more, the end or an error. Both read the same stream in the
+      // same order, and a destroyed parser (an error) is left to the iterator, as it would read it.
+      let parsed = this.#parser.destroyed ? null : (this.#parser.read() as Parsed | null);
+      if (parsed === null) {
+        let next: IteratorResult<Parsed>;
+        try {
+          next = await this.#records.next();
+        } catch (error) {
+          const e = error as { message?: string; lines?: number; code?: string };
+          throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
+            message: `The file is not readable CSV: ${e.message ?? String(error)}`,
+            issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
+            cause: error,
+          });
+        }
+        if (next.done) {
+          this.#done = true;
+          return this.#readRow
+            ? { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes }
+            : null;
+        }
+        parsed = next.value;
       }
-      if (next.done) {
-        this.#done = true;
-        return this.#readRow ? { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes } : null;
-      }
-      const { record, lines } = next.value;
-      this.#bytes = next.value.bytes;
+      const { record, lines } = parsed;
+      this.#bytes = parsed.bytes;
       if (!this.#readRow) {
         const resolved = resolveMapping(this.#target, record, this.#spec);
         if (!resolved.ok) throw new WinnowError("WINNOW_ERR_IMPORT_MAPPING", { issues: resolved.error });
