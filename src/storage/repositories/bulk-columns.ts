@@ -41,6 +41,9 @@ export const LEAD_COLUMNS = [
 ] as const;
 export const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
+/** An id cell: ids are UUIDs (hex digits and dashes), which COPY text never escapes. */
+const idCell = (id: string | null): string => id ?? "\\N";
+
 /** A jsonb attributes cell: most rows have none, whose "{}" needs no JSON.stringify. */
 function attributesCell(a: Readonly<Record<string, unknown>> | null | undefined): string {
   if (a) for (const _ in a) return v(a);
@@ -53,7 +56,7 @@ export const accountLine = (id: string, r: AccountImportRow): string =>
 
 /** A new contact's COPY line (CONTACT_COLUMNS), with the id of its account (or null). */
 export const contactLine = (id: string, r: ContactImportRow, accountId: string | null): string =>
-  `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${v(accountId)}\t${attributesCell(r.attributes)}\n`;
+  `${id}\t${v(r.email)}\t${v(r.firstName)}\t${v(r.lastName)}\t${v(r.title)}\t${v(r.seniority)}\t${v(r.buyingRole)}\t${v(r.phone)}\t${idCell(accountId)}\t${attributesCell(r.attributes)}\n`;
 
 /** A new lead's COPY line (LEAD_COLUMNS): it enters its stage (new when none) when it was created. */
 export const leadLine = (
@@ -63,11 +66,14 @@ export const leadLine = (
   r: LeadImportRow,
 ): string => {
   const at = v(r.createdAt);
-  return `${id}\t${v(contactId)}\t${v(accountId)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(r.stage ?? "new")}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
+  return `${id}\t${contactId}\t${idCell(accountId)}\t${v(r.source)}\t${v(r.entryPath ?? "standard")}\t${v(r.ownerId)}\t${v(r.stage ?? "new")}\t${at}\t${v(r.slaDueAt)}\t${at}\n`;
 };
 
 // The `after` cell of a first history entry per stage: a handful of values, not a JSON.stringify per row.
 const afterOfStage = new Map<string, string>();
+// The actor's cell, the same for every row of an import.
+let lastActor = "";
+let lastActorCell = "";
 
 /** A new lead's first history entry's COPY line (HISTORY_COLUMNS): imported into its stage by `actor`. */
 export const historyLine = (id: string, r: LeadImportRow, actor: string): string => {
@@ -77,7 +83,11 @@ export const historyLine = (id: string, r: LeadImportRow, actor: string): string
     after = v({ stage });
     if (afterOfStage.size < 64) afterOfStage.set(stage, after);
   }
-  return `${id}\tstage\t${v(actor)}\t${v(r.createdAt)}\timported\t\\N\t${after}\n`;
+  if (actor !== lastActor) {
+    lastActorCell = v(actor);
+    lastActor = actor;
+  }
+  return `${id}\tstage\t${lastActorCell}\t${v(r.createdAt)}\timported\t\\N\t${after}\n`;
 };
 
 /** A new lead's COPY line and its first history entry's (leadLine, historyLine). */
