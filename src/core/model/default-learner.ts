@@ -1,12 +1,5 @@
 import { applyPlatt, fitPlatt, type PlattCalibration } from "./calibration.ts";
-import {
-  fitGbdt,
-  type GbdtModel,
-  type GbdtOptions,
-  gbdtMargin,
-  gbdtMarginOfRows,
-  prepareGbdt,
-} from "./gbdt.ts";
+import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin, prepareGbdt } from "./gbdt.ts";
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
 import { logLoss, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
@@ -107,6 +100,8 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
   const refit = options.refit ?? true;
   const trees = { ...DEFAULT_TREES, seed, ...options.gbdt };
   const prepared = prepareGbdt(table, trees);
+  // The held-out rows' margins come from the boosting itself (the same sums as walking the kept trees).
+  const mGb = new Float64Array(split.valid.length);
   const gbdt = fitGbdt(table, label, {
     ...trees,
     prepared,
@@ -114,9 +109,8 @@ export function fitDefault(table: Table, label: Uint8Array, options: DefaultOpti
     maxIter: Math.max(1, Math.ceil(trees.maxIter / SELECTION_RATE_FACTOR)),
     earlyStopping: true,
     validRows: split.valid,
+    validMargin: mGb,
   });
-  // The held-out rows were binned with the rest (same binning): their margins need no rebinning.
-  const mGb = gbdtMarginOfRows(gbdt, prepared.binned, split.valid);
   // Refit on every training row with what the split chose (tree count scaled for the extra rows);
   // a member with weight 0 is not refit.
   const finish = (choice: BlendChoice, finalLr: LogisticModel): DefaultModel => {

@@ -29,6 +29,11 @@ export type GbdtOptions = Partial<TreeParams> & {
   readonly seed?: number;
   /** Rows of the training table to validate on instead of a random split (caller-made split). */
   readonly validRows?: Int32Array;
+  /**
+   * When given (one slot per validation row), filled with the validation rows' margins under the
+   * kept trees, in the order of `validRows`: boosting has them already (no second walk of the trees).
+   */
+  readonly validMargin?: Float64Array;
   /** Continue boosting from this model (same columns): its trees are kept and new ones added. */
   readonly warmStart?: GbdtModel;
   /** Binning, binned rows and scratch space of this same table from `prepareGbdt` (reused, not rebuilt). */
@@ -186,6 +191,11 @@ function addTreeToRows(
   }
 }
 
+/** margin[rows[k]] into out[k]. */
+function marginsOf(margin: Float64Array, rows: Int32Array, out: Float64Array): void {
+  for (let k = 0; k < rows.length; k++) out[k] = margin[rows[k]!]!;
+}
+
 /** Progress of one boosting round, for callers that report it. */
 export type GbdtProgress = { readonly iteration: number; readonly validLoss: number | null };
 
@@ -214,6 +224,8 @@ type Boosting = {
   readonly gh: Float64Array;
   readonly trainRows: Int32Array;
   readonly validRows: Int32Array;
+  /** The validation rows' margins at the best iteration so far (empty: not kept). */
+  readonly bestValid: Float64Array;
   readonly rows: Int32Array;
   readonly unsampled: Int32Array;
   readonly allFeatures: Int32Array;
@@ -230,7 +242,8 @@ type Boosting = {
  * any; returns the best iteration count (0 without validation rows).
  */
 function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => void): number {
-  const { binned, ws, label, margin, gh, trainRows, validRows, rows, unsampled, allFeatures, p } = b;
+  const { binned, ws, label, margin, gh, trainRows, validRows, bestValid, rows, unsampled, allFeatures, p } =
+    b;
   const { maxIter, seed, subsample, colsample, patience } = b;
   const rand = new Mulberry32(seed);
   const nf = allFeatures.length;
@@ -266,6 +279,7 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
       if (validLoss < best - 1e-7) {
         best = validLoss;
         bestIter = iter + 1;
+        if (bestValid.length > 0) marginsOf(margin, validRows, bestValid);
       }
     }
     onProgress?.({ iteration: iter + 1, validLoss });
@@ -350,6 +364,7 @@ export function fitGbdt(
       gh: new Float64Array(2 * n),
       trainRows,
       validRows,
+      bestValid: options.validMargin && validRows.length > 0 ? options.validMargin : new Float64Array(0),
       rows: new Int32Array(trainRows.length),
       unsampled: new Int32Array(trainRows.length),
       allFeatures: Int32Array.from({ length: nf }, (_, i) => i),
@@ -365,7 +380,16 @@ export function fitGbdt(
   );
   const hasValid = validRows.length > 0;
   const kept = hasValid ? trees.slice(0, start + Math.max(1, bestIter)) : trees;
-  return { learner: "gbdt", init, binning, trees: kept, iterations: kept.length };
+  const model: GbdtModel = { learner: "gbdt", init, binning, trees: kept, iterations: kept.length };
+  const vm = options.validMargin;
+  if (vm) {
+    if (vm.length !== validRows.length) {
+      throw new Error(`fitGbdt: validMargin has ${vm.length} slots for ${validRows.length} validation rows`);
+    }
+    // Boosting kept the margins of its best iteration (the kept trees); otherwise walk the trees.
+    if (!(hasValid && bestIter >= 1)) vm.set(gbdtMarginOfRows(model, binned, validRows));
+  }
+  return model;
 }
 
 /** Margins (log-odds) of already-binned rows. */
