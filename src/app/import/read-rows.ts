@@ -75,11 +75,15 @@ function rowReader(
       coerce: coercer(spec.type, mapping.values[col.field]),
     });
   }
+  // Every valid row's values have the mapped fields, in column order: made as a copy of this one
+  // (one shape for the file, the stores then find their field) instead of field by field.
+  const shape: Record<string, unknown> = {};
+  for (const col of columns) if (col.attribute === null) shape[col.field] = null;
   return (record, line) => {
     if (record.length !== width)
       return [{ path: "", line, message: `expected ${width} columns, found ${record.length}` }];
     let issues: Issue[] | null = null;
-    const values: Record<string, unknown> = {};
+    const values: Record<string, unknown> = { ...shape };
     const attributes: Record<string, string> = {};
     for (const col of columns) {
       const raw = record[col.index] ?? "";
