@@ -1,0 +1,251 @@
+// node bin/run-ts.js bench/import-server.ts [--rows N] [--variants a,b] [--repeat K] — where the
+// PostgreSQL server's CPU goes when a leads import writes its rows (issue 3). Imports N generated
+// leads (default 200,000; the shape of bench/import.ts's file) into a scratch database of
+// WINNOW_BENCH_DATABASE_URL, takes the rows it wrote (COPY TO, in the order written), then replays
+// them per variant into a fresh copy of the migrated schema as the import sends them: per batch of
+// 5,000 leads the all-new lookup, then one COPY per table (accounts, contacts, leads, lead_history),
+// one transaction, foreign-key triggers off (as bulk mode does). Prints one JSON line per variant run
+// with the CPU of the replaying backend (from /proc: Linux, a server on this machine), and the
+// lookups' share. Variants: `full`, `no-lookup`, `<table>` (that table alone, its indexes kept),
+// `<table>-bare` (alone, no index), `-<index>` (its table alone without that index), `collate-c`
+// (every key column of the four tables `COLLATE "C"`), `rebuild` (the PGlite rebuild list dropped
+// at the start and recreated before the commit, serial). Default: every one of them.
+
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { parseArgs } from "node:util";
+import pg from "pg";
+import { from as copyFrom, to as copyTo } from "pg-copy-streams";
+import { importCsv } from "../src/app/import/index.ts";
+import { openStorage } from "../src/storage/open.ts";
+import { scratchPostgres } from "./engines.ts";
+import { cpuMs } from "./proc-cpu.ts";
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: "string", default: "200000" },
+    variants: { type: "string" },
+    repeat: { type: "string", default: "1" },
+  },
+});
+const ROWS = Number(values.rows);
+const BATCH = 5000;
+const url = process.env["WINNOW_BENCH_DATABASE_URL"] ?? process.env["DATABASE_URL"];
+if (!url) throw new Error("set WINNOW_BENCH_DATABASE_URL (a PostgreSQL server on this machine)");
+
+// The columns of each table's COPY, in the order the import writes them (bulk-columns.ts).
+const TABLES = {
+  accounts: "id, name, domain, industry, employees, annual_revenue, country, region, attributes",
+  contacts: "id, email, first_name, last_name, title, seniority, buying_role, phone, account_id, attributes",
+  leads:
+    "id, contact_id, account_id, source, entry_path, owner_id, stage, stage_entered_at, sla_due_at, created_at",
+  lead_history: "lead_id, kind, actor, at, reason, before, after",
+} as const;
+type Table = keyof typeof TABLES;
+const INDEXES: Record<Table, string[]> = {
+  accounts: ["accounts_pkey", "accounts_domain_key"],
+  contacts: ["contacts_pkey", "contacts_email_key", "contacts_account"],
+  leads: [
+    "leads_pkey",
+    "leads_contact",
+    "leads_account",
+    "leads_owner_stage",
+    "leads_created",
+    "leads_sla_due",
+  ],
+  lead_history: ["lead_history_pkey", "lead_history_lead", "lead_history_kind_at"],
+};
+const REBUILT = [
+  "contacts_account",
+  "leads_account",
+  "leads_owner_stage",
+  "leads_created",
+  "leads_sla_due",
+  "lead_history_lead",
+  "lead_history_kind_at",
+];
+const COLLATE_C: Record<Table, string[]> = {
+  accounts: ["id", "domain"],
+  contacts: ["id", "email", "account_id"],
+  leads: ["id", "contact_id", "account_id", "owner_id", "stage"],
+  lead_history: ["lead_id", "kind"],
+};
+const ALL = Object.keys(TABLES) as Table[];
+
+type Variant = { tables: Table[]; drop: string[]; lookup: boolean; setup?: string; rebuild?: string[] };
+function variant(name: string): Variant {
+  if (name === "full") return { tables: ALL, drop: [], lookup: true };
+  if (name === "no-lookup") return { tables: ALL, drop: [], lookup: false };
+  if (name === "rebuild") return { tables: ALL, drop: [], lookup: true, rebuild: REBUILT };
+  if (name === "collate-c")
+    return {
+      tables: ALL,
+      drop: [],
+      lookup: true,
+      setup: ALL.map(
+        (t) =>
+          `ALTER TABLE ${t} ${COLLATE_C[t].map((c) => `ALTER COLUMN ${c} TYPE text COLLATE "C"`).join(", ")}`,
+      ).join("; "),
+    };
+  const bare = name.endsWith("-bare");
+  const table = (bare ? name.slice(0, -5) : name) as Table;
+  if (TABLES[table]) return { tables: [table], drop: bare ? INDEXES[table] : [], lookup: false };
+  const index = name.slice(1);
+  const owner = ALL.find((t) => INDEXES[t].includes(index));
+  if (name.startsWith("-") && owner) return { tables: [owner], drop: [index], lookup: false };
+  throw new Error(`unknown variant ${name}`);
+}
+const names =
+  values.variants?.split(",") ??
+  ["full", "no-lookup", "collate-c", "rebuild", ...ALL.flatMap((t) => [t, `${t}-bare`])].concat(
+    ALL.flatMap((t) => INDEXES[t].map((i) => `-${i}`)),
+  );
+const plan = names.map((n) => ({ name: n, ...variant(n) }));
+
+const admin = new pg.Client({ connectionString: url });
+await admin.connect();
+const dbUrl = (name: string) => {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+};
+
+// The migrated schema, kept as the template of every replay; the rows an import writes into a copy.
+const template = await scratchPostgres(url);
+const templateName = new URL(template.url).pathname.slice(1);
+try {
+  const schema = await openStorage({ engine: "postgres", url: template.url });
+  await schema.close();
+  const source = `${templateName}_src`;
+  await admin.query(`CREATE DATABASE ${source} TEMPLATE ${templateName}`);
+  const rows: Record<Table, string[]> = { accounts: [], contacts: [], leads: [], lead_history: [] };
+  try {
+    const storage = await openStorage({ engine: "postgres", url: dbUrl(source) });
+    await importCsv(storage, Readable.from(csv(ROWS)), {
+      as: "leads",
+      now: "2026-03-01T00:00:00.000Z",
+      actor: "bench",
+      batchSize: BATCH,
+    });
+    await storage.close();
+    const c = new pg.Client({ connectionString: dbUrl(source) });
+    await c.connect();
+    for (const t of ALL) {
+      // Physical order is the order written: batch by batch, each in key order.
+      const chunks: Buffer[] = [];
+      const out = c.query(copyTo(`COPY (SELECT ${TABLES[t]} FROM ${t}) TO STDOUT`));
+      for await (const chunk of out) chunks.push(chunk as Buffer);
+      rows[t] = Buffer.concat(chunks).toString("utf8").split("\n").slice(0, -1);
+    }
+    await c.end();
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS ${source} WITH (FORCE)`);
+  }
+  const perBatch = (t: Table) => Math.ceil(rows[t].length / Math.ceil(ROWS / BATCH));
+
+  for (let k = 0; k < Number(values.repeat); k++)
+    for (const v of plan) {
+      const name = `${templateName}_run`;
+      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${templateName}`);
+      const c = new pg.Client({ connectionString: dbUrl(name) });
+      await c.connect();
+      try {
+        for (const index of v.drop) {
+          const con = await c.query<{ t: string }>(
+            "SELECT conrelid::regclass::text AS t FROM pg_constraint WHERE conname = $1",
+            [index],
+          );
+          // Names from INDEXES (a closed list), never input.
+          if (con.rows[0]) await c.query(`ALTER TABLE ${con.rows[0].t} DROP CONSTRAINT ${index} CASCADE`);
+          else await c.query(`DROP INDEX ${index}`);
+        }
+        if (v.setup) await c.query(v.setup);
+        await c.query("CHECKPOINT");
+        const pid = (await c.query<{ p: number }>("SELECT pg_backend_pid() AS p")).rows[0]?.p as number;
+        const start = cpuMs(pid);
+        const wall = Date.now();
+        let lookupMs = 0;
+        await c.query("BEGIN");
+        await c.query("SET LOCAL session_replication_role = replica");
+        // A serial rebuild, as on PGlite: no parallel workers (their CPU would not be counted).
+        await c.query("SET LOCAL max_parallel_maintenance_workers = 0");
+        const defs: string[] = [];
+        for (const index of v.rebuild ?? []) {
+          const d = await c.query<{ def: string }>(
+            "SELECT indexdef AS def FROM pg_indexes WHERE indexname = $1",
+            [index],
+          );
+          defs.push(d.rows[0]?.def as string);
+          await c.query(`DROP INDEX ${index}`);
+        }
+        for (let b = 0; b * BATCH < ROWS; b++) {
+          const batch = (t: Table) => rows[t].slice(b * perBatch(t), (b + 1) * perBatch(t));
+          if (v.lookup) {
+            const before = cpuMs(pid);
+            await c.query(
+              `(SELECT 1 AS stored FROM unnest($1::text[]) AS k(domain)
+                 CROSS JOIN LATERAL (SELECT 1 FROM accounts WHERE domain = k.domain LIMIT 1) a)
+               UNION ALL
+               (SELECT 1 FROM unnest($2::text[]) AS k(email)
+                 CROSS JOIN LATERAL (SELECT 1 FROM contacts WHERE email = k.email LIMIT 1) c) LIMIT 1`,
+              [
+                batch("accounts").map((l) => l.split("\t")[2]),
+                batch("contacts").map((l) => l.split("\t")[1]),
+              ],
+            );
+            lookupMs += cpuMs(pid) - before;
+          }
+          for (const t of v.tables) {
+            const lines = batch(t);
+            if (lines.length === 0) continue;
+            const stream = c.query(copyFrom(`COPY ${t} (${TABLES[t]}) FROM STDIN`));
+            await pipeline(Readable.from([Buffer.from(`${lines.join("\n")}\n`)]), stream);
+          }
+        }
+        const loaded = cpuMs(pid);
+        for (const d of defs) await c.query(d);
+        await c.query("COMMIT");
+        const end = cpuMs(pid);
+        console.log(
+          JSON.stringify({
+            bench: "import-server",
+            variant: v.name,
+            rows: ROWS,
+            server_cpu_s: (end - start) / 1000,
+            lookup_cpu_s: lookupMs / 1000,
+            ...(defs.length > 0 ? { rebuild_cpu_s: (end - loaded) / 1000 } : {}),
+            wall_s: (Date.now() - wall) / 1000,
+          }),
+        );
+      } finally {
+        await c.end();
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }
+    }
+} finally {
+  await admin.end();
+  await template.drop();
+}
+
+/** bench/import.ts's file: 10 leads per company domain, a spread of titles, stages, sources, dates. */
+function* csv(rows: number): Generator<string> {
+  const titles = [
+    "CEO",
+    "VP Sales",
+    "Head of Marketing",
+    "Sales Manager",
+    "Engineer",
+    "Intern",
+    "CFO",
+    "Director of IT",
+  ];
+  const stages = ["new", "new", "new", "mql", "sal", "sql", "recycled"];
+  const sources = ["webinar", "paid_search", "organic", "referral", "event", "outbound"];
+  const industries = ["software", "retail", "manufacturing", "finance", "health"];
+  yield "email,first_name,last_name,title,company,domain,industry,employees,country,source,stage,created_at\n";
+  for (let i = 0; i < rows; i++) {
+    const c = Math.floor(i / 10);
+    const day = String(1 + (i % 28)).padStart(2, "0");
+    yield `lead${i}@company${c}.example,First${i},Last${i},${titles[i % titles.length]},Company ${c},company${c}.example,${industries[c % industries.length]},${10 + (c % 5000)},${["US", "FR", "DE", "GB"][c % 4]},${sources[i % sources.length]},${stages[i % stages.length]},2026-02-${day}T10:00:00Z\n`;
+  }
+}
