@@ -106,6 +106,39 @@ describe("feature groups of the histograms", () => {
     }
   });
 
+  it("sums a short range by feature in row order, odd or even (one row, three, four): bit for bit", () => {
+    const binned = binnedTable(500, 7);
+    const ws = growWorkspace(binned, 15);
+    const rand = seededRandom(4);
+    const gh = new Float64Array(2 * binned.rows);
+    for (let i = 0; i < binned.rows; i++) {
+      gh[2 * i] = rand() - 0.6;
+      gh[2 * i + 1] = 0.05 + rand() * 0.2;
+    }
+    const rows = Int32Array.from({ length: 500 }, (_, k) => (k * 13) % binned.rows);
+    const all = Int32Array.from(binned.binCount, (_, f) => f);
+    for (const [start, end] of [
+      [5, 6],
+      [5, 8],
+      [5, 9],
+      [40, 141],
+    ] as const) {
+      expect(end - start).toBeLessThan(ws.cellsFrom);
+      const plain = plainHistogram(binned, gh, rows.subarray(start, end), ws.offsets);
+      for (const features of [all, Int32Array.of(2, 7)]) {
+        const hist = new Float64Array(ws.totalBins * 3).fill(Number.NaN);
+        buildHistogram(hist, binned, ws, features, gh, rows, start, end);
+        for (const f of features) {
+          for (let k = ws.offsets[f]! * 3; k < ws.offsets[f + 1]! * 3; k++) {
+            expect(Object.is(hist[k], plain[k]), `feature ${f} cell ${k} of rows ${start}..${end}`).toBe(
+              true,
+            );
+          }
+        }
+      }
+    }
+  });
+
   it("grows the same tree as histograms of single features", () => {
     const binned = binnedTable(4000, 6);
     const rand = seededRandom(3);

@@ -77,18 +77,11 @@ function plattPass(
     const x = margin[i]!;
     const z = a * x + b;
     const t = label[i] ? hi : lo;
-    // Stably: softplus(z) and sigmoid(z) from one exponential.
-    let sp: number;
-    let p: number;
-    if (z > 0) {
-      const e = Math.exp(-z);
-      sp = z + Math.log1p(e);
-      p = 1 / (1 + e);
-    } else {
-      const e = Math.exp(z);
-      sp = Math.log1p(e);
-      p = e / (1 + e);
-    }
+    // Stably: softplus(z) and sigmoid(z) from one exponential, e = exp(-|z|), in one expression
+    // for both signs (no arithmetic in a branch that has not run yet: see `sigmoid`).
+    const e = Math.exp(-Math.abs(z));
+    const sp = Math.max(z, 0) + Math.log1p(e);
+    const p = (z > 0 ? 1 : e) / (1 + e);
     s += sp - t * z;
     const d = p - t;
     const w = Math.max(p * (1 - p), 1e-12);

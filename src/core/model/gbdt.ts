@@ -87,7 +87,8 @@ function logLossOf(margin: Float64Array, label: Uint8Array, rows: Int32Array): n
   let s = 0;
   for (let k = 0; k < rows.length; k++) {
     const z = margin[rows[k]!]!;
-    const sp = z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+    // softplus(z) in one expression for both signs (see `sigmoid`).
+    const sp = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
     s += sp - (label[rows[k]!] ? z : 0);
   }
   return s / Math.max(1, rows.length);

@@ -224,7 +224,9 @@ function accumulateHessian(
   hess.fill(0);
   for (let i = 0; i < n; i++) {
     const zi = z[i]!;
-    const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+    // Both signs in one expression (see `sigmoid` in metrics.ts).
+    const e = Math.exp(-Math.abs(zi));
+    const p = (zi >= 0 ? 1 : e) / (1 + e);
     const wi = (p * (1 - p)) / n;
     let m = 0;
     idx[m++] = 0;
@@ -309,9 +311,11 @@ function lossAndResiduals(z: Float64Array, label: Uint8Array, r: Float64Array, n
   for (let i = 0; i < n; i++) {
     const zi = z[i]!;
     // log(1 + e^z) - y z, computed stably.
-    const sp = zi > 0 ? zi + Math.log1p(Math.exp(-zi)) : Math.log1p(Math.exp(zi));
+    // Both signs in one expression, one exponential (see `sigmoid` in metrics.ts).
+    const e = Math.exp(-Math.abs(zi));
+    const sp = Math.max(zi, 0) + Math.log1p(e);
     loss += sp - (label[i] ? zi : 0);
-    const p = zi >= 0 ? 1 / (1 + Math.exp(-zi)) : Math.exp(zi) / (1 + Math.exp(zi));
+    const p = (zi >= 0 ? 1 : e) / (1 + e);
     r[i] = (p - (label[i] ? 1 : 0)) / n;
   }
   return loss;

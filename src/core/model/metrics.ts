@@ -96,5 +96,9 @@ export function heldOutMetrics(label: Uint8Array, prob: ArrayLike<number>): Held
 
 /** The logistic function. */
 export function sigmoid(x: number): number {
-  return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x));
+  // One expression for both signs (the same values as 1 / (1 + e^-x) for x >= 0 and e^x / (1 + e^x)
+  // below): an arithmetic branch never taken yet has no type feedback, and V8's optimised code of
+  // the callers was thrown away the first time a margin of the other sign came (`--trace-deopt`).
+  const e = Math.exp(-Math.abs(x));
+  return (x >= 0 ? 1 : e) / (1 + e);
 }

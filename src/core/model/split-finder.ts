@@ -95,10 +95,11 @@ function addCells(
 }
 
 /**
- * Every feature's bins (or group's cells), two rows at a time (each bin still adds its rows in order). An odd row out
- * is added first, not last: nothing runs after the loop, so V8's on-stack-replaced code of the loop
- * never meets a comparison it has no type feedback for (which deoptimised it on every call for the
- * first few hundred trees of a process).
+ * Every feature's bins (or group's cells), two rows at a time (each bin still adds its rows in order).
+ * An odd row out is the first pair's second row, paired with itself at weight 0 (it adds +0 or -0
+ * and a count of 0: the same sums bit for bit). One loop and nothing after it: code for the odd row
+ * had no type feedback until a node first had an odd count, and V8's compiled loop (on the stack, in
+ * the first tree) deoptimised there and was compiled again (`--trace-deopt`, first fold).
  */
 function histogramAll(
   hist: Float64Array,
@@ -109,23 +110,12 @@ function histogramAll(
   start: number,
   end: number,
 ): void {
-  let k = start;
-  if ((end - start) % 2 === 1) {
-    const i = rows[k]!;
-    const base = i * nf;
-    for (let f = 0; f < nf; f++) {
-      const b = rb[base + f]!;
-      hist[b]! += gh[2 * i]!;
-      hist[b + 1]! += gh[2 * i + 1]!;
-      hist[b + 2]! += 1;
-    }
-    k++;
-  }
-  for (; k < end; k += 2) {
-    const i = rows[k]!;
+  for (let k = start - ((end - start) & 1); k < end; k += 2) {
+    const w = +(k >= start);
+    const i = rows[k + 1 - w]!;
     const j = rows[k + 1]!;
-    const gi = gh[2 * i]!;
-    const hi = gh[2 * i + 1]!;
+    const gi = gh[2 * i]! * w;
+    const hi = gh[2 * i + 1]! * w;
     const gj = gh[2 * j]!;
     const hj = gh[2 * j + 1]!;
     const bi = i * nf;
@@ -134,7 +124,7 @@ function histogramAll(
       const b = rb[bi + f]!;
       hist[b]! += gi;
       hist[b + 1]! += hi;
-      hist[b + 2]! += 1;
+      hist[b + 2]! += w;
       const c = rb[bj + f]!;
       hist[c]! += gj;
       hist[c + 1]! += hj;
@@ -143,7 +133,7 @@ function histogramAll(
   }
 }
 
-/** The listed features' bins (or groups' cells), also two rows at a time (odd row first). */
+/** The listed features' bins (or groups' cells), also two rows at a time (an odd row as in histogramAll). */
 function histogramSome(
   hist: Float64Array,
   rb: Int32Array,
@@ -155,23 +145,12 @@ function histogramSome(
   end: number,
 ): void {
   const m = features.length;
-  let k = start;
-  if ((end - start) % 2 === 1) {
-    const i = rows[k]!;
-    const base = i * nf;
-    for (let fi = 0; fi < m; fi++) {
-      const b = rb[base + features[fi]!]!;
-      hist[b]! += gh[2 * i]!;
-      hist[b + 1]! += gh[2 * i + 1]!;
-      hist[b + 2]! += 1;
-    }
-    k++;
-  }
-  for (; k < end; k += 2) {
-    const i = rows[k]!;
+  for (let k = start - ((end - start) & 1); k < end; k += 2) {
+    const w = +(k >= start);
+    const i = rows[k + 1 - w]!;
     const j = rows[k + 1]!;
-    const gi = gh[2 * i]!;
-    const hi = gh[2 * i + 1]!;
+    const gi = gh[2 * i]! * w;
+    const hi = gh[2 * i + 1]! * w;
     const gj = gh[2 * j]!;
     const hj = gh[2 * j + 1]!;
     const bi = i * nf;
@@ -181,7 +160,7 @@ function histogramSome(
       const b = rb[bi + f]!;
       hist[b]! += gi;
       hist[b + 1]! += hi;
-      hist[b + 2]! += 1;
+      hist[b + 2]! += w;
       const c = rb[bj + f]!;
       hist[c]! += gj;
       hist[c + 1]! += hj;

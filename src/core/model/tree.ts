@@ -344,6 +344,26 @@ function partition(
   start: number,
   end: number,
 ): number {
+  const wl = splitRows(rows, tmp, bins, base, lut, start, end);
+  rows.set(tmp.subarray(0, end - wl), wl);
+  return wl;
+}
+
+/**
+ * partition's loop: the left rows in place from `start`, the right ones into `tmp`; returns the end
+ * of the left part. Nothing but the return after the loop: V8 compiles the loop on the stack in the
+ * first tree, and the copy that followed it had no type feedback yet, so that code was thrown away
+ * at its first call and compiled again (`--trace-deopt`, first fold).
+ */
+function splitRows(
+  rows: Int32Array,
+  tmp: Int32Array,
+  bins: Uint16Array,
+  base: number,
+  lut: Uint8Array,
+  start: number,
+  end: number,
+): number {
   let wl = start;
   let wr = 0;
   for (let k = start; k < end; k++) {
@@ -354,7 +374,6 @@ function partition(
     wl += l;
     wr += 1 - l;
   }
-  rows.set(tmp.subarray(0, wr), wl);
   return wl;
 }
 
