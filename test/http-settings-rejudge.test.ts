@@ -106,7 +106,7 @@ describe.each(ENGINES)("saving the ICP re-judges stored verdicts (%s)", (engine)
     expect(software1.scorecard.version).toBe(before.software.scorecard.version + 1);
     expect(software1.scorecard.verdictOutcome).toBe("disqualify");
     expect(software1.scorecard.verdict.failedLevel).toBe("organization");
-    const last = software1.history.filter((h) => h.kind === "evidence").at(-1);
+    const last = software1.history.find((h) => h.kind === "evidence");
     expect(last).toMatchObject({
       actor: "admin",
       reason: "ICP changed (settings version 1)",
@@ -131,7 +131,7 @@ describe.each(ENGINES)("saving the ICP re-judges stored verdicts (%s)", (engine)
     });
     const software2 = await detail(software);
     expect(software2.scorecard.verdictOutcome).toBe("advance");
-    expect(software2.history.filter((h) => h.kind === "evidence").at(-1)?.reason).toBe(
+    expect(software2.history.find((h) => h.kind === "evidence")?.reason).toBe(
       "ICP changed (settings version 2)",
     );
     expect(await detail(health)).toEqual(before.health);
@@ -196,7 +196,7 @@ describe.each(ENGINES)("saving the ICP re-judges stored verdicts (%s)", (engine)
     expect(job).toMatchObject({ state: "done", section: "frameworks", settingsVersion: 2, changed: 1 });
     const after = await detail(id);
     expect(after.scorecard).toMatchObject({ version: 2, verdictOutcome: null });
-    expect(after.history.filter((h) => h.kind === "evidence").at(-1)).toMatchObject({
+    expect(after.history.find((h) => h.kind === "evidence")).toMatchObject({
       actor: "admin",
       reason: "Custom frameworks changed (settings version 2)",
       before: { version: 1, verdict: "advance" },
