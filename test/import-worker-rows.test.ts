@@ -88,4 +88,31 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
     expect(skipped.counts["contacts"]).toEqual({ created: 6, updated: 2, skipped: 0 });
     expect(await storedImport(worker)).toEqual(await storedImport(inThread));
   });
+
+  it("reads a file handed over in parts of many source chunks (bytes or text, split mid-row and mid-character) as the in-thread reader does", async () => {
+    // ~2.6 MB: more than two hand-overs of up to 1 MB, each gathered from chunks of 9,973 units.
+    const lines = [HEADER];
+    for (let i = 0; i < 34_000; i++)
+      lines.push(
+        i === 33_000
+          ? `bad${i}@e${i % 700}.example,Zoë${i},e${i % 700}.example,nope,`
+          : `lead${i}@e${i % 700}.example,Zoë${i},e${i % 700}.example,new,2026-02-01T10:00:00Z`,
+      );
+    const text = `${lines.join("\n")}\n`;
+    const bytes = Buffer.from(text, "utf8");
+    expect(bytes.length).toBeGreaterThan(2 * (1 << 20));
+    const parts = Array.from({ length: Math.ceil(bytes.length / 9_973) }, (_, k) => k * 9_973);
+    const asBytes = parts.map((at) => bytes.subarray(at, at + 9_973));
+    const asText = parts.filter((at) => at < text.length).map((at) => text.slice(at, at + 9_973));
+    // Some byte chunk ends inside the two bytes of "ë".
+    expect(asBytes.some((c) => c.at(-1) === 0xc3)).toBe(true);
+    const o = opts({ batchSize: 5_000, skipInvalid: true, dryRun: true });
+    const b = await importCsv(inThread, Readable.from([text]), o);
+    expect([b.rejected, b.rows]).toEqual([1, 34_000]);
+    expect(b.issues[0]).toMatchObject({ line: 33_002 });
+    for (const source of [asBytes, asText]) {
+      const a = await importCsv(worker, Readable.from(source), { ...o, readInWorker: true });
+      expect(a).toEqual(b);
+    }
+  });
 });

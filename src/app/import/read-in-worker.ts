@@ -81,6 +81,9 @@ function startWorker(setup: ReaderSetup): Worker {
  * while the main thread only hands over the file's chunks and takes batches. The worker reads the next
  * batch while the caller writes the previous one (one batch ahead, so memory stays flat).
  */
+/** Up to how many bytes of the file one hand-over to the worker carries (see `#handOver`). */
+const HANDOVER_BYTES = 1 << 20;
+
 export class WorkerRowReader {
   readonly #worker: Worker;
   readonly #source: AsyncIterator<Uint8Array | string>;
@@ -105,24 +108,42 @@ export class WorkerRowReader {
   }
 
   /**
-   * Hands the worker the next chunk of the file, saying whether it is the last: the source is read one
+   * Hands the worker the next part of the file, saying whether it is the last: the source is read one
    * chunk ahead so that the end arrives with the last chunk, as it does through a pipe (a header
    * and a syntax error in the one chunk of a small file fail on the syntax error, as before).
+   *
+   * A part is the source's chunks up to HANDOVER_BYTES, in one message. The worker asks for more
+   * only when its parser has run dry, and on PGlite this thread answers only between two of the
+   * engine's statements: handed 64 kB file chunks one at a time, the worker waited for each, and the
+   * engine for the worker, 25-30% of a 1M-row import's wall time (7-8% with 1 MB parts).
    */
   async #handOver(): Promise<void> {
-    const r = await (this.#ahead ?? this.#source.next());
-    if (r.done) {
+    const first = await (this.#ahead ?? this.#source.next());
+    if (first.done) {
       this.#worker.postMessage({ kind: "end" } satisfies FromMain);
       return;
     }
+    const parts = [first.value];
+    let size = first.value.length;
     this.#ahead = this.#source.next();
-    const after = await this.#ahead;
+    let after = await this.#ahead;
+    while (!after.done && size < HANDOVER_BYTES && typeof after.value === typeof first.value) {
+      parts.push(after.value);
+      size += after.value.length;
+      this.#ahead = this.#source.next();
+      after = await this.#ahead;
+    }
     const last = after.done === true;
-    if (typeof r.value === "string")
-      this.#worker.postMessage({ kind: "chunk", chunk: r.value, last } satisfies FromMain);
+    if (typeof first.value === "string")
+      this.#worker.postMessage({ kind: "chunk", chunk: parts.join(""), last } satisfies FromMain);
     else {
-      // A copy of its own, moved rather than cloned (a chunk may be a view of a larger pool).
-      const chunk = Uint8Array.prototype.slice.call(r.value);
+      // One copy of its own, moved rather than cloned (a chunk may be a view of a larger pool).
+      const chunk = new Uint8Array(size);
+      let at = 0;
+      for (const part of parts as Uint8Array[]) {
+        chunk.set(part, at);
+        at += part.length;
+      }
       this.#worker.postMessage({ kind: "chunk", chunk, last } satisfies FromMain, [chunk.buffer]);
     }
   }
