@@ -162,6 +162,32 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
       historyNextCursor: d.historyNextCursor === null ? null : MORE,
     };
 
+  /**
+   * Follows `cursor` through GET /v1/leads/:id/<list>?limit= (and `query`) to the end: the ids seen,
+   * after `seen`, and how many pages it took, each checked for its status and size.
+   */
+  const pageThrough = async (
+    list: "events" | "history",
+    cursor: string | null,
+    limit: number,
+    seen: unknown[] = [],
+    query = "",
+  ) => {
+    let pages = 0;
+    for (let next = cursor; next !== null; pages++) {
+      const res = await t.app.inject({
+        url: `/v1/leads/${busy}/${list}?limit=${limit}&cursor=${encodeURIComponent(next)}${query}`,
+        headers: t.as(t.keys.bob),
+      });
+      expect(res.statusCode).toBe(200);
+      const page = res.json();
+      expect(page.data.length).toBeLessThanOrEqual(limit);
+      seen.push(...page.data.map((x: { id: unknown }) => x.id));
+      next = page.nextCursor;
+    }
+    return { seen, pages };
+  };
+
   it("answers every lead with one statement, the same detail as one read per table", async () => {
     for (const id of ids) {
       const { res, statements } = await read(id, t.keys.manager);
@@ -262,21 +288,8 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     ];
     for (const [shown, limit] of cases) {
       const detail = (await read(busy, t.keys.bob, `?events=${shown}`)).res.json();
-      const seen: string[] = detail.events.map((e: { id: string }) => e.id);
-      let cursor: string | null = detail.eventsNextCursor;
-      let pages = 0;
-      while (cursor !== null) {
-        const res = await t.app.inject({
-          url: `/v1/leads/${busy}/events?limit=${limit}&cursor=${encodeURIComponent(cursor)}`,
-          headers: t.as(t.keys.bob),
-        });
-        expect(res.statusCode).toBe(200);
-        const page = res.json();
-        expect(page.data.length).toBeLessThanOrEqual(limit);
-        seen.push(...page.data.map((e: { id: string }) => e.id));
-        cursor = page.nextCursor;
-        pages++;
-      }
+      const first = detail.events.map((e: { id: string }) => e.id);
+      const { seen, pages } = await pageThrough("events", detail.eventsNextCursor, limit, first);
       expect(seen).toEqual(all);
       expect(pages).toBe(Math.ceil((all.length - shown) / limit));
     }
@@ -370,21 +383,8 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     ];
     for (const [shown, limit] of cases) {
       const detail = (await read(busy, t.keys.bob, `?history=${shown}`)).res.json();
-      const seen: number[] = detail.history.map((h: { id: number }) => h.id);
-      let cursor: string | null = detail.historyNextCursor;
-      let pages = 0;
-      while (cursor !== null) {
-        const res = await t.app.inject({
-          url: `/v1/leads/${busy}/history?limit=${limit}&cursor=${encodeURIComponent(cursor)}`,
-          headers: t.as(t.keys.bob),
-        });
-        expect(res.statusCode).toBe(200);
-        const page = res.json();
-        expect(page.data.length).toBeLessThanOrEqual(limit);
-        seen.push(...page.data.map((h: { id: number }) => h.id));
-        cursor = page.nextCursor;
-        pages++;
-      }
+      const first = detail.history.map((h: { id: number }) => h.id);
+      const { seen, pages } = await pageThrough("history", detail.historyNextCursor, limit, first);
       expect(seen).toEqual(all);
       expect(pages).toBe(Math.ceil((all.length - shown) / limit));
     }

@@ -4,7 +4,7 @@ import { WinnowError } from "../../core/errors.ts";
 import { listAccounts, listContacts } from "../../storage/record-lists.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
-import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { AUTH_ERRORS, cursorParam, IdParams, ProblemSchema, pageOf } from "../schemas/common.ts";
 import {
   AccountInput,
   AccountPatch,
@@ -17,10 +17,8 @@ import {
 const Paging = {
   q: z.string().min(1).max(200).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(1000).optional().describe("`nextCursor` of the previous page"),
+  cursor: cursorParam(),
 };
-const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
 
 /** Accounts and contacts: list, create, read, edit with optimistic concurrency (`expectedVersion`). */
 export const accountRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app, { ctx }) => {

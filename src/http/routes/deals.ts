@@ -10,7 +10,7 @@ import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { canSeeLead, listOwnerFilter, ownerScope, visibleLead } from "../lead-access.ts";
-import { AUTH_ERRORS, csv, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { AUTH_ERRORS, csv, cursorParam, IdParams, ProblemSchema, pageOf } from "../schemas/common.ts";
 import { DealSchema } from "../schemas/lead-detail.ts";
 import { Instant, LeadSchema } from "../schemas/records.ts";
 import { workspaceSettings } from "../workspace-settings.ts";
@@ -29,7 +29,7 @@ const ListQuery = z.object({
   createdTo: Instant.optional(),
   q: z.string().min(1).max(200).optional().describe("Search in the deal's name"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(1000).optional().describe("`nextCursor` of the previous page"),
+  cursor: cursorParam(),
 });
 
 const CreateBody = z.object({
@@ -100,7 +100,7 @@ export const dealRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         summary: "List deals, newest first (filtered, paginated by cursor)",
         querystring: ListQuery,
         response: {
-          200: z.object({ data: z.array(DealSchema), nextCursor: z.string().nullable() }),
+          200: pageOf(DealSchema),
           400: ProblemSchema,
           422: ProblemSchema,
           ...AUTH_ERRORS,

@@ -5,7 +5,7 @@ import type { EventInput as StoredEventInput } from "../../storage/ports.ts";
 import type { ApiContext } from "../context.ts";
 import { createEventBatcher } from "../event-batcher.ts";
 import { visibleLead } from "../lead-access.ts";
-import { AUTH_ERRORS, IdParams, ProblemSchema } from "../schemas/common.ts";
+import { AUTH_ERRORS, cursorParam, IdParams, ProblemSchema, pageOf } from "../schemas/common.ts";
 import { EventInput, EventSchema } from "../schemas/records.ts";
 import { eventSerializerCompiler, eventValidatorCompiler } from "./events-fast-path.ts";
 
@@ -133,15 +133,10 @@ export const eventRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (ap
         querystring: z.object({
           since: z.iso.datetime({ offset: true }).optional(),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z
-            .string()
-            .min(1)
-            .max(1000)
-            .optional()
-            .describe("`nextCursor` of the previous page, or `eventsNextCursor` of GET /v1/leads/:id"),
+          cursor: cursorParam("`eventsNextCursor` of GET /v1/leads/:id"),
         }),
         response: {
-          200: z.object({ data: z.array(EventSchema), nextCursor: z.string().nullable() }),
+          200: pageOf(EventSchema),
           400: ProblemSchema,
           404: ProblemSchema,
           ...AUTH_ERRORS,

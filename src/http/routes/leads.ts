@@ -17,7 +17,15 @@ import { principalOf } from "../auth/authenticate.ts";
 import type { ApiContext } from "../context.ts";
 import { idempotent } from "../idempotency.ts";
 import { canSeeLead, listOwnerFilter, visibleLead } from "../lead-access.ts";
-import { AUTH_ERRORS, csv, csvStrings, IdParams, ProblemSchema } from "../schemas/common.ts";
+import {
+  AUTH_ERRORS,
+  csv,
+  csvStrings,
+  cursorParam,
+  IdParams,
+  ProblemSchema,
+  pageOf,
+} from "../schemas/common.ts";
 import { HistorySchema, LeadDetailSchema } from "../schemas/lead-detail.ts";
 import {
   AccountInput,
@@ -48,7 +56,7 @@ const ListQuery = z.object({
   sort: z.enum(LEAD_SORT_FIELDS).default("createdAt"),
   direction: z.enum(["asc", "desc"]).default("desc"),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().min(1).max(1000).optional().describe("`nextCursor` of the previous page"),
+  cursor: cursorParam(),
 });
 
 const ListItem = z.object({
@@ -99,7 +107,7 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
         summary: "List leads (filtered, sorted, paginated by cursor)",
         querystring: ListQuery,
         response: {
-          200: z.object({ data: z.array(ListItem), nextCursor: z.string().nullable() }),
+          200: pageOf(ListItem),
           400: ProblemSchema,
           422: ProblemSchema,
           ...AUTH_ERRORS,
@@ -226,15 +234,10 @@ export const leadRoutes: FastifyPluginAsyncZod<{ ctx: ApiContext }> = async (app
             .optional()
             .describe("Only these kinds, comma-separated or repeated: stage,owner"),
           limit: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: z
-            .string()
-            .min(1)
-            .max(1000)
-            .optional()
-            .describe("`nextCursor` of the previous page, or `historyNextCursor` of GET /v1/leads/:id"),
+          cursor: cursorParam("`historyNextCursor` of GET /v1/leads/:id"),
         }),
         response: {
-          200: z.object({ data: z.array(HistorySchema), nextCursor: z.string().nullable() }),
+          200: pageOf(HistorySchema),
           400: ProblemSchema,
           404: ProblemSchema,
           422: ProblemSchema,

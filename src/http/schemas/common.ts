@@ -39,3 +39,16 @@ export const csvStrings = z.union([z.string(), z.array(z.string())]).transform((
 /** A list query parameter whose items must be among `values`. */
 export const csv = <T extends readonly [string, ...string[]]>(values: T) =>
   csvStrings.pipe(z.array(z.enum(values)));
+
+/** A page of a list paginated by cursor. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ data: z.array(item), nextCursor: z.string().nullable() });
+
+/** The `cursor` query parameter of a list paginated by cursor; `alsoFrom` names where else one comes from. */
+export const cursorParam = (alsoFrom?: string) =>
+  z
+    .string()
+    .min(1)
+    .max(1000)
+    .optional()
+    .describe(`\`nextCursor\` of the previous page${alsoFrom ? `, or ${alsoFrom}` : ""}`);

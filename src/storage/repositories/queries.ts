@@ -9,6 +9,7 @@ import {
   type LeadDetail,
   MAX_INLINE_EVENTS,
   MAX_INLINE_HISTORY,
+  type Page,
   type QueryRepository,
   type SqlClient,
   type SqlRow,
@@ -172,6 +173,22 @@ WHERE ${where.join(" AND ")} ORDER BY h.at DESC, h.id DESC LIMIT $2::int + 1`;
   return { text, params };
 }
 
+/**
+ * Rows read one past `limit` (to know whether more follow): the first `limit` of them mapped, and
+ * the cursor after the last one shown when more follow (none when nothing is shown).
+ */
+function pageOf<T>(
+  rows: SqlRow[],
+  limit: number,
+  map: (r: SqlRow) => T,
+  cursorAfter: (r: SqlRow) => string,
+): Page<T> {
+  const more = rows.length > limit;
+  const shown = more ? rows.slice(0, limit) : rows;
+  const last = shown[shown.length - 1];
+  return { items: shown.map(map), nextCursor: more && last ? cursorAfter(last) : null };
+}
+
 export function queryRepository(sql: SqlClient): QueryRepository {
   return {
     async leadDetail(id, options = {}) {
@@ -191,30 +208,28 @@ export function queryRepository(sql: SqlClient): QueryRepository {
       const account = row(d["account"]);
       const score = row(d["score"]);
       const scorecard = row(d["scorecard"]);
-      // One more than shown comes when more follow the last shown one.
-      const events = list(d["events"]);
-      const last = events.length > shown ? events[shown - 1] : undefined;
-      if (events.length > shown) events.length = shown;
-      const history = list(d["history"]);
-      const lastEntry = history.length > shownHistory ? history[shownHistory - 1] : undefined;
-      if (history.length > shownHistory) history.length = shownHistory;
+      // One more than shown comes when more follow the last shown one. The cursors take the exact
+      // instants as PostgreSQL wrote them (microseconds), not the millisecond ISO strings.
+      const events = pageOf(list(d["events"]), shown, toEvent, (last) =>
+        encodeEventCursor(String(last["occurred_at"]), String(last["id"])),
+      );
+      const history = pageOf(list(d["history"]), shownHistory, toHistory, (last) =>
+        encodeHistoryCursor(String(last["at"]), Number(last["id"])),
+      );
       const detail: LeadDetail = {
         lead: toLead(row(d["lead"]) as SqlRow),
         contact: toContact(row(d["contact"]) as SqlRow),
         account: account ? toAccount(account) : null,
         score: score ? toLeadScore(score) : null,
         scorecard: scorecard ? toScorecard(scorecard) : null,
-        events: events.map(toEvent),
+        events: events.items,
         eventCount: Number(d["event_count"]),
-        // The exact instant as PostgreSQL wrote it (microseconds), not the millisecond ISO string.
-        eventsNextCursor: last ? encodeEventCursor(String(last["occurred_at"]), String(last["id"])) : null,
+        eventsNextCursor: events.nextCursor,
         activities: list(d["activities"]).map(toActivity),
         deals: list(d["deals"]).map(toDeal),
-        history: history.map(toHistory),
+        history: history.items,
         historyCount: Number(d["history_count"]),
-        historyNextCursor: lastEntry
-          ? encodeHistoryCursor(String(lastEntry["at"]), Number(lastEntry["id"]))
-          : null,
+        historyNextCursor: history.nextCursor,
         slaBreaches: list(d["breaches"]).map(toBreach),
       };
       return detail;
@@ -225,15 +240,9 @@ export function queryRepository(sql: SqlClient): QueryRepository {
       const after = options.cursor ? decodeEventCursor(options.cursor) : null;
       const page = eventsPageQuery(leadId, options.since, after, limit);
       const r = await sql.query(page.text, page.params);
-      const rows = r.rows;
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
-      const last = rows[rows.length - 1];
-      return {
-        items: rows.map(toEvent),
-        nextCursor:
-          more && last ? encodeEventCursor(String(last["occurred_at_text"]), String(last["id"])) : null,
-      };
+      return pageOf(r.rows, limit, toEvent, (last) =>
+        encodeEventCursor(String(last["occurred_at_text"]), String(last["id"])),
+      );
     },
 
     async leadHistory(leadId, options = {}) {
@@ -247,14 +256,9 @@ export function queryRepository(sql: SqlClient): QueryRepository {
         : null;
       const page = historyPageQuery(leadId, options.kinds, after, limit);
       const r = await sql.query(page.text, page.params);
-      const rows = r.rows;
-      const more = rows.length > limit;
-      if (more) rows.length = limit;
-      const last = rows[rows.length - 1];
-      return {
-        items: rows.map(toHistory),
-        nextCursor: more && last ? encodeHistoryCursor(String(last["at_text"]), Number(last["id"])) : null,
-      };
+      return pageOf(r.rows, limit, toHistory, (last) =>
+        encodeHistoryCursor(String(last["at_text"]), Number(last["id"])),
+      );
     },
 
     async inbox(ownerId, options = {}) {
