@@ -19,6 +19,7 @@ import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { importCsv } from "../src/app/import/index.ts";
 import { openStorage } from "../src/storage/open.ts";
 import { scratchPostgres } from "./engines.ts";
+import { benchLeadLines } from "./import-rows.ts";
 import { cpuMs } from "./proc-cpu.ts";
 
 const { values } = parseArgs({
@@ -121,7 +122,7 @@ try {
   const rows: Record<Table, string[]> = { accounts: [], contacts: [], leads: [], lead_history: [] };
   try {
     const storage = await openStorage({ engine: "postgres", url: dbUrl(source) });
-    await importCsv(storage, Readable.from(csv(ROWS)), {
+    await importCsv(storage, Readable.from(benchLeadLines(ROWS)), {
       as: "leads",
       now: "2026-03-01T00:00:00.000Z",
       actor: "bench",
@@ -225,27 +226,4 @@ try {
 } finally {
   await admin.end();
   await template.drop();
-}
-
-/** bench/import.ts's file: 10 leads per company domain, a spread of titles, stages, sources, dates. */
-function* csv(rows: number): Generator<string> {
-  const titles = [
-    "CEO",
-    "VP Sales",
-    "Head of Marketing",
-    "Sales Manager",
-    "Engineer",
-    "Intern",
-    "CFO",
-    "Director of IT",
-  ];
-  const stages = ["new", "new", "new", "mql", "sal", "sql", "recycled"];
-  const sources = ["webinar", "paid_search", "organic", "referral", "event", "outbound"];
-  const industries = ["software", "retail", "manufacturing", "finance", "health"];
-  yield "email,first_name,last_name,title,company,domain,industry,employees,country,source,stage,created_at\n";
-  for (let i = 0; i < rows; i++) {
-    const c = Math.floor(i / 10);
-    const day = String(1 + (i % 28)).padStart(2, "0");
-    yield `lead${i}@company${c}.example,First${i},Last${i},${titles[i % titles.length]},Company ${c},company${c}.example,${industries[c % industries.length]},${10 + (c % 5000)},${["US", "FR", "DE", "GB"][c % 4]},${sources[i % sources.length]},${stages[i % stages.length]},2026-02-${day}T10:00:00Z\n`;
-  }
 }

@@ -12,6 +12,7 @@ import pg from "pg";
 import { importCsv } from "../src/app/import/index.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
+import { benchLeadLines } from "./import-rows.ts";
 import { backendPids, cpuMs } from "./proc-cpu.ts";
 
 const { values } = parseArgs({
@@ -34,34 +35,11 @@ const BATCH = Number(values.batch);
 const ENGINES = new Set(values.engines.split(","));
 const log = (text: string) => process.stderr.write(`${text}\n`);
 
-/** Deterministic rows: 10 leads per company domain, a spread of titles, stages, sources and dates. */
+/** bench/import-rows.ts's leads file, written to `path`. */
 async function generate(path: string, rows: number): Promise<void> {
   const out = createWriteStream(path);
-  const titles = [
-    "CEO",
-    "VP Sales",
-    "Head of Marketing",
-    "Sales Manager",
-    "Engineer",
-    "Intern",
-    "CFO",
-    "Director of IT",
-  ];
-  const stages = ["new", "new", "new", "mql", "sal", "sql", "recycled"];
-  const sources = ["webinar", "paid_search", "organic", "referral", "event", "outbound"];
-  const industries = ["software", "retail", "manufacturing", "finance", "health"];
-  const write = (line: string) =>
-    out.write(line) ? null : new Promise<void>((ok) => out.once("drain", () => ok()));
-  await write(
-    "email,first_name,last_name,title,company,domain,industry,employees,country,source,stage,created_at\n",
-  );
-  for (let i = 0; i < rows; i++) {
-    const c = Math.floor(i / 10);
-    const day = String(1 + (i % 28)).padStart(2, "0");
-    const line = `lead${i}@company${c}.example,First${i},Last${i},${titles[i % titles.length]},Company ${c},company${c}.example,${industries[c % industries.length]},${10 + (c % 5000)},${["US", "FR", "DE", "GB"][c % 4]},${sources[i % sources.length]},${stages[i % stages.length]},2026-02-${day}T10:00:00Z\n`;
-    const wait = write(line);
-    if (wait) await wait;
-  }
+  for (const line of benchLeadLines(rows))
+    if (!out.write(line)) await new Promise<void>((ok) => out.once("drain", () => ok()));
   await new Promise<void>((ok) => out.end(() => ok()));
 }
 
