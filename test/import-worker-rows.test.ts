@@ -1,6 +1,8 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { WorkerRowReader } from "../src/app/import/read-in-worker.ts";
+import { DEFAULT_LIFECYCLE_CONFIG } from "../src/core/lifecycle/config.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 import { storedImport } from "./helpers/import-storage.ts";
@@ -114,5 +116,48 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
       const a = await importCsv(worker, Readable.from(source), { ...o, readInWorker: true });
       expect(a).toEqual(b);
     }
+  });
+});
+
+describe("an all-or-nothing leads import read in a worker", () => {
+  // Rows 0-19 valid, row 20 refused (stage "nope"), rows 21-40 valid: batches of 2.
+  const valid = (from: number, to: number) =>
+    Array.from({ length: to - from }, (_, k) => row(from + k, `v${from + k}.example`));
+  const file = [HEADER, ...valid(0, 20), "lead20@v20.example,X,v20.example,nope,", ...valid(21, 41)].join(
+    "\n",
+  );
+  /** For each batch read: whether it came prepared, and whether it carried a rejected row. */
+  const batches = async (allOrNothing: boolean) => {
+    const reader = new WorkerRowReader(Readable.from([file]), {
+      as: "leads",
+      batchSize: 2,
+      leads: {
+        now: "2026-03-02T09:00:00.000Z",
+        actor: "test",
+        lifecycle: DEFAULT_LIFECYCLE_CONFIG,
+        allOrNothing,
+      },
+    });
+    const seen: [boolean, boolean][] = [];
+    try {
+      for (let e = await reader.next(); e; e = await reader.next())
+        // A prepared batch's rows stay in the worker (its `rows` are empty, `prepared.count` says how many).
+        if (e.kind === "batch" && (e.prepared || e.rows.length > 0))
+          seen.push([e.prepared !== undefined, e.rejects.length > 0]);
+    } finally {
+      reader.release();
+    }
+    return seen;
+  };
+
+  it("stops preparing batches at the first one with a rejected row (nothing after it is written), and with --skip-invalid prepares them all", async () => {
+    const refused = await batches(true);
+    const first = refused.findIndex(([, rejects]) => rejects);
+    expect(first).toBeGreaterThan(0);
+    expect(refused.length).toBeGreaterThan(first + 2);
+    expect(refused.map(([prepared]) => prepared)).toEqual(refused.map((_, i) => i < first));
+    const skipping = await batches(false);
+    expect(skipping.map(([, rejects]) => rejects)).toEqual(refused.map(([, rejects]) => rejects));
+    expect(skipping.every(([prepared]) => prepared)).toBe(true);
   });
 });

@@ -106,7 +106,10 @@ export async function importCsv(
   };
   // Read in a worker, a leads batch also comes with its COPY text made there (ReaderSetup.leads).
   const reader = options.readInWorker
-    ? new WorkerRowReader(source, { ...setup, ...(options.as === "leads" ? { leads: ctx } : {}) })
+    ? new WorkerRowReader(source, {
+        ...setup,
+        ...(options.as === "leads" ? { leads: { ...ctx, allOrNothing: !options.skipInvalid } } : {}),
+      })
     : new RowReader(source, setup);
   let mapping: ResolvedMapping | null = null;
   const issues: Issue[] = [];

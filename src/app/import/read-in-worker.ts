@@ -17,9 +17,16 @@ export type ReaderSetup = {
   readonly batchSize: number;
   /**
    * A leads import's context: the worker then also prepares each batch's COPY text and lookup keys
-   * (prepareLeadBatch), so that the main thread only sends them.
+   * (prepareLeadBatch), so that the main thread only sends them. `allOrNothing` (no --skip-invalid):
+   * from the first batch with a rejected row on, nothing more will be written, so the batches are
+   * only read, not prepared.
    */
-  readonly leads?: { readonly now: Instant; readonly actor: string; readonly lifecycle: LifecycleConfig };
+  readonly leads?: {
+    readonly now: Instant;
+    readonly actor: string;
+    readonly lifecycle: LifecycleConfig;
+    readonly allOrNothing: boolean;
+  };
 };
 
 export type FromMain =

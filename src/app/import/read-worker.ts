@@ -51,9 +51,16 @@ const kept = new Map<number, ValidRow[]>();
 const KEEP = 8;
 let lastSeq = 0;
 
+/**
+ * An all-or-nothing import has met a rejected row: the main thread writes nothing from that batch on
+ * (import-csv.ts), so preparing the rest would be work thrown away; they go as read.
+ */
+let refused = false;
+
 async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
   const leads = setup.leads;
-  if (!leads || event === null || event.kind !== "batch" || event.rows.length === 0)
+  if (leads?.allOrNothing && event?.kind === "batch" && event.rejects.length > 0) refused = true;
+  if (!leads || refused || event === null || event.kind !== "batch" || event.rows.length === 0)
     return { message: { kind: "event", json: JSON.stringify(event) }, transfer: [] };
   const parts = leadParts(event.rows, leads);
   const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, noPause);
