@@ -188,6 +188,21 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
     return { seen, pages };
   };
 
+  /**
+   * For each [shown, limit]: the detail's `shown` most recent entries, then the pages from its cursor,
+   * are `all` in order, in as many pages as the rest needs (the last case's one page holds exactly
+   * the rest: it must say that nothing follows).
+   */
+  const walkFromDetail = async (list: "events" | "history", all: unknown[], cases: [number, number][]) => {
+    for (const [shown, limit] of cases) {
+      const detail = (await read(busy, t.keys.bob, `?${list}=${shown}`)).res.json();
+      const first = detail[list].map((x: { id: unknown }) => x.id);
+      const { seen, pages } = await pageThrough(list, detail[`${list}NextCursor`], limit, first);
+      expect(seen).toEqual(all);
+      expect(pages).toBe(Math.ceil((all.length - shown) / limit));
+    }
+  };
+
   it("answers every lead with one statement, the same detail as one read per table", async () => {
     for (const id of ids) {
       const { res, statements } = await read(id, t.keys.manager);
@@ -279,20 +294,12 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
         [busy],
       )
     ).rows.map((r) => r.id);
-    // The last case's one page holds exactly the rest: it must say that nothing follows.
-    const cases: [number, number][] = [
+    await walkFromDetail("events", all, [
       [7, 13],
       [20, 100],
       [1, 1000],
       [1, all.length - 1],
-    ];
-    for (const [shown, limit] of cases) {
-      const detail = (await read(busy, t.keys.bob, `?events=${shown}`)).res.json();
-      const first = detail.events.map((e: { id: string }) => e.id);
-      const { seen, pages } = await pageThrough("events", detail.eventsNextCursor, limit, first);
-      expect(seen).toEqual(all);
-      expect(pages).toBe(Math.ceil((all.length - shown) / limit));
-    }
+    ]);
     // Without a cursor the list starts at the newest; `since` still bounds it.
     const first = (
       await t.app.inject({ url: `/v1/leads/${busy}/events?limit=5`, headers: t.as(t.keys.bob) })
@@ -375,19 +382,12 @@ describe.each(ENGINES)("lead detail in one statement on %s", (engine) => {
         [busy],
       )
     ).rows.map((r) => Number(r.id));
-    const cases: [number, number][] = [
+    await walkFromDetail("history", all, [
       [7, 13],
       [50, 100],
       [1, 1000],
       [1, all.length - 1],
-    ];
-    for (const [shown, limit] of cases) {
-      const detail = (await read(busy, t.keys.bob, `?history=${shown}`)).res.json();
-      const first = detail.history.map((h: { id: number }) => h.id);
-      const { seen, pages } = await pageThrough("history", detail.historyNextCursor, limit, first);
-      expect(seen).toEqual(all);
-      expect(pages).toBe(Math.ceil((all.length - shown) / limit));
-    }
+    ]);
     // Kinds: only those, still newest first, paged the same way.
     const stages = (
       await storage.sql.query<{ id: string }>(
