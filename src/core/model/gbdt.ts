@@ -1,4 +1,5 @@
 import { applyBinning, type BinnedTable, type FeatureBinning, fitBinning } from "./binning.ts";
+import { softplus } from "./metrics.ts";
 import { Mulberry32, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
 import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
@@ -87,9 +88,7 @@ function logLossOf(margin: Float64Array, label: Uint8Array, rows: Int32Array): n
   let s = 0;
   for (let k = 0; k < rows.length; k++) {
     const z = margin[rows[k]!]!;
-    // softplus(z) in one expression for both signs (see `sigmoid`).
-    const sp = Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z)));
-    s += sp - (label[rows[k]!] ? z : 0);
+    s += softplus(z) - (label[rows[k]!] ? z : 0);
   }
   return s / Math.max(1, rows.length);
 }

@@ -1,6 +1,7 @@
 import { choleskyFactor, choleskySubstitute } from "./cholesky.ts";
 import { type FeatureSchema, numericFor, recode } from "./features.ts";
 import { lbfgs } from "./lbfgs.ts";
+import { sigmoid } from "./metrics.ts";
 import { medianOf } from "./select.ts";
 import type { Table } from "./table.ts";
 
@@ -224,9 +225,7 @@ function accumulateHessian(
   hess.fill(0);
   for (let i = 0; i < n; i++) {
     const zi = z[i]!;
-    // Both signs in one expression (see `sigmoid` in metrics.ts).
-    const e = Math.exp(-Math.abs(zi));
-    const p = (zi >= 0 ? 1 : e) / (1 + e);
+    const p = sigmoid(zi);
     const wi = (p * (1 - p)) / n;
     let m = 0;
     idx[m++] = 0;

@@ -102,3 +102,8 @@ export function sigmoid(x: number): number {
   const e = Math.exp(-Math.abs(x));
   return (x >= 0 ? 1 : e) / (1 + e);
 }
+
+/** log(1 + e^x), stably, in one expression for both signs (see `sigmoid`). */
+export function softplus(x: number): number {
+  return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));
+}
