@@ -83,14 +83,14 @@ function startWorker(setup: ReaderSetup): Worker {
   return new Worker(boot, { eval: true, workerData: setup });
 }
 
+/** Up to how many bytes of the file one hand-over to the worker carries (see `#handOver`). */
+const HANDOVER_BYTES = 1 << 20;
+
 /**
  * A RowReader running in a worker thread: the same events, in the same order, with the same errors,
  * while the main thread only hands over the file's chunks and takes batches. The worker reads the next
  * batch while the caller writes the previous one (one batch ahead, so memory stays flat).
  */
-/** Up to how many bytes of the file one hand-over to the worker carries (see `#handOver`). */
-const HANDOVER_BYTES = 1 << 20;
-
 export class WorkerRowReader {
   readonly #worker: Worker;
   readonly #source: AsyncIterator<Uint8Array | string>;
