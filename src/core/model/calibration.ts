@@ -34,6 +34,15 @@ export function fitPlatt(margin: ArrayLike<number>, label: Uint8Array): PlattCal
     if (!(Math.abs(det) > 1e-18)) break;
     const da = (hbb * ga - hab * gb) / det;
     const db = (haa * gb - hab * ga) / det;
+    // Converged: the Newton decrement g'H^-1 g (twice the predicted decrease of the summed loss) is
+    // below what the sum can resolve, so the step is taken without another pass. The line search
+    // below cannot judge such steps: their decrease is under the sum's rounding, and it halved them
+    // up to 27 times on noise (bank-marketing's blend: 11 passes per candidate, now 3).
+    if (ga * da + gb * db < 1e-10) {
+      a -= da;
+      b -= db;
+      break;
+    }
     // Backtracking: Newton overshoots when margins are large.
     let t = 1;
     let f = plattPass(margin, label, hi, lo, a - da, b - db, trial);
