@@ -4,7 +4,7 @@ import { Mulberry32, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
 import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
 import { shapScratch, treeDepth, treeExpectation, treeShap } from "./tree-shap.ts";
-import { categoryMasks, goesLeft, leafWithMasks } from "./tree-walk.ts";
+import { categoryMasks, goesLeft, leavesOf, walkPlan } from "./tree-walk.ts";
 
 /** Histogram gradient-boosted trees for a 0/1 label (log loss). */
 export type GbdtModel = {
@@ -181,13 +181,26 @@ function addTreeToRows(
   binned: BinnedTable,
   rows: Int32Array,
   count: number,
+  leaf: Int32Array,
 ): void {
-  const masks = categoryMasks(tree);
+  leavesOf(walkPlan(tree, binned.binCount), binned, rows, count, leaf);
+  addLeafValues(margin, ez, factor, tree.value, rows, count, leaf);
+}
+
+function addLeafValues(
+  margin: Float64Array,
+  ez: Float64Array,
+  factor: Float64Array,
+  value: readonly number[],
+  rows: Int32Array,
+  count: number,
+  leaf: Int32Array,
+): void {
   for (let k = 0; k < count; k++) {
     const i = rows[k]!;
-    const leaf = leafWithMasks(tree, masks, binned, i);
-    margin[i]! += tree.value[leaf]!;
-    ez[i]! *= factor[leaf]!;
+    const l = leaf[k]!;
+    margin[i]! += value[l]!;
+    ez[i]! *= factor[l]!;
   }
 }
 
@@ -228,6 +241,8 @@ type Boosting = {
   readonly bestValid: Float64Array;
   readonly rows: Int32Array;
   readonly unsampled: Int32Array;
+  /** Scratch: the leaf of each row walked down a new tree. */
+  readonly leaf: Int32Array;
   readonly allFeatures: Int32Array;
   readonly p: TreeParams;
   readonly maxIter: number;
@@ -242,8 +257,21 @@ type Boosting = {
  * any; returns the best iteration count (0 without validation rows).
  */
 function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => void): number {
-  const { binned, ws, label, margin, gh, trainRows, validRows, bestValid, rows, unsampled, allFeatures, p } =
-    b;
+  const {
+    binned,
+    ws,
+    label,
+    margin,
+    gh,
+    trainRows,
+    validRows,
+    bestValid,
+    rows,
+    unsampled,
+    leaf,
+    allFeatures,
+    p,
+  } = b;
   const { maxIter, seed, subsample, colsample, patience } = b;
   const rand = new Mulberry32(seed);
   const nf = allFeatures.length;
@@ -270,11 +298,11 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
     // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
     for (const r of grown.leafRanges) addToRows(margin, ez, rows, r.start, r.end, r.value);
     const factor = Float64Array.from(grown.tree.value, (v) => Math.exp(-v));
-    addTreeToRows(margin, ez, factor, grown.tree, binned, unsampled, skipped);
+    addTreeToRows(margin, ez, factor, grown.tree, binned, unsampled, skipped, leaf);
     let validLoss: number | null = null;
     if (hasValid) {
       // (The held-out rows' exp(-margin) is kept too, unused: one argument type for the walk.)
-      addTreeToRows(margin, ez, factor, grown.tree, binned, validRows, validRows.length);
+      addTreeToRows(margin, ez, factor, grown.tree, binned, validRows, validRows.length, leaf);
       validLoss = logLossOf(margin, label, validRows);
       if (validLoss < best - 1e-7) {
         best = validLoss;
@@ -367,6 +395,7 @@ export function fitGbdt(
       bestValid: options.validMargin && validRows.length > 0 ? options.validMargin : new Float64Array(0),
       rows: new Int32Array(trainRows.length),
       unsampled: new Int32Array(trainRows.length),
+      leaf: new Int32Array(Math.max(trainRows.length, validRows.length)),
       allFeatures: Int32Array.from({ length: nf }, (_, i) => i),
       p,
       maxIter: o.maxIter,
@@ -394,29 +423,24 @@ export function fitGbdt(
 
 /** Margins (log-odds) of already-binned rows. */
 export function gbdtMarginBinned(model: GbdtModel, binned: BinnedTable): Float64Array {
-  const out = new Float64Array(binned.rows).fill(model.init);
-  for (const tree of model.trees) {
-    const masks = categoryMasks(tree);
-    for (let i = 0; i < binned.rows; i++) out[i]! += tree.value[leafWithMasks(tree, masks, binned, i)]!;
-  }
-  return out;
+  const rows = new Int32Array(binned.rows);
+  for (let i = 0; i < rows.length; i++) rows[i] = i;
+  return gbdtMarginOfRows(model, binned, rows);
 }
 
 /** Margins (log-odds) of some rows of an already-binned table, in the order of `rows`. */
 export function gbdtMarginOfRows(model: GbdtModel, binned: BinnedTable, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length).fill(model.init);
-  for (const tree of model.trees) addTreeValues(out, tree, categoryMasks(tree), binned, rows);
+  const leaf = new Int32Array(rows.length);
+  for (const tree of model.trees) {
+    leavesOf(walkPlan(tree, binned.binCount), binned, rows, rows.length, leaf);
+    addValues(out, tree.value, leaf);
+  }
   return out;
 }
 
-function addTreeValues(
-  out: Float64Array,
-  tree: Tree,
-  masks: (Uint8Array | null)[],
-  binned: BinnedTable,
-  rows: Int32Array,
-): void {
-  for (let k = 0; k < rows.length; k++) out[k]! += tree.value[leafWithMasks(tree, masks, binned, rows[k]!)]!;
+function addValues(out: Float64Array, value: readonly number[], leaf: Int32Array): void {
+  for (let k = 0; k < out.length; k++) out[k]! += value[leaf[k]!]!;
 }
 
 /** Log-odds per row. */
