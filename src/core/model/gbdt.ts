@@ -93,15 +93,29 @@ function logLossOf(margin: Float64Array, label: Uint8Array, rows: Int32Array): n
   return s / Math.max(1, rows.length);
 }
 
-function sampleRows(
+/**
+ * Samples the rows of one tree and computes the gradient and hessian of the log loss of every
+ * training row (sampled or not: one pass instead of two), from `ez[i]` = exp(-margin[i]) (kept up
+ * to date by a factor per leaf, so no exp per row and tree; a NaN there, ∞ · 0 after extreme leaf
+ * values, is recomputed from the margin). The sampled rows' gradient and hessian sums, in row order,
+ * go to `sums`. Returns the number of sampled rows (all of them at `rate` 1).
+ */
+function sampleGradients(
   trainRows: Int32Array,
   salt: number,
   rate: number,
   rows: Int32Array,
   unsampled: Int32Array,
+  margin: Float64Array,
+  ez: Float64Array,
+  label: Uint8Array,
+  gh: Float64Array,
+  sums: Float64Array,
 ): number {
   let count = 0;
   let skipped = 0;
+  let G = 0;
+  let H = 0;
   const threshold = rate * 4294967296;
   for (let k = 0; k < trainRows.length; k++) {
     const i = trainRows[k]!;
@@ -113,40 +127,30 @@ function sampleRows(
     // Branch-free (a fifth of the rows go the other way at random, so a branch mispredicted often):
     // the row is written to both lists and only the one it belongs to advances. (`+(a < b)` compiles
     // to a flag, where `a < b ? 1 : 0` and `if` compiled to a branch: 0.31 -> 0.19 ms per 33,000 rows.)
+    // At rate 1 every row is taken (x >>> 0 < 2^32).
     const take = +(x >>> 0 < threshold);
     rows[count] = i;
     unsampled[skipped] = i;
     count += take;
     skipped += 1 - take;
-  }
-  return count;
-}
-
-/**
- * Gradient and hessian of the log loss per row, from `ez[i]` = exp(-margin[i]) (kept up to date by
- * a factor per leaf, so no exp per row and tree); a NaN there (∞ · 0 after extreme leaf values) is
- * recomputed from the margin.
- */
-function gradients(
-  rows: Int32Array,
-  count: number,
-  margin: Float64Array,
-  ez: Float64Array,
-  label: Uint8Array,
-  gh: Float64Array,
-): void {
-  for (let k = 0; k < count; k++) {
-    const i = rows[k]!;
     let e = ez[i]!;
     if (Number.isNaN(e)) {
       e = Math.exp(-margin[i]!);
       ez[i] = e;
     }
     const pr = 1 / (1 + e);
-    gh[2 * i] = pr - label[i]!;
-    const h = pr * (1 - pr);
-    gh[2 * i + 1] = h > 1e-16 ? h : 1e-16;
+    const g = pr - label[i]!;
+    const hh = pr * (1 - pr);
+    const h = hh > 1e-16 ? hh : 1e-16;
+    gh[2 * i] = g;
+    gh[2 * i + 1] = h;
+    // An unsampled row adds ±0: the same sums as over the sampled rows alone.
+    G += g * take;
+    H += h * take;
   }
+  sums[0] = G;
+  sums[1] = H;
+  return count;
 }
 
 function addToRows(
@@ -279,21 +283,20 @@ function boost(b: Boosting, trees: Tree[], onProgress?: (p: GbdtProgress) => voi
   let bestIter = 0;
   const hasValid = validRows.length > 0;
   const ez = new Float64Array(margin.length);
+  const sums = new Float64Array(2);
   for (let iter = 0; iter < maxIter; iter++) {
     const salt = Math.imul(iter + 1, 0x27d4eb2d) ^ Math.imul(seed + 1, 0x165667b1);
-    const count = subsample < 1 ? sampleRows(trainRows, salt, subsample, rows, unsampled) : trainRows.length;
-    const skipped = trainRows.length - count;
-    if (subsample >= 1) rows.set(trainRows);
     // exp(-margin) per row is updated by each leaf's factor and recomputed every 16 trees, which
     // bounds the rounding it gathers (the gradients agree with exp(-margin) to ~1e-15).
     if (iter % 16 === 0) refreshExp(margin, ez, trainRows);
-    gradients(rows, count, margin, ez, label, gh);
+    const count = sampleGradients(trainRows, salt, subsample, rows, unsampled, margin, ez, label, gh, sums);
+    const skipped = trainRows.length - count;
     let features = allFeatures;
     if (colsample < 1) {
       const pick = Array.from(allFeatures).filter(() => rand.next() < colsample);
       features = Int32Array.from(pick.length > 0 ? pick : [Math.floor(rand.next() * nf)]);
     }
-    const grown = growTree(binned, ws, features, gh, rows, count, p);
+    const grown = growTree(binned, ws, features, gh, rows, count, p, sums[0]!, sums[1]!);
     trees.push(grown.tree);
     // Sampled rows sit in their leaves' ranges; only the others need walking down the tree.
     for (const r of grown.leafRanges) addToRows(margin, ez, rows, r.start, r.end, r.value);

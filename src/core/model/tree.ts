@@ -442,6 +442,7 @@ function treeOf(nodes: NodeScratch, nn: number): Tree {
 /**
  * Grows one tree leaf-wise (best gain first) on the rows `rows[0..count)`, which it reorders so that
  * every leaf's rows are contiguous. Histograms of the larger child are the parent's minus the smaller.
+ * `G` and `H` are the rows' gradient and hessian sums (in row order) when the caller has them.
  */
 export function growTree(
   binned: BinnedTable,
@@ -451,6 +452,8 @@ export function growTree(
   rows: Int32Array,
   count: number,
   p: TreeParams,
+  G: number = sumOf(gh, rows, count, 0),
+  H: number = sumOf(gh, rows, count, 1),
 ): GrownTree {
   // Nodes are written into the workspace's typed scratch and copied into the tree's arrays once at
   // the end: eight pushes at three call sites made growTree's optimised compile several times bigger.
@@ -459,8 +462,6 @@ export function growTree(
   const free = ws.pool.slice();
   const n = binned.rows;
   const bins = binned.bins;
-  const G = sumOf(gh, rows, count, 0);
-  const H = sumOf(gh, rows, count, 1);
   const rootHist = free.pop()!;
   buildHistogram(rootHist, binned, ws, features, gh, rows, 0, count);
   const splittable = (cnt: number, depth: number) =>
