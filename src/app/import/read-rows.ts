@@ -1,33 +1,9 @@
-import { Parser } from "csv-parse";
 import { type Issue, WinnowError } from "../../core/errors.ts";
 import { coercer, Invalid } from "./coerce.ts";
+import { type CsvRecordSource, csvRecordsFor, type Parsed } from "./csv-records.ts";
 import { type ImportTarget, TARGET_FIELDS } from "./fields.ts";
 import { type MappingSpec, type ResolvedMapping, resolveMapping } from "./mapping.ts";
 import type { PreparedLeads, ValidRow } from "./rows.ts";
-
-/** A record of the file, the line it ends on, and the bytes read up to its end. */
-type Parsed = { readonly record: string[]; readonly lines: number; readonly bytes: number };
-
-/**
- * csv-parse handing over each record with the two numbers of its `info` that the import reads (the
- * parser's live state at the moment the record is pushed) instead of `info: true`'s copy of the whole
- * state per record, which cost more than the parsing. Records are pushed one by one as before, so the
- * stream reads ahead and stops on an error exactly as it did.
- */
-class LineParser extends Parser {
-  constructor() {
-    super({ bom: true, skip_empty_lines: true, relax_column_count: true });
-  }
-
-  override push(record: unknown): boolean {
-    if (record === null) return super.push(null);
-    return super.push({
-      record: record as string[],
-      lines: this.info.lines,
-      bytes: this.info.bytes,
-    } satisfies Parsed);
-  }
-}
 
 /** Line on which a record starts: csv-parse reports where it ends; quoted fields may span lines. */
 function startLine(record: readonly string[], endLine: number): number {
@@ -110,6 +86,16 @@ function rowReader(
   };
 }
 
+/** A syntax error of the CSV reader (csv-records.ts) as the import reports it. */
+function csvError(error: unknown): WinnowError {
+  const e = error as { message?: string; lines?: number; code?: string };
+  return new WinnowError("WINNOW_ERR_IMPORT_CSV", {
+    message: `The file is not readable CSV: ${e.message ?? String(error)}`,
+    issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
+    cause: error,
+  });
+}
+
 /** What reading a file yields: its column mapping (from the header row), then batches of rows. */
 export type ReadEvent =
   | { readonly kind: "mapping"; readonly mapping: ResolvedMapping }
@@ -134,10 +120,19 @@ export type ReadEvent =
  * mapping first, then batches (the last one when the file ends, even if it is empty), then null. A
  * syntax error or a bad header is thrown (WINNOW_ERR_IMPORT_CSV, WINNOW_ERR_IMPORT_MAPPING) where it
  * is met in the file. Only the rows of one batch are held.
+ *
+ * The source's chunks go to the CSV reader (csv-records.ts) one at a time, each giving the records it
+ * completes, taken from an array; a chunk with a syntax error gives none of its records, only the
+ * error (as csv-parse in a stream did: it stopped on that chunk before they were read).
  */
 export class RowReader {
-  readonly #parser: LineParser;
-  readonly #records: AsyncIterator<Parsed>;
+  readonly #source: AsyncIterator<Uint8Array | string>;
+  #csv: CsvRecordSource | null = null;
+  #records: Parsed[] = [];
+  #at = 0;
+  #sourceDone = false;
+  #ahead: Promise<IteratorResult<Uint8Array | string>> | null = null;
+  #endError: unknown = null;
   readonly #target: ImportTarget;
   readonly #spec: MappingSpec | undefined;
   readonly #batchSize: number;
@@ -150,13 +145,64 @@ export class RowReader {
     source: NodeJS.ReadableStream,
     options: { readonly as: ImportTarget; readonly mapping?: MappingSpec; readonly batchSize: number },
   ) {
-    this.#parser = source.pipe(new LineParser());
-    // Errors reach us through the iterator; this listener only keeps them from also being "unhandled".
-    this.#parser.on("error", () => undefined);
-    this.#records = this.#parser[Symbol.asyncIterator]() as AsyncIterator<Parsed>;
+    this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
     this.#target = options.as;
     this.#spec = options.mapping;
     this.#batchSize = options.batchSize;
+  }
+
+  /**
+   * Reads chunks until one completes a record: false at the end of the file. A syntax error found at
+   * the end (an unclosed quote) comes where csv-parse's stream put it: if the source has ended by the
+   * time its last chunk is read (the end came with it: the worker's last part, a one-chunk stream),
+   * before that chunk's records when it gave fewer than the stream's buffer (16 records: a header and
+   * an unclosed quote in a one-chunk file fail on the quote), else after them (a bad header is met
+   * first). Whether the source has ended is asked until the next turn of the event loop only, so a
+   * source that sends a chunk and then waits has that chunk's rows read meanwhile.
+   */
+  async #more(): Promise<boolean> {
+    while (this.#at >= this.#records.length) {
+      if (this.#endError !== null) {
+        this.#done = true;
+        throw csvError(this.#endError);
+      }
+      if (this.#sourceDone || this.#done) return false;
+      const next = await (this.#ahead ?? this.#source.next());
+      this.#ahead = null;
+      let after: IteratorResult<Uint8Array | string> | null = null;
+      if (!next.done) {
+        const ahead = this.#source.next();
+        ahead.catch(() => undefined); // awaited by the next call; only kept from being "unhandled"
+        this.#ahead = ahead;
+        after = await Promise.race([ahead, new Promise<null>((ok) => setImmediate(() => ok(null)))]);
+      }
+      try {
+        if (next.done) {
+          this.#sourceDone = true;
+          this.#csv ??= csvRecordsFor("");
+          this.#records = this.#csv.end();
+        } else {
+          this.#csv ??= csvRecordsFor(next.value);
+          const csv = this.#csv;
+          const records = csv.write(next.value);
+          if (after?.done) {
+            this.#sourceDone = true;
+            try {
+              for (const r of csv.end()) records.push(r);
+            } catch (error) {
+              if (records.length < 16) throw error;
+              this.#endError = error;
+            }
+          }
+          this.#records = records;
+        }
+      } catch (error) {
+        this.#done = true;
+        throw csvError(error);
+      }
+      this.#at = 0;
+    }
+    return true;
   }
 
   async next(): Promise<ReadEvent | null> {
@@ -164,30 +210,11 @@ export class RowReader {
     const rows: ValidRow[] = [];
     const rejects: Issue[][] = [];
     for (;;) {
-      // A record the parser has ready is taken at once; the iterator (one promise per record) only
-      // when there is none, to wait for more, the end or an error. Both read the same stream in the
-      // same order, and a destroyed parser (an error) is left to the iterator, as it would read it.
-      let parsed = this.#parser.destroyed ? null : (this.#parser.read() as Parsed | null);
-      if (parsed === null) {
-        let next: IteratorResult<Parsed>;
-        try {
-          next = await this.#records.next();
-        } catch (error) {
-          const e = error as { message?: string; lines?: number; code?: string };
-          throw new WinnowError("WINNOW_ERR_IMPORT_CSV", {
-            message: `The file is not readable CSV: ${e.message ?? String(error)}`,
-            issues: [{ path: "", line: e.lines ?? 0, message: e.code ?? "parse error" }],
-            cause: error,
-          });
-        }
-        if (next.done) {
-          this.#done = true;
-          return this.#readRow
-            ? { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes }
-            : null;
-        }
-        parsed = next.value;
+      if (this.#at >= this.#records.length && !(await this.#more())) {
+        this.#done = true;
+        return this.#readRow ? { kind: "batch", rows, rejects, read: this.#read, bytes: this.#bytes } : null;
       }
+      const parsed = this.#records[this.#at++] as Parsed;
       const { record, lines } = parsed;
       this.#bytes = parsed.bytes;
       if (!this.#readRow) {
@@ -205,9 +232,10 @@ export class RowReader {
     }
   }
 
-  /** Stops reading (after a failure that is not the file's). */
+  /** Stops reading (after a failure that is not the file's): no more chunks are asked for. */
   destroy(): void {
-    this.#parser.destroy();
+    this.#done = true;
+    this.#records = [];
   }
 
   /** Called when the import is over, whichever way: nothing to let go of here. */
