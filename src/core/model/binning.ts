@@ -55,27 +55,70 @@ function copyFinite(values: Float64Array, v: Float64Array): void {
   for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) v[m++] = values[i]!;
 }
 
-/** The distinct values of a sorted array, up to `limit + 1` of them (more means "too many"). */
-function distinctOf(v: Float64Array, limit: number): number[] {
-  const distinct: number[] = [];
-  for (let i = 0; i < v.length && distinct.length <= limit; i++) {
-    if (distinct.length === 0 || distinct[distinct.length - 1] !== v[i]) distinct.push(v[i]!);
-  }
-  return distinct;
+/**
+ * The distinct values that are not NaN, ascending, when there are at most `limit` of them; null when
+ * there are more. -0 and +0 count as one value (as `!==` in a sorted scan would have it).
+ */
+function fewDistinct(values: Float64Array, limit: number): Float64Array | null {
+  let size = 16;
+  while (size < 4 * (limit + 1)) size *= 2;
+  const keys = new Float64Array(size);
+  const used = new Uint8Array(size);
+  const m = insertDistinct(values, limit, keys, used, size - 1);
+  if (m < 0) return null;
+  const out = new Float64Array(m);
+  let j = 0;
+  for (let h = 0; h < size; h++) if (used[h]) out[j++] = keys[h]!;
+  return out.sort();
 }
 
-// The loops over rows are small functions of their own (sortedValues, distinctOf, binNumeric,
+const hashWord = new Float64Array(1);
+const hashBits = new Int32Array(hashWord.buffer);
+
+/**
+ * Inserts the values (NaN left out, -0 as +0) into an open-addressing set (`keys`, `used`, `mask + 1`
+ * slots); returns how many distinct values it holds, or -1 as soon as there are more than `limit`.
+ */
+function insertDistinct(
+  values: Float64Array,
+  limit: number,
+  keys: Float64Array,
+  used: Uint8Array,
+  mask: number,
+): number {
+  let m = 0;
+  for (let i = 0; i < values.length && m <= limit; i++) {
+    const x = values[i]! + 0;
+    if (x !== x) continue;
+    hashWord[0] = x;
+    let h = Math.imul(hashBits[0]! ^ Math.imul(hashBits[1]!, 0x9e3779b1), 0x85ebca6b);
+    h = (h ^ (h >>> 15)) & mask;
+    while (used[h] && keys[h] !== x) h = (h + 1) & mask;
+    if (!used[h]) {
+      used[h] = 1;
+      keys[h] = x;
+      m++;
+    }
+  }
+  return m <= limit ? m : -1;
+}
+
+// The loops over rows are small functions of their own (sortedValues, insertDistinct, binNumeric,
 // binCategorical): compiled on the stack inside a bigger function, V8 deoptimised them at the first
 // statement after the loop on every call and ran the rest of each call unoptimised.
 function numericThresholds(values: Float64Array, maxBins: number): number[] {
-  const v = sortedValues(values);
-  const distinct = distinctOf(v, maxBins);
-  if (distinct.length <= maxBins) {
+  // Few distinct values (most columns of lead data: ages, counts, rates): found through a hash set
+  // and only they sorted, instead of sorting every value (bank-marketing's nine numeric columns have
+  // 9-80 distinct values each in 33,000 rows). The same distinct values, so the same thresholds.
+  const few = fewDistinct(values, maxBins);
+  if (few) {
     const t: number[] = [];
-    for (let i = 0; i + 1 < distinct.length; i++) t.push((distinct[i]! + distinct[i + 1]!) / 2);
+    for (let i = 0; i + 1 < few.length; i++) t.push((few[i]! + few[i + 1]!) / 2);
     return t;
   }
-  // Quantiles with linear interpolation (as numpy's percentile), then de-duplicated.
+  const v = sortedValues(values);
+  // More than maxBins distinct values: quantiles with linear interpolation (as numpy's percentile),
+  // then de-duplicated.
   const t: number[] = [];
   for (let k = 1; k < maxBins; k++) {
     const pos = (k / maxBins) * (v.length - 1);
