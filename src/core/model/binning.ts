@@ -89,7 +89,7 @@ function insertDistinct(
   let m = 0;
   for (let i = 0; i < values.length && m <= limit; i++) {
     const x = values[i]! + 0;
-    if (x !== x) continue;
+    if (Number.isNaN(x)) continue;
     hashWord[0] = x;
     let h = Math.imul(hashBits[0]! ^ Math.imul(hashBits[1]!, 0x9e3779b1), 0x85ebca6b);
     h = (h ^ (h >>> 15)) & mask;
