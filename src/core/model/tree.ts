@@ -335,7 +335,7 @@ function sumOf(gh: Float64Array, rows: Int32Array, count: number, at: number): n
  * is written to both sides and only the side it belongs to advances. Returns where the right part
  * starts.
  */
-function partition(
+export function partition(
   rows: Int32Array,
   tmp: Int32Array,
   bins: Uint16Array,
@@ -366,13 +366,42 @@ function splitRows(
 ): number {
   let wl = start;
   let wr = 0;
-  for (let k = start; k < end; k++) {
+  let k = start;
+  // The first (end - start) mod 4 rows one at a time, then four at a time in order: the four rows'
+  // loads are independent, so they overlap (a tree of bank-marketing in isolation: 1.63 -> 1.39 ms).
+  for (; k < start + ((end - start) & 3); k++) {
     const i = rows[k]!;
     const l = lut[bins[base + i]!]!;
     rows[wl] = i;
     tmp[wr] = i;
     wl += l;
     wr += 1 - l;
+  }
+  for (; k < end; k += 4) {
+    const i0 = rows[k]!;
+    const i1 = rows[k + 1]!;
+    const i2 = rows[k + 2]!;
+    const i3 = rows[k + 3]!;
+    const l0 = lut[bins[base + i0]!]!;
+    const l1 = lut[bins[base + i1]!]!;
+    const l2 = lut[bins[base + i2]!]!;
+    const l3 = lut[bins[base + i3]!]!;
+    rows[wl] = i0;
+    tmp[wr] = i0;
+    wl += l0;
+    wr += 1 - l0;
+    rows[wl] = i1;
+    tmp[wr] = i1;
+    wl += l1;
+    wr += 1 - l1;
+    rows[wl] = i2;
+    tmp[wr] = i2;
+    wl += l2;
+    wr += 1 - l2;
+    rows[wl] = i3;
+    tmp[wr] = i3;
+    wl += l3;
+    wr += 1 - l3;
   }
   return wl;
 }
