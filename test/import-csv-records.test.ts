@@ -174,6 +174,26 @@ describe("the import's CSV reader", () => {
     expect(ref.records).toHaveLength(3001);
   });
 
+  it("counts the file's bytes, not its text's, where bytes are not UTF-8 (read as U+FFFD, as csv-parse reads them)", () => {
+    const r = seededRandom(7);
+    const odd = [[0xe9], [0xff], [0xe2, 0x82], [0xc3], [0xf0, 0x9f, 0x98]]; // Latin-1, invalid, cut sequences
+    for (let seed = 1; seed <= 60; seed++) {
+      const parts: Buffer[] = [];
+      for (const piece of tricky(seed, false).split(/(?<=,)/)) {
+        parts.push(Buffer.from(piece));
+        if (r() < 0.3) parts.push(Buffer.from(odd[Math.floor(r() * odd.length)] as number[]));
+      }
+      const bytes = new Uint8Array(Buffer.concat(parts));
+      const ref = reference(bytes);
+      for (let cut = 0; cut <= bytes.length; cut++)
+        expectSame(
+          feed(new CsvRecords(), [bytes.subarray(0, cut), bytes.subarray(cut)]),
+          ref,
+          `seed ${seed}, cut at ${cut}`,
+        );
+    }
+  });
+
   it("leaves a UTF-16 file (BOM FF FE) to csv-parse, which reads it as UTF-16", () => {
     const bytes = new Uint8Array(
       Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("email\na@b.example\n", "utf16le")]),

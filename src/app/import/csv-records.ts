@@ -112,6 +112,15 @@ export class CsvRecords implements CsvRecordSource {
   #bytes = 0;
   /** #text holds only ASCII from #pos on (a character is a byte). */
   #ascii = true;
+  /**
+   * A file read as bytes: its bytes from #pos's on (#raw[#rawPos] is #text[#pos]'s first byte), for
+   * counting a record's bytes in text that is not ASCII. Bytes that are not UTF-8 read as U+FFFD, as
+   * csv-parse reads them, whose 3 bytes are not what the file held; line breaks are the same bytes in
+   * both, so a record's bytes run to the line break that ends it.
+   */
+  #raw: Buffer | null = null;
+  #rawPos = 0;
+  #eof = false;
   #started = false;
   #delim: Delim = Delim.Unknown;
   /** Where the next `"` and `\r` are in #text (text length when none): lines before both are cut quickly. */
@@ -130,7 +139,12 @@ export class CsvRecords implements CsvRecordSource {
       text = s.isWellFormed() ? chunk : s.toWellFormed();
     } else {
       this.#decoder ??= new StringDecoder("utf8");
-      text = this.#decoder.write(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const raw = this.#raw;
+      this.#raw =
+        raw !== null && this.#rawPos < raw.length ? Buffer.concat([raw.subarray(this.#rawPos), buf]) : buf;
+      this.#rawPos = 0;
+      text = this.#decoder.write(buf);
     }
     return this.#add(text, false);
   }
@@ -145,6 +159,7 @@ export class CsvRecords implements CsvRecordSource {
       this.#started = true;
       if (more.charCodeAt(0) === 0xfeff) {
         this.#bytes = 3;
+        if (this.#raw !== null) this.#rawPos += 3;
         more = more.slice(1);
       }
     }
@@ -153,6 +168,7 @@ export class CsvRecords implements CsvRecordSource {
     this.#ascii = (rest.length === 0 || this.#ascii) && moreAscii;
     this.#text = rest.length === 0 ? more : rest + more;
     this.#pos = 0;
+    this.#eof = end;
     this.#nextQuote = this.#find('"', 0);
     this.#nextCr = this.#find("\r", 0);
     return this.#read(end);
@@ -179,11 +195,10 @@ export class CsvRecords implements CsvRecordSource {
           if (crlf ? stop >= pos && this.#nextCr === stop : this.#nextCr > nl) {
             if (crlf) this.#nextCr = this.#find("\r", nl + 1);
             if (stop > pos) {
-              const bytes =
-                this.#bytes + (this.#ascii ? nl + 1 - pos : Buffer.byteLength(text.slice(pos, nl + 1)));
+              const bytes = this.#bytes + this.#advance(pos, nl + 1);
               out.push({ record: text.slice(pos, stop).split(","), lines: this.#lines, bytes });
               this.#bytes = bytes;
-            } else this.#bytes += crlf ? 2 : 1;
+            } else this.#bytes += this.#advance(pos, nl + 1);
             this.#lines += 1;
             this.#pos = nl + 1;
             continue;
@@ -192,8 +207,7 @@ export class CsvRecords implements CsvRecordSource {
       }
       const r = this.#slow(pos, end);
       if (r === NEED_MORE) break;
-      const bytes =
-        this.#bytes + (this.#ascii ? this.#end - pos : Buffer.byteLength(text.slice(pos, this.#end)));
+      const bytes = this.#bytes + this.#advance(pos, this.#end);
       if (r === RECORD) out.push({ record: this.#fields, lines: this.#recLines, bytes });
       this.#bytes = bytes;
       this.#lines = this.#recLines + 1;
@@ -203,6 +217,41 @@ export class CsvRecords implements CsvRecordSource {
       if (this.#pos >= len) break;
     }
     return out;
+  }
+
+  /** The file's byte after the quote at text[q] (of the record at pos), which csv-parse names. */
+  #byteAfter(pos: number, q: number): number {
+    const raw = this.#raw;
+    if (raw === null || this.#ascii) return firstUtf8Byte(this.#text, q + 1);
+    // Quotes are the same bytes in the text and the file: the record's m-th quote is the m-th in both.
+    let m = 0;
+    for (let i = this.#text.indexOf('"', pos); i !== -1 && i <= q; i = this.#text.indexOf('"', i + 1)) m += 1;
+    let at = this.#rawPos - 1;
+    for (; m > 0; m--) at = raw.indexOf(QUOTE, at + 1);
+    return raw[at + 1] ?? firstUtf8Byte(this.#text, q + 1);
+  }
+
+  /** The file's bytes of text[pos, end), a record read (its line break included). */
+  #advance(pos: number, end: number): number {
+    const raw = this.#raw;
+    if (this.#ascii) {
+      if (raw !== null) this.#rawPos += end - pos;
+      return end - pos;
+    }
+    if (raw === null) return Buffer.byteLength(this.#text.slice(pos, end));
+    let n: number;
+    if (this.#eof && end >= this.#text.length) n = raw.length - this.#rawPos;
+    else {
+      // The record ends with the m-th line break of its kind from pos on: the same in the bytes.
+      const x = this.#delim === Delim.Cr ? "\r" : "\n";
+      let m = 0;
+      for (let i = this.#text.indexOf(x, pos); i !== -1 && i < end; i = this.#text.indexOf(x, i + 1)) m += 1;
+      let at = this.#rawPos - 1;
+      for (; m > 0; m--) at = raw.indexOf(x.charCodeAt(0), at + 1);
+      n = at + 1 - this.#rawPos;
+    }
+    this.#rawPos += n;
+    return n;
   }
 
   /**
@@ -291,7 +340,7 @@ export class CsvRecords implements CsvRecordSource {
           const lines = start + lineChars(text, pos, q);
           throw new CsvSyntaxError(
             "CSV_INVALID_CLOSING_QUOTE",
-            `Invalid Closing Quote: got "${String.fromCharCode(firstUtf8Byte(text, q + 1))}" at line ${lines} instead of delimiter, record delimiter, trimable character (if activated) or comment`,
+            `Invalid Closing Quote: got "${String.fromCharCode(this.#byteAfter(pos, q))}" at line ${lines} instead of delimiter, record delimiter, trimable character (if activated) or comment`,
             lines,
           );
         }
