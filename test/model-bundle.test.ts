@@ -106,7 +106,7 @@ describe("feature groups of the histograms", () => {
     }
   });
 
-  it("sums a short range by feature in row order, odd or even (one row, three, four): bit for bit", () => {
+  it("sums a short range by feature in row order, any length (one to five rows, 101): bit for bit", () => {
     const binned = binnedTable(500, 7);
     const ws = growWorkspace(binned, 15);
     const rand = seededRandom(4);
@@ -117,10 +117,15 @@ describe("feature groups of the histograms", () => {
     }
     const rows = Int32Array.from({ length: 500 }, (_, k) => (k * 13) % binned.rows);
     const all = Int32Array.from(binned.binCount, (_, f) => f);
+    // Every length mod 4 (rows are taken four at a time), from the first row and from others.
     for (const [start, end] of [
+      [0, 1],
+      [0, 2],
       [5, 6],
+      [5, 7],
       [5, 8],
       [5, 9],
+      [5, 10],
       [40, 141],
     ] as const) {
       expect(end - start).toBeLessThan(ws.cellsFrom);
