@@ -9,7 +9,15 @@
 // lookups' share. Variants: `full`, `no-lookup`, `<table>` (that table alone, its indexes kept),
 // `<table>-bare` (alone, no index), `-<index>` (its table alone without that index), `collate-c`
 // (every key column of the four tables `COLLATE "C"`), `rebuild` (the PGlite rebuild list dropped
-// at the start and recreated before the commit, serial). Default: every one of them.
+// at the start and recreated before the commit, serial), `no-checks` (the four tables' CHECKs
+// dropped), `email-check-ascii` (the email check without lower() for ASCII emails), `binary` (the
+// COPYs in COPY's binary format). Default: every one but the last three.
+// Any variant may add index storage parameters after a slash, set before the replay:
+// `full/deduplicate_items=off@leads_owner_stage+lead_history_kind_at` (several: `/a=b@x/c=d@y`).
+// `--source NAME` keeps the imported rows in database NAME on that server and reuses them on the next
+// run (the import of 1M rows takes a minute); `--sizes` adds each index's size after the replay,
+// `--digest` an md5 of each replayed table's rows (a variant that sends them otherwise, `binary`,
+// must store the same rows).
 
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -27,6 +35,9 @@ const { values } = parseArgs({
     rows: { type: "string", default: "200000" },
     variants: { type: "string" },
     repeat: { type: "string", default: "1" },
+    source: { type: "string" },
+    sizes: { type: "boolean", default: false },
+    digest: { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -43,6 +54,76 @@ const TABLES = {
   lead_history: "lead_id, kind, actor, at, reason, before, after",
 } as const;
 type Table = keyof typeof TABLES;
+// Each COPY column's type, for the `binary` variant (COPY's binary format: no text to split, unescape
+// and parse; timestamps as 64-bit microseconds).
+type Kind = "text" | "int4" | "float8" | "timestamptz" | "jsonb";
+const KINDS: Record<Table, Kind[]> = {
+  accounts: ["text", "text", "text", "text", "int4", "float8", "text", "text", "jsonb"],
+  contacts: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "jsonb"],
+  leads: [
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "text",
+    "timestamptz",
+    "timestamptz",
+    "timestamptz",
+  ],
+  lead_history: ["text", "text", "text", "timestamptz", "text", "jsonb", "jsonb"],
+};
+const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
+const BINARY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
+
+/** COPY text lines (as COPY TO wrote them: ISO dates in UTC, no escapes but \N) as one binary COPY. */
+function binaryCopy(t: Table, lines: readonly string[]): Buffer {
+  const parts: Buffer[] = [BINARY_HEADER];
+  for (const line of lines) {
+    const cells = line.split("\t");
+    const row = Buffer.alloc(2);
+    row.writeInt16BE(cells.length);
+    parts.push(row);
+    cells.forEach((cell, i) => {
+      const len = Buffer.alloc(4);
+      parts.push(len);
+      if (cell === "\\N") {
+        len.writeInt32BE(-1);
+        return;
+      }
+      if (cell.includes("\\")) throw new Error(`an escaped cell: ${cell}`);
+      let value: Buffer;
+      switch (KINDS[t][i]) {
+        case "int4":
+          value = Buffer.alloc(4);
+          value.writeInt32BE(Number(cell));
+          break;
+        case "float8":
+          value = Buffer.alloc(8);
+          value.writeDoubleBE(Number(cell));
+          break;
+        case "timestamptz": {
+          const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/.exec(cell);
+          if (!m) throw new Error(`not a UTC timestamp: ${cell}`);
+          const ms = Date.parse(`${m[1]}T${m[2]}Z`) - EPOCH_2000_MS;
+          value = Buffer.alloc(8);
+          value.writeBigInt64BE(BigInt(ms) * 1000n + BigInt((m[3] ?? "").padEnd(6, "0")));
+          break;
+        }
+        case "jsonb":
+          value = Buffer.concat([Buffer.from([1]), Buffer.from(cell)]);
+          break;
+        default:
+          value = Buffer.from(cell);
+      }
+      len.writeInt32BE(value.length);
+      parts.push(value);
+    });
+  }
+  parts.push(Buffer.from([0xff, 0xff]));
+  return Buffer.concat(parts);
+}
 const INDEXES: Record<Table, string[]> = {
   accounts: ["accounts_pkey", "accounts_domain_key"],
   contacts: ["contacts_pkey", "contacts_email_key", "contacts_account"],
@@ -72,10 +153,61 @@ const COLLATE_C: Record<Table, string[]> = {
   lead_history: ["lead_id", "kind"],
 };
 const ALL = Object.keys(TABLES) as Table[];
+const CHECKS = [
+  ["accounts", "accounts_domain_check"],
+  ["accounts", "accounts_employees_check"],
+  ["accounts", "accounts_annual_revenue_check"],
+  ["contacts", "contacts_email_check"],
+  ["contacts", "contacts_seniority_check"],
+  ["contacts", "contacts_buying_role_check"],
+  ["contacts", "contacts_email_status_check"],
+  ["leads", "leads_entry_path_check"],
+  ["leads", "leads_stage_check"],
+  ["lead_history", "lead_history_kind_check"],
+] as const;
 
-type Variant = { tables: Table[]; drop: string[]; lookup: boolean; setup?: string; rebuild?: string[] };
+type Variant = {
+  tables: Table[];
+  drop: string[];
+  lookup: boolean;
+  setup?: string;
+  rebuild?: string[];
+  binary?: boolean;
+};
 function variant(name: string): Variant {
+  const [base, ...opts] = name.split("/");
+  if (opts.length > 0) {
+    const v = variant(base as string);
+    const known = new Set(Object.values(INDEXES).flat());
+    const set = opts.map((o) => {
+      const m = /^([a-z_]+)=([a-z0-9]+)@([a-z_+]+)$/.exec(o);
+      const idx = m?.[3]?.split("+") ?? [];
+      if (!m || idx.some((i) => !known.has(i))) throw new Error(`bad storage parameter ${o}`);
+      // Names and values matched above (lower-case words and digits, known indexes), never free text.
+      return idx.map((i) => `ALTER INDEX ${i} SET (${m[1]} = ${m[2]})`).join("; ");
+    });
+    return { ...v, setup: [v.setup, ...set].filter(Boolean).join("; ") };
+  }
   if (name === "full") return { tables: ALL, drop: [], lookup: true };
+  if (name === "binary") return { tables: ALL, drop: [], lookup: true, binary: true };
+  if (name === "no-checks")
+    return {
+      tables: ALL,
+      drop: [],
+      lookup: true,
+      setup: CHECKS.map(([t, c]) => `ALTER TABLE ${t} DROP CONSTRAINT ${c}`).join("; "),
+    };
+  // The email check without lower()'s wide-character round trip when the email is ASCII (the same
+  // rows pass: an ASCII string equals its lower() in any locale iff it has no A-Z).
+  if (name === "email-check-ascii")
+    return {
+      tables: ALL,
+      drop: [],
+      lookup: true,
+      setup: `ALTER TABLE contacts DROP CONSTRAINT contacts_email_check, ADD CONSTRAINT contacts_email_check
+        CHECK (email IS NULL OR CASE WHEN octet_length(email) = length(email)
+          THEN email = lower(email COLLATE "C") ELSE email = lower(email) END)`,
+    };
   if (name === "no-lookup") return { tables: ALL, drop: [], lookup: false };
   if (name === "rebuild") return { tables: ALL, drop: [], lookup: true, rebuild: REBUILT };
   if (name === "collate-c")
@@ -117,18 +249,25 @@ const templateName = new URL(template.url).pathname.slice(1);
 try {
   const schema = await openStorage({ engine: "postgres", url: template.url });
   await schema.close();
-  const source = `${templateName}_src`;
-  await admin.query(`CREATE DATABASE ${source} TEMPLATE ${templateName}`);
+  const keep = values.source;
+  if (keep !== undefined && !/^[a-z0-9_]+$/.test(keep)) throw new Error("--source: a lower-case name");
+  const source = keep ?? `${templateName}_src`;
+  const reuse =
+    keep !== undefined &&
+    (await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [keep])).rows.length > 0;
+  if (!reuse) await admin.query(`CREATE DATABASE ${source} TEMPLATE ${templateName}`);
   const rows: Record<Table, string[]> = { accounts: [], contacts: [], leads: [], lead_history: [] };
   try {
-    const storage = await openStorage({ engine: "postgres", url: dbUrl(source) });
-    await importCsv(storage, Readable.from(benchLeadLines(ROWS)), {
-      as: "leads",
-      now: "2026-03-01T00:00:00.000Z",
-      actor: "bench",
-      batchSize: BATCH,
-    });
-    await storage.close();
+    if (!reuse) {
+      const storage = await openStorage({ engine: "postgres", url: dbUrl(source) });
+      await importCsv(storage, Readable.from(benchLeadLines(ROWS)), {
+        as: "leads",
+        now: "2026-03-01T00:00:00.000Z",
+        actor: "bench",
+        batchSize: BATCH,
+      });
+      await storage.close();
+    }
     const c = new pg.Client({ connectionString: dbUrl(source) });
     await c.connect();
     for (const t of ALL) {
@@ -139,8 +278,10 @@ try {
       rows[t] = Buffer.concat(chunks).toString("utf8").split("\n").slice(0, -1);
     }
     await c.end();
+    if (rows.leads.length !== ROWS)
+      throw new Error(`${source} holds ${rows.leads.length} leads, not ${ROWS}`);
   } finally {
-    await admin.query(`DROP DATABASE IF EXISTS ${source} WITH (FORCE)`);
+    if (keep === undefined) await admin.query(`DROP DATABASE IF EXISTS ${source} WITH (FORCE)`);
   }
   const perBatch = (t: Table) => Math.ceil(rows[t].length / Math.ceil(ROWS / BATCH));
 
@@ -199,14 +340,40 @@ try {
           for (const t of v.tables) {
             const lines = batch(t);
             if (lines.length === 0) continue;
-            const stream = c.query(copyFrom(`COPY ${t} (${TABLES[t]}) FROM STDIN`));
-            await pipeline(Readable.from([Buffer.from(`${lines.join("\n")}\n`)]), stream);
+            const stream = c.query(
+              copyFrom(`COPY ${t} (${TABLES[t]}) FROM STDIN${v.binary ? " (FORMAT binary)" : ""}`),
+            );
+            const bytes = v.binary ? binaryCopy(t, lines) : Buffer.from(`${lines.join("\n")}\n`);
+            await pipeline(Readable.from([bytes]), stream);
           }
         }
         const loaded = cpuMs(pid);
         for (const d of defs) await c.query(d);
         await c.query("COMMIT");
         const end = cpuMs(pid);
+        const wallS = (Date.now() - wall) / 1000;
+        // What was stored, to hold variants that send the rows otherwise (binary) to the same rows.
+        let digest: Record<string, string | undefined> | undefined;
+        if (values.digest) {
+          digest = {};
+          for (const t of v.tables) {
+            const d = await c.query<{ h: string }>(
+              `SELECT md5(string_agg(x::text, E'\\n' ORDER BY x::text)) AS h FROM (SELECT ${TABLES[t]} FROM ${t}) x`,
+            );
+            digest[t] = d.rows[0]?.h;
+          }
+        }
+        const sizes = values.sizes
+          ? Object.fromEntries(
+              (
+                await c.query<{ i: string; kb: number }>(
+                  `SELECT c.relname AS i, pg_relation_size(c.oid) / 1024 AS kb FROM pg_class c
+                   WHERE c.relname = ANY($1) ORDER BY 1`,
+                  [v.tables.flatMap((t) => INDEXES[t])],
+                )
+              ).rows.map((r) => [r.i, Number(r.kb)]),
+            )
+          : undefined;
         console.log(
           JSON.stringify({
             bench: "import-server",
@@ -215,7 +382,9 @@ try {
             server_cpu_s: (end - start) / 1000,
             lookup_cpu_s: lookupMs / 1000,
             ...(defs.length > 0 ? { rebuild_cpu_s: (end - loaded) / 1000 } : {}),
-            wall_s: (Date.now() - wall) / 1000,
+            wall_s: wallS,
+            ...(sizes ? { index_kb: sizes } : {}),
+            ...(digest ? { digest } : {}),
           }),
         );
       } finally {
