@@ -11,7 +11,8 @@
 // (every key column of the four tables `COLLATE "C"`), `rebuild` (the PGlite rebuild list dropped
 // at the start and recreated before the commit, serial), `no-checks` (the four tables' CHECKs
 // dropped), `email-check-ascii` (the email check without lower() for ASCII emails), `binary` (the
-// COPYs in COPY's binary format). Default: every one but the last three.
+// COPYs in COPY's binary format), `leads-by-created` (a batch's leads and history in created_at
+// order, ids given out in that order). Default: every one but the last four.
 // Any variant may add index storage parameters after a slash, set before the replay:
 // `full/deduplicate_items=off@leads_owner_stage+lead_history_kind_at` (several: `/a=b@x/c=d@y`).
 // `--source NAME` keeps the imported rows in database NAME on that server and reuses them on the next
@@ -173,6 +174,7 @@ type Variant = {
   setup?: string;
   rebuild?: string[];
   binary?: boolean;
+  byCreated?: boolean;
 };
 function variant(name: string): Variant {
   const [base, ...opts] = name.split("/");
@@ -190,6 +192,7 @@ function variant(name: string): Variant {
   }
   if (name === "full") return { tables: ALL, drop: [], lookup: true };
   if (name === "binary") return { tables: ALL, drop: [], lookup: true, binary: true };
+  if (name === "leads-by-created") return { tables: ALL, drop: [], lookup: true, byCreated: true };
   if (name === "no-checks")
     return {
       tables: ALL,
@@ -284,6 +287,28 @@ try {
     if (keep === undefined) await admin.query(`DROP DATABASE IF EXISTS ${source} WITH (FORCE)`);
   }
   const perBatch = (t: Table) => Math.ceil(rows[t].length / Math.ceil(ROWS / BATCH));
+  // `leads-by-created`: a batch's leads (and their history entries, written in the same order) in
+  // created_at order, the batch's ids given out again in that order, so they still increase row
+  // after row (as a writer that sorted the leads before making their ids would send them).
+  const byCreated = (t: Table, plain: (t: Table) => string[]): string[] => {
+    if (t !== "leads" && t !== "lead_history") return plain(t);
+    const leads = plain("leads").map((l) => l.split("\t"));
+    const history = plain("lead_history").map((l) => l.split("\t"));
+    if (history.length !== leads.length) throw new Error("a batch's history is not one entry per lead");
+    const ids = leads.map((c) => c[0] as string).sort();
+    const order = leads
+      .map((_, i) => i)
+      .sort((x, y) => {
+        const a = leads[x]?.[9] as string;
+        const c = leads[y]?.[9] as string;
+        return a < c ? -1 : a > c ? 1 : x - y;
+      });
+    return order.map((i, k) => {
+      const cells = (t === "leads" ? leads : history)[i] as string[];
+      if (history[i]?.[0] !== leads[i]?.[0]) throw new Error("history out of step with its leads");
+      return [ids[k], ...cells.slice(1)].join("\t");
+    });
+  };
 
   for (let k = 0; k < Number(values.repeat); k++)
     for (const v of plan) {
@@ -321,7 +346,8 @@ try {
           await c.query(`DROP INDEX ${index}`);
         }
         for (let b = 0; b * BATCH < ROWS; b++) {
-          const batch = (t: Table) => rows[t].slice(b * perBatch(t), (b + 1) * perBatch(t));
+          const plain = (t: Table) => rows[t].slice(b * perBatch(t), (b + 1) * perBatch(t));
+          const batch = v.byCreated ? (t: Table) => byCreated(t, plain) : plain;
           if (v.lookup) {
             const before = cpuMs(pid);
             await c.query(
