@@ -174,6 +174,24 @@ describe("the import's CSV reader", () => {
     expect(ref.records).toHaveLength(3001);
   });
 
+  it("reads a chunk larger than its pieces (64 kB) as csv-parse does, bytes or text, emoji at every cut", () => {
+    const r = seededRandom(5);
+    let text = "email,name,notes\n";
+    while (text.length < 65_000) text += `a${text.length}@x.example,n,n\n`;
+    // An emoji across the first piece's end: its high surrogate is the piece's last unit.
+    text += `b@x.example,${"y".repeat(65_535 - text.length - "b@x.example,".length)}😀,n\n`;
+    expect(text.charCodeAt(65_535)).toBe(0xd83d);
+    for (let i = 0; text.length < 300_000; i++)
+      text += `lead${i}@x.example,${r() < 0.3 ? "😀 Émile" : `Name ${i}`},${r() < 0.05 ? '"two\nlines, ""quoted"""' : "n"}\n`;
+    const bytes = encode(text);
+    const ref = plain(feed(new CsvParseRecords(), [bytes]));
+    expect(plain(feed(new CsvRecords(), [bytes]))).toEqual(ref);
+    expect(plain(feed(new CsvRecords(), [text]))).toEqual(ref);
+    for (let shift = 0; shift < 4; shift++)
+      expect(plain(feed(new CsvRecords(), [bytes.subarray(0, shift), bytes.subarray(shift)]))).toEqual(ref);
+    expect(ref.records.length).toBeGreaterThan(8000);
+  });
+
   it("counts the file's bytes, not its text's, where bytes are not UTF-8 (read as U+FFFD, as csv-parse reads them)", () => {
     const r = seededRandom(7);
     const odd = [[0xe9], [0xff], [0xe2, 0x82], [0xc3], [0xf0, 0x9f, 0x98]]; // Latin-1, invalid, cut sequences

@@ -126,10 +126,19 @@ export function coercer(
     if (v === undefined) {
       if (seen.size >= CACHE_LIMIT) seen.clear();
       v = once(raw);
-      seen.set(raw, v);
+      seen.set(own(raw), typeof v === "string" ? own(v) : v);
     }
     return v;
   };
+}
+
+/**
+ * A string with characters of its own. A cell the CSV reader cut from the file's text (split) is a
+ * slice of it, and a slice kept alive keeps the whole text: the cache's 10,000 domains kept ~14 MB of
+ * file text alive (peak RSS +45 MB at 1M rows). Only misses are copied (V8 slices from 13 characters).
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : ` ${s}`.slice(1);
 }
 
 /** Coerces one non-empty cell to the field's type, applying the preset's value map to enums. */
