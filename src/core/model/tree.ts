@@ -367,9 +367,10 @@ function splitRows(
   let wl = start;
   let wr = 0;
   let k = start;
-  // The first (end - start) mod 4 rows one at a time, then four at a time in order: the four rows'
-  // loads are independent, so they overlap (a tree of bank-marketing in isolation: 1.63 -> 1.39 ms).
-  for (; k < start + ((end - start) & 3); k++) {
+  // The first (end - start) mod 8 rows one at a time, then eight at a time in order: the rows' loads
+  // are independent, so they overlap (a tree of bank-marketing grown in isolation: one row at a time
+  // 1.63 ms, four 1.39-1.41, eight 1.33-1.34).
+  for (; k < start + ((end - start) & 7); k++) {
     const i = rows[k]!;
     const l = lut[bins[base + i]!]!;
     rows[wl] = i;
@@ -377,15 +378,23 @@ function splitRows(
     wl += l;
     wr += 1 - l;
   }
-  for (; k < end; k += 4) {
-    const i0 = rows[k]!;
+  for (; k < end; k += 8) {
+    const i0 = rows[k + 0]!;
     const i1 = rows[k + 1]!;
     const i2 = rows[k + 2]!;
     const i3 = rows[k + 3]!;
+    const i4 = rows[k + 4]!;
+    const i5 = rows[k + 5]!;
+    const i6 = rows[k + 6]!;
+    const i7 = rows[k + 7]!;
     const l0 = lut[bins[base + i0]!]!;
     const l1 = lut[bins[base + i1]!]!;
     const l2 = lut[bins[base + i2]!]!;
     const l3 = lut[bins[base + i3]!]!;
+    const l4 = lut[bins[base + i4]!]!;
+    const l5 = lut[bins[base + i5]!]!;
+    const l6 = lut[bins[base + i6]!]!;
+    const l7 = lut[bins[base + i7]!]!;
     rows[wl] = i0;
     tmp[wr] = i0;
     wl += l0;
@@ -402,6 +411,22 @@ function splitRows(
     tmp[wr] = i3;
     wl += l3;
     wr += 1 - l3;
+    rows[wl] = i4;
+    tmp[wr] = i4;
+    wl += l4;
+    wr += 1 - l4;
+    rows[wl] = i5;
+    tmp[wr] = i5;
+    wl += l5;
+    wr += 1 - l5;
+    rows[wl] = i6;
+    tmp[wr] = i6;
+    wl += l6;
+    wr += 1 - l6;
+    rows[wl] = i7;
+    tmp[wr] = i7;
+    wl += l7;
+    wr += 1 - l7;
   }
   return wl;
 }
