@@ -86,12 +86,31 @@ function addCells(
   c0: number,
   c1: number,
 ): void {
+  // Runs of consecutive cells with the same bin (a group's leading member's bin changes only every
+  // few cells) are summed in registers from the bin's value and stored once: the same additions in
+  // the same order, without each add waiting on the previous store.
+  let b = map[at]!;
+  let g = hist[b]!;
+  let h = hist[b + 1]!;
+  let n = hist[b + 2]!;
   for (let c = c0, k = at; c < c1; c += 3, k++) {
-    const b = map[k]!;
-    hist[b]! += cells[c]!;
-    hist[b + 1]! += cells[c + 1]!;
-    hist[b + 2]! += cells[c + 2]!;
+    const x = map[k]!;
+    if (x !== b) {
+      hist[b] = g;
+      hist[b + 1] = h;
+      hist[b + 2] = n;
+      b = x;
+      g = hist[b]!;
+      h = hist[b + 1]!;
+      n = hist[b + 2]!;
+    }
+    g += cells[c]!;
+    h += cells[c + 1]!;
+    n += cells[c + 2]!;
   }
+  hist[b] = g;
+  hist[b + 1] = h;
+  hist[b + 2] = n;
 }
 
 /**
