@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { applyBinning, type BinnedTable } from "../src/core/model/binning.ts";
 import { fitGbdt, gbdtMargin } from "../src/core/model/gbdt.ts";
 import { Mulberry32 } from "../src/core/model/random.ts";
+import { takeRows } from "../src/core/model/table.ts";
 import type { Tree } from "../src/core/model/tree.ts";
 import { leafOf, leavesOf, walkPlan } from "../src/core/model/tree-walk.ts";
 import { syntheticLeads } from "./helpers/synthetic-leads.ts";
@@ -88,5 +89,9 @@ describe("walking rows down a tree eight at a time", () => {
       for (const tree of model.trees) z += tree.value[leafOf(tree, binned, i)]!;
       expect(margin[i]).toBe(z);
     }
+    // A few rows (walked row by row, without building the trees' walk plans): the same margins.
+    const few = Int32Array.from([5, 17, 2998]);
+    const fewMargin = gbdtMargin(model, takeRows(table, few));
+    for (let k = 0; k < few.length; k++) expect(fewMargin[k]).toBe(margin[few[k]!]);
   });
 });

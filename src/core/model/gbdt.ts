@@ -4,7 +4,7 @@ import { Mulberry32, stratifiedSplit } from "./random.ts";
 import type { Table } from "./table.ts";
 import { type GrowWorkspace, growTree, growWorkspace, type Tree, type TreeParams } from "./tree.ts";
 import { shapScratch, treeDepth, treeExpectation, treeShap } from "./tree-shap.ts";
-import { categoryMasks, goesLeft, leavesOf, walkPlan } from "./tree-walk.ts";
+import { categoryMasks, goesLeft, leafWithMasks, leavesOf, walkPlan } from "./tree-walk.ts";
 
 /** Histogram gradient-boosted trees for a 0/1 label (log loss). */
 export type GbdtModel = {
@@ -432,15 +432,36 @@ export function gbdtMarginBinned(model: GbdtModel, binned: BinnedTable): Float64
   return gbdtMarginOfRows(model, binned, rows);
 }
 
+/**
+ * Below this many rows, trees are walked row by row: a tree's walk plan (built once per tree object,
+ * ≈ a few microseconds) would cost more than it saves, as when one lead is scored with a model just
+ * read from storage.
+ */
+const PLAN_MIN_ROWS = 128;
+
 /** Margins (log-odds) of some rows of an already-binned table, in the order of `rows`. */
 export function gbdtMarginOfRows(model: GbdtModel, binned: BinnedTable, rows: Int32Array): Float64Array {
   const out = new Float64Array(rows.length).fill(model.init);
   const leaf = new Int32Array(rows.length);
   for (const tree of model.trees) {
+    if (rows.length < PLAN_MIN_ROWS) {
+      addRowByRow(out, tree, categoryMasks(tree), binned, rows);
+      continue;
+    }
     leavesOf(walkPlan(tree, binned.binCount), binned, rows, rows.length, leaf);
     addValues(out, tree.value, leaf);
   }
   return out;
+}
+
+function addRowByRow(
+  out: Float64Array,
+  tree: Tree,
+  masks: (Uint8Array | null)[],
+  binned: BinnedTable,
+  rows: Int32Array,
+): void {
+  for (let k = 0; k < rows.length; k++) out[k]! += tree.value[leafWithMasks(tree, masks, binned, rows[k]!)]!;
 }
 
 function addValues(out: Float64Array, value: readonly number[], leaf: Int32Array): void {
