@@ -192,6 +192,36 @@ describe("the import's CSV reader", () => {
     expect(ref.records.length).toBeGreaterThan(8000);
   });
 
+  it("reads a record spanning hundreds of chunks (a long quoted cell, an unclosed quote) as csv-parse does", () => {
+    // The reader re-reads a cut record only once the unread text has doubled, not at every chunk:
+    // the same records, lines, bytes and error, and the records before the long one come at once.
+    const long = `"${'a ""b"" é\r\n'.repeat(20_000)}"`;
+    const text = `email,notes\nx@a.example,short\ny@a.example,${long}\nz@a.example,after\n`;
+    const bytes = encode(text);
+    const ref = plain(feed(new CsvParseRecords(), [bytes]));
+    expect(ref.records).toHaveLength(4);
+    for (const input of [bytes, text]) {
+      const reader = new CsvRecords();
+      const chunks = Array.from({ length: Math.ceil(input.length / 1000) }, (_, i) =>
+        input.slice(i * 1000, i * 1000 + 1000),
+      );
+      expect(reader.write(chunks[0] as Uint8Array | string).map((r) => r.record)).toEqual([
+        ["email", "notes"],
+        ["x@a.example", "short"],
+      ]);
+      expect(plain(feed(reader, chunks.slice(1))).records).toEqual(ref.records.slice(2));
+      // ~280 chunks of the long record: read again each time the unread text doubled (~9), not ~280.
+      expect(reader.rereads).toBeLessThan(20);
+    }
+    const unclosed = encode(`email,notes\nx@a.example,${long.slice(0, -1)}\nz@a.example,after\n`);
+    const refErr = plain(feed(new CsvParseRecords(), [unclosed]));
+    expect(refErr.error?.code).toBe("CSV_QUOTE_NOT_CLOSED");
+    const chunks = Array.from({ length: Math.ceil(unclosed.length / 1000) }, (_, i) =>
+      unclosed.subarray(i * 1000, i * 1000 + 1000),
+    );
+    expectSame(feed(new CsvRecords(), chunks), refErr, "unclosed quote in 1 kB chunks");
+  });
+
   it("counts the file's bytes, not its text's, where bytes are not UTF-8 (read as U+FFFD, as csv-parse reads them)", () => {
     const r = seededRandom(7);
     const odd = [[0xe9], [0xff], [0xe2, 0x82], [0xc3], [0xf0, 0x9f, 0x98]]; // Latin-1, invalid, cut sequences

@@ -125,6 +125,21 @@ export class CsvRecords implements CsvRecordSource {
   #rawPos = 0;
   #eof = false;
   #started = false;
+  /**
+   * A record cut by a chunk's end is read again, whole, once more text has come: only when the
+   * unread text has reached #waitFor (twice what it was when the record was cut), so that a record
+   * spanning many chunks (an unclosed quote early in a large file) is re-read O(log n) times, not
+   * once per chunk. Meanwhile the chunks wait in #pendText / #pendRaw, not yet joined.
+   */
+  #waitFor = 0;
+  #pendText: string[] = [];
+  #pendRaw: Buffer[] = [];
+  #pendLen = 0;
+  #rereads = 0;
+  /** How many times a record cut by a chunk's end was read again (a test holds it to O(log n)). */
+  get rereads(): number {
+    return this.#rereads;
+  }
   #delim: Delim = Delim.Unknown;
   /** Where the next `"` and `\r` are in #text (text length when none): lines before both are cut quickly. */
   #nextQuote = 0;
@@ -160,10 +175,7 @@ export class CsvRecords implements CsvRecordSource {
     } else {
       this.#decoder ??= new StringDecoder("utf8");
       const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      const raw = this.#raw;
-      this.#raw =
-        raw !== null && this.#rawPos < raw.length ? Buffer.concat([raw.subarray(this.#rawPos), buf]) : buf;
-      this.#rawPos = 0;
+      this.#pendRaw.push(buf);
       text = this.#decoder.write(buf);
     }
     return this.#add(text, false);
@@ -173,7 +185,22 @@ export class CsvRecords implements CsvRecordSource {
     return this.#add(this.#decoder?.end() ?? "", true);
   }
 
-  #add(more: string, end: boolean): Parsed[] {
+  #add(text: string, end: boolean): Parsed[] {
+    this.#pendText.push(text);
+    this.#pendLen += text.length;
+    if (!end && this.#text.length - this.#pos + this.#pendLen < this.#waitFor) return [];
+    let more = this.#pendText.length === 1 ? text : this.#pendText.join("");
+    this.#pendText = [];
+    this.#pendLen = 0;
+    this.#waitFor = 0;
+    if (this.#pendRaw.length > 0) {
+      const raw = this.#raw;
+      const parts = raw !== null && this.#rawPos < raw.length ? [raw.subarray(this.#rawPos)] : [];
+      for (const b of this.#pendRaw) parts.push(b);
+      this.#raw = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+      this.#rawPos = 0;
+      this.#pendRaw = [];
+    }
     if (!this.#started) {
       if (more.length === 0 && !end) return [];
       this.#started = true;
@@ -226,7 +253,11 @@ export class CsvRecords implements CsvRecordSource {
         }
       }
       const r = this.#slow(pos, end);
-      if (r === NEED_MORE) break;
+      if (r === NEED_MORE) {
+        this.#rereads += 1;
+        this.#waitFor = 2 * (len - pos);
+        break;
+      }
       const bytes = this.#bytes + this.#advance(pos, this.#end);
       if (r === RECORD) out.push({ record: this.#fields, lines: this.#recLines, bytes });
       this.#bytes = bytes;
