@@ -18,9 +18,19 @@ export type ImportSessionOptions = {
   readonly rebuildIndexes: boolean;
   /** Rows from which a table no longer counts as small (its indexes are then maintained). Default 20,000. */
   readonly smallTableRows?: number;
+  /**
+   * Try to make it an initial load (a leads import in bulk mode): see tryInitialLoad. The import
+   * then tells its bulk repository (BulkRepository.initialLoad).
+   */
+  readonly initialLoad?: boolean;
 };
 
 export type ImportSession = {
+  /**
+   * Accounts and contacts were empty when the import began and, on PostgreSQL, stay locked against
+   * other connections' writes (not their reads) until it ends: only this import can store a key.
+   */
+  readonly initialLoad: boolean;
   /** Whether foreign-key triggers are off: the caller's own reference checks are then all there is. */
   readonly foreignKeyTriggersOff: boolean;
   readonly rebuiltIndexes: readonly string[];
@@ -43,6 +53,8 @@ export async function openImportSession(
   options: ImportSessionOptions,
 ): Promise<ImportSession> {
   const pglite = engine === "pglite";
+  // First, before any other statement: under REPEATABLE READ the snapshot would otherwise predate the lock.
+  const initialLoad = options.initialLoad === true && (await tryInitialLoad(sql, engine));
   const fkOff =
     options.skipForeignKeyTriggers && (await foreignKeyTriggersMayGo(sql, engine, options.tables));
   if (fkOff) await sql.exec("SET LOCAL session_replication_role = replica");
@@ -63,6 +75,7 @@ export async function openImportSession(
     }
   }
   return {
+    initialLoad,
     foreignKeyTriggersOff: fkOff,
     rebuiltIndexes: dropped.map((d) => d.name),
     async finish() {
@@ -70,6 +83,45 @@ export async function openImportSession(
       dropped.length = 0;
     },
   };
+}
+
+/**
+ * Makes the transaction an initial load when accounts and contacts are both empty: no batch can then
+ * find a stored domain or email but one this import stored itself, which its bulk repository tracks.
+ *
+ * On PostgreSQL the two tables are first locked IN SHARE ROW EXCLUSIVE MODE NOWAIT, inside a savepoint.
+ * That lock lets other connections read both tables, and conflicts with the ROW EXCLUSIVE lock every
+ * INSERT, UPDATE and DELETE takes: once granted, no other transaction has uncommitted writes there, and
+ * none can write there (they wait) until this one commits or rolls back — so the emptiness checked
+ * after it (a fresh snapshot under READ COMMITTED; any other level, no initial load) holds to the end.
+ * Not granted at once (55P03: another transaction has written to or locked either table and not ended),
+ * no privilege to take it (42501), or a table not empty: ROLLBACK TO the savepoint releases the lock
+ * and the import goes on as before. PGlite has one connection, held by the import: only the check.
+ */
+async function tryInitialLoad(sql: SqlClient, engine: Engine): Promise<boolean> {
+  const EMPTY = `SELECT current_setting('transaction_isolation') = 'read committed'
+      AND NOT EXISTS (SELECT 1 FROM accounts) AND NOT EXISTS (SELECT 1 FROM contacts) AS empty`;
+  if (engine === "pglite") return (await sql.query<{ empty: boolean }>(EMPTY)).rows[0]?.empty === true;
+  await sql.exec("SAVEPOINT winnow_initial_load");
+  let empty = false;
+  try {
+    await sql.exec("LOCK TABLE accounts, contacts IN SHARE ROW EXCLUSIVE MODE NOWAIT");
+    empty = (await sql.query<{ empty: boolean }>(EMPTY)).rows[0]?.empty === true;
+  } catch (error) {
+    const state = sqlState(error);
+    if (state !== "55P03" && state !== "42501") throw error;
+  }
+  if (empty) await sql.exec("RELEASE SAVEPOINT winnow_initial_load");
+  else {
+    await sql.exec("ROLLBACK TO SAVEPOINT winnow_initial_load");
+    await sql.exec("RELEASE SAVEPOINT winnow_initial_load");
+  }
+  return empty;
+}
+
+function sqlState(error: unknown): unknown {
+  const e = error as { code?: unknown; cause?: { code?: unknown } } | null;
+  return e?.code ?? e?.cause?.code;
 }
 
 /** Rows under which a table counts as small: rebuilding its indexes costs less than the import's own rows. */

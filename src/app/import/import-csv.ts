@@ -37,10 +37,12 @@ export type ImportOptions = {
   readonly lifecycle?: LifecycleConfig;
   readonly batchSize?: number;
   /**
-   * On PGlite (default true): foreign-key triggers off inside the import's transaction, the import's
-   * own reference checks standing in for them, and secondary indexes of small tables rebuilt at the
-   * end instead of maintained row by row. False writes as any other transaction does (benchmarks
-   * compare both). No effect on PostgreSQL.
+   * Default true: foreign-key triggers off inside the import's transaction where safe and allowed,
+   * the import's own reference checks standing in for them; on PGlite, secondary indexes of small
+   * tables rebuilt at the end instead of maintained row by row; a leads import into empty accounts
+   * and contacts made an initial load (import-session.ts: on PostgreSQL those two tables then stay
+   * locked against other writers until the import ends). False writes as any other transaction
+   * does (benchmarks compare both). See docs/import.md#bulk-mode.
    */
   readonly bulkMode?: boolean;
   /**
@@ -135,7 +137,10 @@ export async function importCsv(
         tables: [...TABLES_OF[options.as], ...(options.as === "leads" ? ["lead_history"] : [])],
         skipForeignKeyTriggers: bulk,
         rebuildIndexes: bulk,
+        initialLoad: bulk && options.as === "leads" && tx.bulk.initialLoad !== undefined,
       });
+      // Into empty accounts and contacts (locked on PostgreSQL): batches of keys not seen before skip their lookup.
+      if (session.initialLoad) tx.bulk.initialLoad?.();
       let batch: ValidRow[] = [];
       let prepared: PreparedLeads | undefined;
       let bytes = 0;

@@ -125,6 +125,12 @@ export interface BulkRepository {
   ): Promise<{ readonly done: Promise<LeadBatchResult> } | null>;
   /** queueLeadBatch for a batch already prepared (bulk-lead-batch.ts's prepareLeadBatch). */
   sendLeadBatch?(batch: PreparedLeadBatch): Promise<{ readonly done: Promise<LeadBatchResult> } | null>;
+  /**
+   * Declares this transaction an initial load (import-session.ts: accounts and contacts were empty
+   * when it began and no other connection can write them until it ends): from then on a batch whose
+   * domains and emails no earlier batch had is written without the lookup. With queueLeadBatch.
+   */
+  initialLoad?(): void;
   /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */

@@ -27,9 +27,16 @@ import {
 // but the round trip between the lookup and the COPYs. A batch with a stored key is left to
 // upsertAccounts, upsertContacts and createLeads. What is written and counted is what those write
 // and count (test/import-copy.test.ts).
+//
+// An initial load (import-session.ts: accounts and contacts were empty when the import began, and on
+// PostgreSQL locked against other writers until it commits) skips the lookup for a batch none of whose
+// keys this import has sent before: only its own earlier batches can have stored them. The sender keeps
+// a Bloom filter of every domain and email of every batch it was given (whichever way the batch was
+// then written): a superset of the keys the import stored. A key in it (stored, or a false positive)
+// sends the lookup as before. See docs/import.md#bulk-mode.
 
 // Whether any of the batch's domains or emails is stored: one index probe per key (see bulk.ts).
-const ANY_STORED = `
+export const ANY_STORED = `
 (SELECT 1 AS stored FROM unnest($1::text[]) AS k(domain)
  CROSS JOIN LATERAL (SELECT 1 FROM accounts WHERE domain = k.domain LIMIT 1) a)
 UNION ALL
@@ -132,37 +139,119 @@ export async function prepareLeadBatch(
 }
 
 /**
+ * A Bloom filter of strings, fixed size: 2^26 bits (8 MB), k = 7, blocked (a key's 7 bits all lie in
+ * one 512-bit block, a cache line: one memory miss per key, not seven). Its false-positive rate must be
+ * low per BATCH (a batch of 5,000 leads asks about ~5,500 keys, and one false positive costs the whole
+ * batch a lookup): at 1.1M keys (the benchmark's 1M leads and 100k domains) ~1e-6 per key (from the
+ * blocks' fill), so about one batch in 200 looks up by mistake; at 2^24 bits the blocks would be four
+ * times as full and nearly every batch would by then. Past that it fills: more batches look up, memory
+ * stays the same. A false negative cannot happen. Own code (~50 lines): npm's bloomfilter sets k bits
+ * anywhere in the array (k cache misses per key), bloom-filters brings seven dependencies.
+ */
+export class KeyFilter {
+  private readonly words = new Int32Array(1 << 21);
+
+  /** Adds `key`; whether it was (probably) in already: true for every key added before. */
+  add(key: string): boolean {
+    // Two 32-bit hashes in one pass (FNV-1a, and a multiply-xorshift one), then MurmurHash3's finaliser.
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c ^ key.length;
+    for (let i = 0; i < key.length; i++) {
+      const c = key.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193);
+      b = Math.imul(b ^ c, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    a = fmix(a);
+    b = fmix(b ^ a);
+    const c = fmix(b ^ 0x9e3779b9);
+    // The block from a's high 17 bits; seven bits in it, 9 bits of the hashes each (not a progression
+    // from one start and step: 2^17 such patterns, so a block's ~8 keys would cover a new key's
+    // seven bits once in ~16,000 keys).
+    this.block = (a >>> 15) << 4;
+    this.seen = true;
+    this.set(a & 511);
+    this.set(b & 511);
+    this.set((b >>> 9) & 511);
+    this.set((b >>> 18) & 511);
+    this.set(c & 511);
+    this.set((c >>> 9) & 511);
+    this.set((c >>> 18) & 511);
+    return this.seen;
+  }
+
+  private block = 0;
+  private seen = true;
+
+  private set(bit: number): void {
+    const w = this.block + (bit >>> 5);
+    const mask = 1 << (bit & 31);
+    const v = this.words[w] as number;
+    if ((v & mask) === 0) {
+      this.seen = false;
+      this.words[w] = v | mask;
+    }
+  }
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
+
+export type LeadBatchSender = {
+  /** Steps 2 and 3 of a prepared batch (BulkRepository.sendLeadBatch). */
+  readonly send: NonNullable<BulkRepository["sendLeadBatch"]>;
+  /** BulkRepository.initialLoad: from now on, batches of keys this sender never saw skip the lookup. */
+  readonly initialLoad: () => void;
+};
+
+/**
  * Steps 2 and 3 of a prepared batch: the lookup, then (no key stored) every COPY sent at once; null
- * (nothing written) when a key is stored.
+ * (nothing written) when a key is stored. In an initial load, no lookup for a batch of unseen keys.
  */
 export function preparedLeadBatchSender(
   sql: SqlClient,
   copy: NonNullable<SqlClient["copyFrom"]>,
-): NonNullable<BulkRepository["sendLeadBatch"]> {
-  return async (b) => {
-    const found = await sql.query(ANY_STORED, [b.domains, b.emails]);
+): LeadBatchSender {
+  let seen: KeyFilter | null = null;
+  const send: LeadBatchSender["send"] = async (b) => {
+    // Every key goes into the filter, whatever this batch then takes: the upserts store them too.
+    let lookUp = true;
+    if (seen) {
+      let hit = false;
+      for (const d of b.domains) if (seen.add(d)) hit = true;
+      for (const e of b.emails) if (seen.add(e)) hit = true;
+      lookUp = hit;
+    }
+    if (lookUp) {
+      const found = await sql.query(ANY_STORED, [b.domains, b.emails]);
 
-    // Any stored key: the batch is left to upsertAccounts, upsertContacts and createLeads, whose
-    // lookups each run after the writes before them. Ids seen here could be gone by the time the
-    // upserts get their row locks (another transaction deleting them commits in between), and the
-    // foreign-key triggers that would catch a reference to them may be off (import-session.ts).
-    if (found.rows.length > 0) return null;
+      // Any stored key: the batch is left to upsertAccounts, upsertContacts and createLeads, whose
+      // lookups each run after the writes before them. Ids seen here could be gone by the time the
+      // upserts get their row locks (another transaction deleting them commits in between), and the
+      // foreign-key triggers that would catch a reference to them may be off (import-session.ts).
+      if (found.rows.length > 0) return null;
+    }
 
     // 3. Every COPY sent at once (in this order: each table's rows refer to the ones before).
     const sent: Promise<unknown>[] = [];
     let chain: Promise<unknown> = Promise.resolve();
-    const send = (step: () => Promise<void>) => {
-      const p = sql.sendsInOrder ? step() : chain.then(step);
+    const step = (run: () => Promise<void>) => {
+      const p = sql.sendsInOrder ? run() : chain.then(run);
       chain = p;
       sent.push(p);
       // Rethrown in order where `done` awaits it; this only keeps it from being "unhandled".
       p.catch(() => undefined);
     };
-    if (b.accounts.length > 0) send(() => copy("accounts", ACCOUNT_COLUMNS, b.accounts));
-    if (b.contacts.length > 0) send(() => copy("contacts", CONTACT_COLUMNS, b.contacts));
+    if (b.accounts.length > 0) step(() => copy("accounts", ACCOUNT_COLUMNS, b.accounts));
+    if (b.contacts.length > 0) step(() => copy("contacts", CONTACT_COLUMNS, b.contacts));
     if (b.leads.length > 0) {
-      send(() => copy("leads", LEAD_COLUMNS, b.leads));
-      send(() => copy("lead_history", HISTORY_COLUMNS, b.history));
+      step(() => copy("leads", LEAD_COLUMNS, b.leads));
+      step(() => copy("lead_history", HISTORY_COLUMNS, b.history));
     }
 
     const done = (async (): Promise<LeadBatchResult> => {
@@ -182,14 +271,18 @@ export function preparedLeadBatchSender(
     if (!sql.sendsInOrder) await done.catch(() => undefined);
     return { done };
   };
+  return {
+    send,
+    initialLoad: () => {
+      seen ??= new KeyFilter();
+    },
+  };
 }
 
-/** BulkRepository.queueLeadBatch: the batch prepared on this thread, then sent. */
+/** BulkRepository.queueLeadBatch: the batch prepared on this thread, then sent (by `send`). */
 export function leadBatchWriter(
-  sql: SqlClient,
-  copy: NonNullable<SqlClient["copyFrom"]>,
+  send: LeadBatchSender["send"],
 ): NonNullable<BulkRepository["queueLeadBatch"]> {
-  const send = preparedLeadBatchSender(sql, copy);
   return async (accounts, contacts, leads, actor) =>
     send(await prepareLeadBatch(accounts, contacts, leads, actor));
 }

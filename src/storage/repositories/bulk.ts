@@ -246,9 +246,16 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
     counted((await sql.query<Written>(UPSERT_ACCOUNTS, [JSON.stringify(payload)])).rows, payload.length);
   const upsertContactPayload = async (payload: readonly Record<string, unknown>[]) =>
     counted((await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)])).rows, payload.length);
+  // One sender for both ways a batch comes (prepared in the reader's thread or here): an initial load's
+  // filter must see every batch of the import.
+  const sender = copy ? preparedLeadBatchSender(sql, copy) : null;
   return {
-    ...(copy
-      ? { queueLeadBatch: leadBatchWriter(sql, copy), sendLeadBatch: preparedLeadBatchSender(sql, copy) }
+    ...(sender
+      ? {
+          queueLeadBatch: leadBatchWriter(sender.send),
+          sendLeadBatch: sender.send,
+          initialLoad: sender.initialLoad,
+        }
       : {}),
     async upsertAccounts(rows) {
       if (rows.length === 0) return { created: 0, updated: 0, skipped: 0, missing: [] };
