@@ -82,6 +82,11 @@ function plattPass(
   let haa = 1e-12;
   let hab = 0;
   let hbb = 1e-12;
+  out[0] = ga;
+  out[1] = gb;
+  out[2] = haa;
+  out[3] = hab;
+  out[4] = hbb;
   for (let i = 0; i < label.length; i++) {
     const x = margin[i]!;
     const z = a * x + b;
@@ -99,12 +104,15 @@ function plattPass(
     haa += w * x * x;
     hab += w * x;
     hbb += w;
+    // Stored on every row, not once after the loop: V8 compiles this loop on the stack in its first
+    // calls, and stores after it had no type feedback yet, so that code was thrown away at the end
+    // of the call (three times in bank-marketing's first fold, `--trace-deopt`).
+    out[0] = ga;
+    out[1] = gb;
+    out[2] = haa;
+    out[3] = hab;
+    out[4] = hbb;
   }
-  out[0] = ga;
-  out[1] = gb;
-  out[2] = haa;
-  out[3] = hab;
-  out[4] = hbb;
   return s;
 }
 

@@ -242,8 +242,13 @@ export function bestSplit(
   c: number,
   p: TreeParams,
 ): Split | null {
-  let best: Split | null = null;
+  // The best so far in locals; one Split object at the end (an object per improvement was ≈ 40% of
+  // what a warm bank-marketing fold allocated, and the minor GCs it caused).
   let bestGain = p.minGain;
+  let bestFeature = -1;
+  let bestThreshold = 0;
+  let bestMissingLeft = false;
+  let bestCats: number[] | null = null;
   const l2 = p.l2;
   const parent = (g * g) / (h + l2);
   for (let fi = 0; fi < features.length; fi++) {
@@ -276,11 +281,13 @@ export function bestSplit(
         const gain = (gl * gl) / (hl + lc) + (gr * gr) / (hr + lc) - parentC;
         if (gain > bestGain) {
           bestGain = gain;
-          best = { gain, feature: f, threshold: k, missingLeft: false, catLeft: cats };
+          bestFeature = f;
+          bestThreshold = k;
+          bestMissingLeft = false;
+          bestCats = cats;
         }
       }
-      if (best && best.feature === f && best.catLeft === cats)
-        best.catLeft = cats.slice(0, best.threshold + 1);
+      if (bestFeature === f && bestCats === cats) bestCats = cats.slice(0, bestThreshold + 1);
       continue;
     }
     const mb = o + (nb - 1) * 3;
@@ -304,8 +311,11 @@ export function bestSplit(
         const gain = (gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parent;
         if (gain > bestGain) {
           bestGain = gain;
+          bestFeature = f;
+          bestThreshold = b;
           // With no missing value here, unseen missing values follow the bigger child.
-          best = { gain, feature: f, threshold: b, missingLeft: mc === 0 && cl > cr, catLeft: null };
+          bestMissingLeft = mc === 0 && cl > cr;
+          bestCats = null;
         }
       }
       if (mc === 0 || b === nb - 2) continue;
@@ -320,12 +330,22 @@ export function bestSplit(
         const gain = (gl2 * gl2) / (hl2 + l2) + (gr * gr) / (hr + l2) - parent;
         if (gain > bestGain) {
           bestGain = gain;
-          best = { gain, feature: f, threshold: b, missingLeft: true, catLeft: null };
+          bestFeature = f;
+          bestThreshold = b;
+          bestMissingLeft = true;
+          bestCats = null;
         }
       }
     }
   }
-  return best;
+  if (bestFeature < 0) return null;
+  return {
+    gain: bestGain,
+    feature: bestFeature,
+    threshold: bestThreshold,
+    missingLeft: bestMissingLeft,
+    catLeft: bestCats,
+  };
 }
 
 /**
