@@ -1,7 +1,7 @@
 import { applyPlatt, fitPlatt, type PlattCalibration } from "./calibration.ts";
 import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin, prepareGbdt } from "./gbdt.ts";
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
-import { logLoss, sigmoid } from "./metrics.ts";
+import { LOG_LOSS_EPS, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
 import { type Table, takeLabels, takeRows } from "./table.ts";
 
@@ -58,23 +58,39 @@ const WEIGHTS = [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 export const PROBE_MIN_ROWS = 16_000;
 const PROBE_FRACTION = 0.125;
 
-type BlendChoice = { readonly weight: number; readonly calibration: PlattCalibration; readonly loss: number };
+export type BlendChoice = {
+  readonly weight: number;
+  readonly calibration: PlattCalibration;
+  readonly loss: number;
+};
 
 /** The tree weight (and Platt calibration) with the smallest held-out log loss. */
-function chooseBlend(mLr: Float64Array, mGb: Float64Array, validLabel: Uint8Array): BlendChoice {
+export function chooseBlend(mLr: Float64Array, mGb: Float64Array, validLabel: Uint8Array): BlendChoice {
   let best: BlendChoice = {
     weight: 0,
     calibration: { kind: "platt", a: 1, b: 0 },
     loss: Number.POSITIVE_INFINITY,
   };
+  // One array for every candidate's blend, and each candidate's held-out loss in one pass without
+  // an array of probabilities (the same numbers as logLoss over `applyPlatt` of each margin).
+  const m = new Float64Array(mLr.length);
   for (const w of WEIGHTS) {
-    const m = blend(mLr, mGb, w);
+    blendInto(m, mLr, mGb, w);
     const cal = fitPlatt(m, validLabel);
-    const p = m.map((z) => applyPlatt(cal, z));
-    const loss = logLoss(validLabel, p);
+    const loss = calibratedLossSum(m, validLabel, cal) / validLabel.length;
     if (loss < best.loss - 1e-9) best = { weight: w, calibration: cal, loss };
   }
   return best;
+}
+
+/** Σ of logLoss's terms (clipped as there) of the calibrated probabilities of the margins `m`. */
+function calibratedLossSum(m: Float64Array, label: Uint8Array, cal: PlattCalibration): number {
+  let s = 0;
+  for (let i = 0; i < label.length; i++) {
+    const p = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, applyPlatt(cal, m[i]!)));
+    s -= label[i] ? Math.log(p) : Math.log(1 - p);
+  }
+  return s;
 }
 
 /** outer[inner[k]] for every k: rows of a subset given by their place in it. */
@@ -84,10 +100,8 @@ function composeRows(outer: Int32Array, inner: Int32Array): Int32Array {
   return out;
 }
 
-function blend(lr: Float64Array, gb: Float64Array, w: number): Float64Array {
-  const out = new Float64Array(lr.length);
+function blendInto(out: Float64Array, lr: Float64Array, gb: Float64Array, w: number): void {
   for (let i = 0; i < lr.length; i++) out[i] = (1 - w) * lr[i]! + w * gb[i]!;
-  return out;
 }
 
 /**
