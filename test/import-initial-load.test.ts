@@ -151,6 +151,22 @@ describe.each(ENGINES)("initial load on %s", (engine) => {
     });
   }
 
+  it("bulkMode false, and imports of other targets, are no initial load", async () => {
+    await empty(s);
+    const texts: string[] = [];
+    await importCsv(recording(s, texts), Readable.from([file(rows(0, 12))]), opts({ bulkMode: false }));
+    expect(lookups(texts)).toBe(4);
+    await empty(s);
+    const other: string[] = [];
+    const r = await importCsv(
+      recording(s, other),
+      Readable.from(["email,first_name\na@b.example,A\nc@d.example,C\n"]),
+      opts({ as: "contacts" }),
+    );
+    expect(r.counts["contacts"]?.created).toBe(2);
+    expect(other.some((t) => t.startsWith("LOCK TABLE") || t.includes("transaction_isolation"))).toBe(false);
+  });
+
   it("a non-empty database imports as before: every batch looks up", async () => {
     await both(file(rows(0, 6)));
     const { lookups: n, report } = await both(file(rows(1000, 1012)), {}, true);
