@@ -7,6 +7,7 @@ import { seededRandom } from "../src/core/model/random.ts";
 import type { Tree } from "../src/core/model/tree.ts";
 import { shapScratch, treeDepth, treeExpectation, treeShap } from "../src/core/model/tree-shap.ts";
 import { categoryMasks, goesLeft, leafOf } from "../src/core/model/tree-walk.ts";
+import { randomTree } from "./helpers/random-tree.ts";
 import { syntheticLeads } from "./helpers/synthetic-leads.ts";
 
 /** The tree's expectation with the features in `known` fixed to the row's values, the others averaged by cover. */
@@ -45,51 +46,6 @@ function bruteShapley(value: (known: Set<number>) => number, m: number): number[
   return phi;
 }
 
-/** A random tree over `m` features of 6 bins (the last one missing), features repeating along paths. */
-function randomTree(rand: () => number, m: number, categorical: Uint8Array, maxDepth: number): Tree {
-  const t: Tree = {
-    feature: [],
-    threshold: [],
-    missingLeft: [],
-    catLeft: [],
-    left: [],
-    right: [],
-    value: [],
-    cover: [],
-  };
-  const grow = (depth: number, cover: number): number => {
-    const node = t.feature.length;
-    t.feature.push(-1);
-    t.threshold.push(0);
-    t.missingLeft.push(0);
-    t.catLeft.push(null);
-    t.left.push(-1);
-    t.right.push(-1);
-    t.value.push(rand() * 4 - 2);
-    t.cover.push(cover);
-    if (depth < maxDepth && (depth === 0 || rand() < 0.75)) {
-      const f = Math.floor(rand() * m);
-      t.feature[node] = f;
-      if (categorical[f]) {
-        const cats = [0, 1, 2, 3, 4, 5].filter(() => rand() < 0.5);
-        t.catLeft[node] = cats.length > 0 ? cats : [0];
-        t.threshold[node] = -1;
-      } else {
-        t.threshold[node] = Math.floor(rand() * 4);
-        t.missingLeft[node] = rand() < 0.5 ? 1 : 0;
-      }
-      const share = 0.1 + 0.8 * rand();
-      const l = grow(depth + 1, cover * share);
-      const r = grow(depth + 1, cover - t.cover[l]!);
-      t.left[node] = l;
-      t.right[node] = r;
-    }
-    return node;
-  };
-  grow(0, 100 + rand() * 900);
-  return t;
-}
-
 function randomRows(rand: () => number, rows: number, m: number, categorical: Uint8Array): BinnedTable {
   const bins = new Uint16Array(rows * m);
   for (let k = 0; k < bins.length; k++) bins[k] = Math.floor(rand() * 6);
@@ -102,7 +58,7 @@ describe("TreeSHAP", () => {
     const m = 5;
     for (let trial = 0; trial < 40; trial++) {
       const categorical = Uint8Array.from({ length: m }, () => (rand() < 0.4 ? 1 : 0));
-      const tree = randomTree(rand, m, categorical, 1 + (trial % 5));
+      const tree = randomTree(rand, new Int32Array(m).fill(6), categorical, 1 + (trial % 5));
       const binned = randomRows(rand, 6, m, categorical);
       const scratch = shapScratch(treeDepth(tree));
       for (let row = 0; row < binned.rows; row++) {
@@ -123,7 +79,7 @@ describe("TreeSHAP", () => {
     const m = 4;
     const categorical = new Uint8Array(m);
     for (let trial = 0; trial < 20; trial++) {
-      const tree = randomTree(rand, m - 1, categorical, 4); // feature 3 is never used
+      const tree = randomTree(rand, new Int32Array(m - 1).fill(6), categorical, 4); // feature 3 is never used
       const binned = randomRows(rand, 5, m, categorical);
       const scratch = shapScratch(treeDepth(tree));
       for (let row = 0; row < binned.rows; row++) {

@@ -3,56 +3,9 @@ import { applyBinning, type BinnedTable } from "../src/core/model/binning.ts";
 import { fitGbdt, gbdtMargin } from "../src/core/model/gbdt.ts";
 import { Mulberry32 } from "../src/core/model/random.ts";
 import { takeRows } from "../src/core/model/table.ts";
-import type { Tree } from "../src/core/model/tree.ts";
 import { leafOf, leavesOf, walkPlan } from "../src/core/model/tree-walk.ts";
+import { randomTree } from "./helpers/random-tree.ts";
 import { syntheticLeads } from "./helpers/synthetic-leads.ts";
-
-/** A random tree over features of the given bin counts (the last bin missing), features repeating along paths. */
-function randomTree(rand: Mulberry32, binCount: Int32Array, categorical: Uint8Array, maxDepth: number): Tree {
-  const t: Tree = {
-    feature: [],
-    threshold: [],
-    missingLeft: [],
-    catLeft: [],
-    left: [],
-    right: [],
-    value: [],
-    cover: [],
-  };
-  const grow = (depth: number): number => {
-    const node = t.feature.length;
-    t.feature.push(-1);
-    t.threshold.push(0);
-    t.missingLeft.push(0);
-    t.catLeft.push(null);
-    t.left.push(-1);
-    t.right.push(-1);
-    t.value.push(rand.next() * 4 - 2);
-    t.cover.push(1);
-    if (depth < maxDepth && (depth === 0 || rand.next() < 0.7)) {
-      const f = Math.floor(rand.next() * binCount.length);
-      const nb = binCount[f]!;
-      t.feature[node] = f;
-      if (categorical[f]) {
-        // Categories sent left, not always up to the last bin (the mask is shorter than the bins).
-        const cats: number[] = [];
-        for (let b = 0; b < nb - 1; b++) if (rand.next() < 0.4) cats.push(b);
-        t.catLeft[node] = cats.length > 0 ? cats : [0];
-        t.threshold[node] = -1;
-      } else {
-        t.threshold[node] = Math.floor(rand.next() * (nb - 1));
-        t.missingLeft[node] = rand.next() < 0.5 ? 1 : 0;
-      }
-      const l = grow(depth + 1);
-      const r = grow(depth + 1);
-      t.left[node] = l;
-      t.right[node] = r;
-    }
-    return node;
-  };
-  grow(0);
-  return t;
-}
 
 describe("walking rows down a tree eight at a time", () => {
   it("finds the leaf a row-by-row walk finds, for any row count and order", () => {
@@ -61,7 +14,7 @@ describe("walking rows down a tree eight at a time", () => {
     const binCount = Int32Array.from({ length: m }, (_, f) => 3 + f * 7);
     for (let trial = 0; trial < 60; trial++) {
       const categorical = Uint8Array.from({ length: m }, () => (rand.next() < 0.4 ? 1 : 0));
-      const tree = randomTree(rand, binCount, categorical, trial % 9);
+      const tree = randomTree(() => rand.next(), binCount, categorical, trial % 9);
       const n = 1 + Math.floor(rand.next() * 40);
       const bins = new Uint16Array(n * m);
       for (let f = 0; f < m; f++)
