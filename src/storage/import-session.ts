@@ -34,6 +34,8 @@ export type ImportSession = {
   /** Whether foreign-key triggers are off: the caller's own reference checks are then all there is. */
   readonly foreignKeyTriggersOff: boolean;
   readonly rebuiltIndexes: readonly string[];
+  /** Tables truncated at the start (PGlite, an initial load with every one of them empty): see truncateIfEmpty. */
+  readonly truncated: readonly string[];
   /** Recreates the dropped indexes; call before commit (a rollback restores them anyway). */
   finish(): Promise<void>;
 };
@@ -58,6 +60,7 @@ export async function openImportSession(
   const fkOff =
     options.skipForeignKeyTriggers && (await foreignKeyTriggersMayGo(sql, engine, options.tables));
   if (fkOff) await sql.exec("SET LOCAL session_replication_role = replica");
+  const truncated = pglite && initialLoad ? await truncateIfEmpty(sql, options.tables) : [];
   const dropped: { name: string; def: string }[] = [];
   if (pglite && options.rebuildIndexes) {
     const names = options.tables.flatMap((t) => REBUILDABLE[t] ?? []);
@@ -78,11 +81,41 @@ export async function openImportSession(
     initialLoad,
     foreignKeyTriggersOff: fkOff,
     rebuiltIndexes: dropped.map((d) => d.name),
+    truncated,
     async finish() {
       for (const d of dropped) await sql.exec(d.def);
       dropped.length = 0;
     },
   };
+}
+
+/**
+ * PGlite, an initial load: the written tables, and every table that refers to them (foreign keys,
+ * followed recursively), truncated when every one of them is empty — which removes no row, but gives
+ * them new files in this transaction, so that with PGlite's `wal_level = minimal` the rows copied
+ * into them are not written to the WAL: the files are synced at commit instead, and a rollback (or a
+ * crash before the commit) leaves the old, empty ones. 1M leads: 28,857-29,247 → 31,024-31,309 rows/s,
+ * CPU 41.2-41.8 → 39.3-39.8 s (docs/import.md). A table of the list that holds a row: nothing is
+ * truncated. Without every referring table in the list, TRUNCATE would refuse rather than cascade.
+ * The names come from the catalog, never from input.
+ */
+async function truncateIfEmpty(sql: SqlClient, tables: readonly string[]): Promise<string[]> {
+  const c = await sql.query<{ rel: string }>(
+    `WITH RECURSIVE c(rel) AS (
+       SELECT t::regclass FROM unnest($1::text[]) AS t
+       UNION
+       SELECT con.conrelid FROM pg_constraint con JOIN c ON con.confrelid = c.rel WHERE con.contype = 'f')
+     SELECT rel::text AS rel FROM c ORDER BY 1`,
+    [tables],
+  );
+  const rels = c.rows.map((r) => r.rel);
+  if (rels.length === 0) return [];
+  const empty = await sql.query<{ empty: boolean }>(
+    `SELECT ${rels.map((r) => `NOT EXISTS (SELECT 1 FROM ${r})`).join(" AND ")} AS empty`,
+  );
+  if (empty.rows[0]?.empty !== true) return [];
+  await sql.exec(`TRUNCATE ${rels.join(", ")}`);
+  return rels;
 }
 
 /**
