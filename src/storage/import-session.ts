@@ -94,8 +94,8 @@ export async function openImportSession(
  * followed recursively), truncated when every one of them is empty — which removes no row, but gives
  * them new files in this transaction, so that with PGlite's `wal_level = minimal` the rows copied
  * into them are not written to the WAL: the files are synced at commit instead, and a rollback (or a
- * crash before the commit) leaves the old, empty ones. 1M leads: 28,857-29,247 → 31,024-31,309 rows/s,
- * CPU 41.2-41.8 → 39.3-39.8 s (docs/import.md). A table of the list that holds a row: nothing is
+ * crash before the commit) leaves the old, empty ones (figures: docs/import.md#bulk-mode, point 4).
+ * A table of the list that holds a row: nothing is
  * truncated. Without every referring table in the list, TRUNCATE would refuse rather than cascade.
  * The names come from the catalog, never from input.
  */

@@ -1,7 +1,7 @@
 import { applyPlatt, fitPlatt, type PlattCalibration } from "./calibration.ts";
 import { fitGbdt, type GbdtModel, type GbdtOptions, gbdtMargin, prepareGbdt } from "./gbdt.ts";
 import { fitLogistic, type LogisticModel, logisticMargin } from "./logistic.ts";
-import { LOG_LOSS_EPS, sigmoid } from "./metrics.ts";
+import { logLossTerm, sigmoid } from "./metrics.ts";
 import { stratifiedSplit } from "./random.ts";
 import { type Table, takeLabels, takeRows } from "./table.ts";
 
@@ -86,10 +86,7 @@ export function chooseBlend(mLr: Float64Array, mGb: Float64Array, validLabel: Ui
 /** Σ of logLoss's terms (clipped as there) of the calibrated probabilities of the margins `m`. */
 function calibratedLossSum(m: Float64Array, label: Uint8Array, cal: PlattCalibration): number {
   let s = 0;
-  for (let i = 0; i < label.length; i++) {
-    const p = Math.min(1 - LOG_LOSS_EPS, Math.max(LOG_LOSS_EPS, applyPlatt(cal, m[i]!)));
-    s -= label[i] ? Math.log(p) : Math.log(1 - p);
-  }
+  for (let i = 0; i < label.length; i++) s += logLossTerm(label[i]!, applyPlatt(cal, m[i]!));
   return s;
 }
 

@@ -49,11 +49,14 @@ export function logLoss(label: Uint8Array, prob: ArrayLike<number>, eps = LOG_LO
  */
 function logLossSum(label: Uint8Array, prob: ArrayLike<number>, eps: number): number {
   let s = 0;
-  for (let i = 0; i < label.length; i++) {
-    const p = Math.min(1 - eps, Math.max(eps, prob[i]!));
-    s -= label[i] ? Math.log(p) : Math.log(1 - p);
-  }
+  for (let i = 0; i < label.length; i++) s += logLossTerm(label[i]!, prob[i]!, eps);
   return s;
+}
+
+/** One row's log loss: −log of the probability given to its label, clipped to [eps, 1 − eps]. */
+export function logLossTerm(label: number, prob: number, eps = LOG_LOSS_EPS): number {
+  const p = Math.min(1 - eps, Math.max(eps, prob));
+  return label ? -Math.log(p) : -Math.log(1 - p);
 }
 
 /**
