@@ -23,6 +23,13 @@ export interface SqlClient {
    */
   copyFrom?(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
   /**
+   * Several of copyFrom's COPYs in this order, as one exchange with the server instead of one per COPY
+   * (PostgreSQL: one message of statements with every COPY's rows right behind it). All or none are
+   * applied only as the surrounding transaction is: a failure rejects with the first error, and the
+   * COPYs after it are not run. Optional: callers fall back to copyFrom.
+   */
+  copyMany?(parts: readonly CopyPart[]): Promise<void>;
+  /**
    * True when statements and COPYs reach the server in the order they are called, so a caller may
    * send several before awaiting the first (a PostgreSQL transaction: node-postgres queues them on
    * its one connection). Errors still come back per call; after the first, the rest fail too.
@@ -31,6 +38,13 @@ export interface SqlClient {
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. Nested calls join the outer one. */
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
+
+/** One COPY of SqlClient.copyMany: its rows in COPY's text format, in UTF-8. */
+export type CopyPart = {
+  readonly table: string;
+  readonly columns: readonly string[];
+  readonly bytes: Uint8Array;
+};
 
 export type Engine = "pglite" | "postgres";
 

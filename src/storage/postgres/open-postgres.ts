@@ -2,7 +2,7 @@ import { finished } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFromStdin } from "pg-copy-streams";
 import { WinnowError } from "../../core/errors.ts";
-import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
+import type { CopyPart, Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
 import { translated } from "../sql-errors.ts";
 
 // Same value shapes as the PGlite adapter: int8 and numeric as JS numbers (counts, amounts).
@@ -54,6 +54,69 @@ function copyWith(
   stream.end(typeof text === "string" ? Buffer.from(text) : text);
   return translated(() => finished(stream));
 }
+
+/**
+ * Several COPY ... FROM STDIN as one simple-query message (`COPY a (...) FROM STDIN; COPY b ...`),
+ * each COPY's rows and CopyDone written right behind it, all before the server answers. One round
+ * trip instead of two per COPY (copyWith: the statement, then its rows once the server asks for
+ * them, then the next statement once it is ready again), during which the server would wait for this
+ * process. The server reads the messages in order: each COPY of the message takes the rows that
+ * follow it. On an error it skips the message's remaining statements, and drops every CopyData and
+ * CopyDone that follows until the next statement (the protocol's rule for a failed COPY), so the
+ * rows sent ahead are never mistaken for anything; the first error is the one reported.
+ */
+class CopyBatch implements pg.Submittable {
+  readonly #text: string;
+  readonly #parts: readonly CopyPart[];
+  #error: Error | null = null;
+  readonly done: Promise<void>;
+  #settle!: (error: Error | null) => void;
+
+  constructor(parts: readonly CopyPart[]) {
+    this.#parts = parts;
+    this.#text = parts.map((p) => `COPY ${p.table} (${p.columns.join(", ")}) FROM STDIN`).join("; ");
+    this.done = new Promise((ok, fail) => {
+      this.#settle = (error) => (error ? fail(error) : ok());
+    });
+  }
+
+  // node-postgres replaces it with its query_timeout hook when one is set; nothing to do otherwise.
+  callback(): void {}
+
+  submit(connection: pg.Connection): void {
+    const stream = connection.stream;
+    stream.cork();
+    connection.query(this.#text);
+    for (const p of this.#parts) {
+      if (p.bytes.byteLength > 0) {
+        const head = Buffer.allocUnsafe(5);
+        head[0] = 0x64; // CopyData
+        head.writeUInt32BE(p.bytes.byteLength + 4, 1);
+        stream.write(head);
+        stream.write(p.bytes);
+      }
+      stream.write(COPY_DONE);
+    }
+    stream.uncork();
+  }
+
+  handleCopyInResponse(): void {}
+  handleCommandComplete(): void {}
+
+  handleError(error: Error): void {
+    this.callback();
+    this.#error ??= error;
+    // node-postgres is done with this query on an error (no handleReadyForQuery follows).
+    this.#settle(this.#error);
+  }
+
+  handleReadyForQuery(): void {
+    this.callback();
+    this.#settle(this.#error);
+  }
+}
+
+const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
 
 /** COPY on a connection taken from the pool for it. */
 function copyOnPool(pool: pg.Pool) {
@@ -119,6 +182,14 @@ export async function openPostgres(url: string, options: { readonly max?: number
           const bytes = typeof text === "string" ? Buffer.from(text) : text;
           return next(() => copyWith(conn, table, columns, bytes));
         },
+        copyMany: (parts) =>
+          next(() =>
+            translated(() => {
+              const batch = new CopyBatch(parts);
+              conn.query(batch);
+              return batch.done;
+            }),
+          ),
         sendsInOrder: true,
         transaction: (nested) => nested(tx),
       };

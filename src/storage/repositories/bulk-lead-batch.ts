@@ -4,6 +4,7 @@ import type {
   AccountImportRow,
   BulkRepository,
   ContactImportRow,
+  CopyPart,
   LeadBatchResult,
   LeadImportRow,
   PreparedLeadBatch,
@@ -247,12 +248,16 @@ export function preparedLeadBatchSender(
       // Rethrown in order where `done` awaits it; this only keeps it from being "unhandled".
       p.catch(() => undefined);
     };
-    if (b.accounts.length > 0) step(() => copy("accounts", ACCOUNT_COLUMNS, b.accounts));
-    if (b.contacts.length > 0) step(() => copy("contacts", CONTACT_COLUMNS, b.contacts));
+    const parts: CopyPart[] = [];
+    if (b.accounts.length > 0) parts.push({ table: "accounts", columns: ACCOUNT_COLUMNS, bytes: b.accounts });
+    if (b.contacts.length > 0) parts.push({ table: "contacts", columns: CONTACT_COLUMNS, bytes: b.contacts });
     if (b.leads.length > 0) {
-      step(() => copy("leads", LEAD_COLUMNS, b.leads));
-      step(() => copy("lead_history", HISTORY_COLUMNS, b.history));
+      parts.push({ table: "leads", columns: LEAD_COLUMNS, bytes: b.leads });
+      parts.push({ table: "lead_history", columns: HISTORY_COLUMNS, bytes: b.history });
     }
+    const many = sql.copyMany;
+    if (many && parts.length > 1) step(() => many(parts));
+    else for (const p of parts) step(() => copy(p.table, p.columns, p.bytes));
 
     const done = (async (): Promise<LeadBatchResult> => {
       // In the order sent: the first failure is the one reported (the later ones only say that the
