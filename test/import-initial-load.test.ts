@@ -174,6 +174,27 @@ describe.each(ENGINES)("initial load on %s", (engine) => {
     expect(n).toBe(4);
   });
 
+  it("statistics: after batches 1, 4, 16; an initial load on PostgreSQL after batch 1 only", async () => {
+    const analyzes = (texts: readonly string[]) =>
+      texts.filter((t) => t.startsWith("ANALYZE ")).map((t) => t.slice("ANALYZE ".length));
+    await empty(s);
+    // 17 batches of 3 rows, into empty tables: an initial load.
+    const first: string[] = [];
+    await importCsv(recording(s, first), Readable.from([file(rows(0, 51))]), opts());
+    const tables = "accounts, contacts, leads";
+    expect(analyzes(first)).toEqual(engine === "postgres" ? [tables] : [tables, tables, tables]);
+    // Not empty any more: every batch looks up, and the statistics follow the tables as they grow.
+    const again: string[] = [];
+    await importCsv(recording(s, again), Readable.from([file(rows(1000, 1051))]), opts());
+    expect(lookups(again)).toBe(17);
+    expect(analyzes(again)).toEqual([tables, tables, tables]);
+    // And so does a statements-only import into empty tables (no initial load there).
+    await empty(s);
+    const plain: string[] = [];
+    await importCsv(recording(s, plain), Readable.from([file(rows(0, 51))]), opts({ bulkMode: false }));
+    expect(analyzes(plain)).toEqual([tables, tables, tables]);
+  });
+
   it("a rejected row still rolls everything back; a dry run writes nothing", async () => {
     await empty(s);
     const bad = file([...rows(0, 10), "not-an-email,X,,,,,", ...rows(20, 25)]);

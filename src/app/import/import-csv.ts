@@ -141,6 +141,11 @@ export async function importCsv(
       });
       // Into empty accounts and contacts (locked on PostgreSQL): batches of keys not seen before skip their lookup.
       if (session.initialLoad) tx.bulk.initialLoad?.();
+      // An initial load on PostgreSQL sends no lookups (but for the rare batch whose key the filter
+      // has seen), so after the first batch the statistics serve no statement of the import; the app
+      // gets them from autovacuum after the commit. PGlite has no autovacuum: there the ones taken
+      // as the tables grow are also the app's after the import.
+      const analyzeOnce = session.initialLoad && storage.engine === "postgres";
       let batch: ValidRow[] = [];
       let prepared: PreparedLeads | undefined;
       let bytes = 0;
@@ -190,15 +195,15 @@ export async function importCsv(
           // Outcomes in file order (progress calls included), whatever order the promises settle in.
           if (after) await after.finished;
           // The planner's statistics of the tables as they grow, taken after batches 1, 4, 16, 64, ...
-          // (each time the tables are about four times larger): never-analyzed tables got whole-table
-          // scans for every batch's lookups. The lookups probe unique indexes key by key, and the
-          // planner scales a table's analyzed row count to its current size on disk, so statistics a
-          // few times older than the table keep their plans. After every doubling instead, the
-          // ANALYZEs cost ~8% of a 1M-lead import's server time (docs/import.md, bulk mode).
+          // (each time the tables are about four times larger; only after batch 1 with analyzeOnce):
+          // never-analyzed tables got whole-table scans for every batch's lookups. The lookups probe
+          // unique indexes key by key, and the planner scales a table's analyzed row count to its
+          // current size on disk, so statistics older than the table keep their plans. After every
+          // doubling, the ANALYZEs cost ~8% of a 1M-lead import's server time (docs/import.md).
           written += 1;
           if (written === nextAnalyze) {
             await tx.bulk.analyze(TABLES_OF[options.as]);
-            nextAnalyze *= 4;
+            nextAnalyze = analyzeOnce ? Number.POSITIVE_INFINITY : nextAnalyze * 4;
           }
           take(out, at);
         });
