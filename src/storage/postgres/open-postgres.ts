@@ -68,7 +68,6 @@ function copyWith(
 class CopyBatch implements pg.Submittable {
   readonly #text: string;
   readonly #parts: readonly CopyPart[];
-  #error: Error | null = null;
   readonly done: Promise<void>;
   #settle!: (error: Error | null) => void;
 
@@ -103,16 +102,15 @@ class CopyBatch implements pg.Submittable {
   handleCopyInResponse(): void {}
   handleCommandComplete(): void {}
 
+  // node-postgres hands a query its first error and then drops it: no handleReadyForQuery follows.
   handleError(error: Error): void {
     this.callback();
-    this.#error ??= error;
-    // node-postgres is done with this query on an error (no handleReadyForQuery follows).
-    this.#settle(this.#error);
+    this.#settle(error);
   }
 
   handleReadyForQuery(): void {
     this.callback();
-    this.#settle(this.#error);
+    this.#settle(null);
   }
 }
 
