@@ -1,3 +1,6 @@
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
@@ -115,6 +118,49 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
     for (const source of [asBytes, asText]) {
       const a = await importCsv(worker, Readable.from(source), { ...o, readInWorker: true });
       expect(a).toEqual(b);
+    }
+  });
+
+  it("reads a file's ReadStream itself (this thread reads none of it), and a range of a file or a missing one as before", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "winnow-worker-file-"));
+    try {
+      const lines = [HEADER];
+      for (let i = 0; i < 30_000; i++)
+        lines.push(
+          i === 29_000
+            ? `bad${i}@f${i % 500}.example,Zoë${i},f${i % 500}.example,nope,`
+            : `lead${i}@f${i % 500}.example,Zoë${i},f${i % 500}.example,new,2026-02-01T10:00:00Z`,
+        );
+      const text = `${lines.join("\n")}\n`;
+      const path = join(dir, "leads.csv");
+      writeFileSync(path, text);
+      // The same rows after a prefix that a stream starting past it skips.
+      const prefix = "not,a,csv,header\n";
+      const ranged = join(dir, "ranged.csv");
+      writeFileSync(ranged, prefix + text);
+      const o = opts({ batchSize: 5_000, skipInvalid: true, dryRun: true });
+      const b = await importCsv(inThread, Readable.from([text]), o);
+      expect([b.rejected, b.rows]).toEqual([1, 30_000]);
+
+      const whole = createReadStream(path);
+      expect(await importCsv(worker, whole, { ...o, readInWorker: true })).toEqual(b);
+      // Handed to the worker by its path: this thread's stream was closed unread.
+      expect([whole.destroyed, whole.bytesRead]).toEqual([true, 0]);
+
+      const part = createReadStream(ranged, { start: Buffer.byteLength(prefix) });
+      expect(await importCsv(worker, part, { ...o, readInWorker: true })).toEqual(b);
+      // A range is not the file: read here and handed over.
+      expect(part.bytesRead).toBe(Buffer.byteLength(text));
+
+      const missing = join(dir, "missing.csv");
+      const failed = await importCsv(worker, createReadStream(missing), { ...o, readInWorker: true }).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(failed).toBeInstanceOf(Error);
+      expect((failed as Error).message).toContain(`ENOENT: no such file or directory, open '${missing}'`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,3 +1,4 @@
+import { ReadStream } from "node:fs";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -15,6 +16,11 @@ export type ReaderSetup = {
   readonly as: ImportTarget;
   readonly mapping?: MappingSpec;
   readonly batchSize: number;
+  /**
+   * The file's path when the worker reads it itself (the source was a file's ReadStream not yet
+   * read: see `fileOf`); otherwise the main thread hands it the source's chunks.
+   */
+  readonly path?: string;
   /**
    * A leads import's context: the worker then also prepares each batch's COPY text and lookup keys
    * (prepareLeadBatch), so that the main thread only sends them. `allOrNothing` (no --skip-invalid):
@@ -87,9 +93,29 @@ function startWorker(setup: ReaderSetup): Worker {
 const HANDOVER_BYTES = 1 << 20;
 
 /**
+ * The path of a source the worker can read itself: a file's ReadStream (fs.createReadStream(path))
+ * from its first byte to its end, not yet read or flowing. Anything else (a pipe, an upload, a
+ * stream opened on a descriptor or a range of the file) is handed over chunk by chunk.
+ */
+function fileOf(source: NodeJS.ReadableStream): string | null {
+  if (!(source instanceof ReadStream) || typeof source.path !== "string") return null;
+  const range = source as ReadStream & { start?: number; end?: number };
+  if ((range.start ?? 0) !== 0 || (range.end ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY)
+    return null;
+  if (source.bytesRead !== 0 || source.readableFlowing !== null || source.destroyed) return null;
+  return source.path;
+}
+
+/**
  * A RowReader running in a worker thread: the same events, in the same order, with the same errors,
- * while the main thread only hands over the file's chunks and takes batches. The worker reads the next
- * batch while the caller writes the previous one (one batch ahead, so memory stays flat).
+ * while the main thread only takes batches (and, unless the worker reads the file itself, hands over
+ * its chunks). The worker reads the next batch while the caller writes the previous one (one batch
+ * ahead, so memory stays flat).
+ *
+ * A file's ReadStream is read by the worker itself (`fileOf`): on PGlite the main thread runs the
+ * database engine and answers the worker only between two of its statements, and its own reads of the
+ * file complete only there too, so a file handed over by this thread came too slowly (1M leads: this
+ * thread idle 2.8-3.1 s of the batches' ~25 s, waiting for batches the worker could not yet read).
  */
 export class WorkerRowReader {
   readonly #worker: Worker;
@@ -105,8 +131,15 @@ export class WorkerRowReader {
   readonly #rowsWanted = new Map<number, { ok: (rows: ValidRow[]) => void; fail: (e: unknown) => void }>();
 
   constructor(source: NodeJS.ReadableStream, setup: ReaderSetup) {
-    this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
-    this.#worker = startWorker(setup);
+    const path = fileOf(source);
+    if (path !== null) {
+      // The worker opens the file again; this stream (its descriptor) is no longer needed. Its own
+      // open may still fail after this (a missing file): the worker's open reports that instead.
+      source.on("error", () => undefined);
+      (source as ReadStream).destroy();
+      this.#source = (async function* () {})();
+    } else this.#source = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array | string>;
+    this.#worker = startWorker(path === null ? setup : { ...setup, path });
     this.#worker.on("message", (m: ToMain) => this.#onMessage(m));
     this.#worker.on("error", (error) => this.#fail(error));
     this.#worker.on("exit", (code) => {

@@ -1,6 +1,7 @@
 // The worker thread of an import read in parallel (read-in-worker.ts): reads the CSV that the main
 // thread hands over chunk by chunk, and answers each "next" with the RowReader's next event, having
 // read it ahead (one batch) while the main thread was writing the previous one.
+import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { isWinnowError } from "../../core/errors.ts";
@@ -14,17 +15,21 @@ if (!port) throw new Error("read-worker.ts runs as a worker thread");
 const setup = workerData as ReaderSetup;
 const post = (message: ToMain) => port.postMessage(message);
 
-// The file, pulled from the main thread one chunk at a time as the parser asks for more.
-const source = new Readable({
-  read() {
-    post({ kind: "more" });
-  },
-});
+// The file: read here from its path (1 MB at a time), or pulled from the main thread one part at a
+// time as the parser asks for more.
+const handed = setup.path
+  ? null
+  : new Readable({
+      read() {
+        post({ kind: "more" });
+      },
+    });
+const source = handed ?? createReadStream(setup.path as string, { highWaterMark: 1 << 20 });
 const reader = new RowReader(source, setup);
 
 let ended = false;
 const end = () => {
-  if (!ended) source.push(null);
+  if (!ended) handed?.push(null);
   ended = true;
 };
 
@@ -103,7 +108,7 @@ const readAhead = (): Promise<Outgoing> => {
 port.on("message", async (m: FromMain) => {
   if (m.kind === "chunk") {
     if (ended) return;
-    source.push(m.chunk);
+    handed?.push(m.chunk);
     if (m.last) end();
   } else if (m.kind === "end") end();
   else if (m.kind === "rows") {
