@@ -387,6 +387,17 @@ describe("number cells", () => {
     expect(coerce("1e400", { kind: "number" })).toEqual({ ok: false, message: '"1e400" is not a number' });
     expect(coerce("1e300", { kind: "number" })).toEqual({ ok: true, value: 1e300 });
   });
+
+  it("refuse whole numbers past an integer column (PostgreSQL's int4) instead of failing the import", () => {
+    expect(coerce("2147483647", { kind: "int" })).toEqual({ ok: true, value: 2_147_483_647 });
+    expect(coerce("2,147,483,648", { kind: "int" })).toEqual({
+      ok: false,
+      message: '"2,147,483,648" is too large (at most 2147483647)',
+    });
+    expect(coerce("1e12", { kind: "int" })).toMatchObject({ ok: false });
+    // Not an integer column: as large as a double holds.
+    expect(coerce("99999999999", { kind: "number" })).toEqual({ ok: true, value: 99_999_999_999 });
+  });
 });
 
 describe("date cells", () => {

@@ -147,6 +147,9 @@ export function coerce(raw: string, type: FieldType, valueMap?: Readonly<Record<
   return v instanceof Invalid ? { ok: false, message: v.message } : { ok: true, value: v };
 }
 
+/** The largest value of an integer column (PostgreSQL's int4). */
+const INT_MAX = 2_147_483_647;
+
 function coerceCell(raw: string, type: FieldType, valueMap?: Readonly<Record<string, string>>): unknown {
   const text = raw.trim();
   if (text === "") return null;
@@ -166,7 +169,12 @@ function coerceCell(raw: string, type: FieldType, valueMap?: Readonly<Record<str
       const n = parseNumber(text);
       if (n === null) return new Invalid(`"${text}" is not a number`);
       if (type.kind === "int" && !Number.isInteger(n)) return new Invalid(`"${text}" is not a whole number`);
-      return n < 0 ? new Invalid(`"${text}" must not be negative`) : n;
+      if (n < 0) return new Invalid(`"${text}" must not be negative`);
+      // The column is an integer (PostgreSQL's int4): a larger number used to end the whole import
+      // with the database's "out of range" error instead of this row's issue.
+      return type.kind === "int" && n > INT_MAX
+        ? new Invalid(`"${text}" is too large (at most ${INT_MAX})`)
+        : n;
     }
     case "instant":
       return (

@@ -106,7 +106,7 @@ export async function importCsv(
     actor: options.actor,
     lifecycle: options.lifecycle ?? DEFAULT_LIFECYCLE_CONFIG,
   };
-  // Read in a worker, a leads batch also comes with its COPY text made there (ReaderSetup.leads).
+  // Read in a worker, a leads batch also comes with its COPY rows made there (ReaderSetup.leads).
   const reader = options.readInWorker
     ? new WorkerRowReader(source, {
         ...setup,

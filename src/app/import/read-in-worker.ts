@@ -22,7 +22,7 @@ export type ReaderSetup = {
    */
   readonly path?: string;
   /**
-   * A leads import's context: the worker then also prepares each batch's COPY text and lookup keys
+   * A leads import's context: the worker then also prepares each batch's COPY rows and lookup keys
    * (prepareLeadBatch), so that the main thread only sends them. `allOrNothing` (no --skip-invalid):
    * from the first batch with a rejected row on, nothing more will be written, so the batches are
    * only read, not prepared.
@@ -41,7 +41,7 @@ export type FromMain =
   | { readonly kind: "next" }
   /** The rows of prepared batch `seq` are needed (a key is stored): the worker answers with "rows". */
   | { readonly kind: "rows"; readonly seq: number }
-  /** The rows of prepared batch `seq` are not needed (it was written from its COPY text). */
+  /** The rows of prepared batch `seq` are not needed (it was written from its COPY rows). */
   | { readonly kind: "drop"; readonly seq: number };
 
 export type ToMain =

@@ -35,7 +35,7 @@ const end = () => {
 
 // The next event as JSON: one string crosses to the main thread (a memory copy), where JSON.parse
 // rebuilds a batch about twice as fast as the structured clone of thousands of small objects would.
-// A leads batch (setup.leads) comes prepared instead: its ids, COPY text and lookup keys are made here
+// A leads batch (setup.leads) comes prepared instead: its ids, COPY rows and lookup keys are made here
 // (prepareLeadBatch), and its rows stay here, kept under a number until the main thread says whether
 // it needs them (a key turns out stored: "rows") or not ("drop").
 type Outgoing = { readonly message: ToMain; readonly transfer: ArrayBuffer[] };

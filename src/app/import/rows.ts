@@ -214,10 +214,10 @@ export function leadParts(
 }
 
 /**
- * A leads batch prepared in the reader's thread (read-worker.ts): its COPY text and lookup keys
+ * A leads batch prepared in the reader's thread (read-worker.ts): its COPY rows and lookup keys
  * (prepareLeadBatch), how many rows were merged, and its rows, which the reader's thread keeps until
  * it is told either to hand them over (`rows`: a stored key, or a client that cannot take a prepared
- * batch) or to let them go (`release`: the batch was written from its COPY text, or not at all).
+ * batch) or to let them go (`release`: the batch was written from its COPY rows, or not at all).
  */
 export type PreparedLeads = {
   readonly batch: PreparedLeadBatch;

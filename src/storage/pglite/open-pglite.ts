@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { WinnowError } from "../../core/errors.ts";
-import type { Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
+import { copyOptions, type Database, type SqlClient, type SqlResult, type SqlRow } from "../ports.ts";
 import { translated } from "../sql-errors.ts";
 import { pgliteStartParams } from "./engine-settings.ts";
 
@@ -15,9 +15,9 @@ const PARSERS = { 20: (v: string) => Number(v), 1700: (v: string) => Number(v) }
  * statement has no parameters, and the table and columns come from Winnow's own lists.
  */
 function copyOn(on: PGlite | Transaction): NonNullable<SqlClient["copyFrom"]> {
-  return async (table, columns, text) => {
+  return async (table, columns, text, format) => {
     await translated(() =>
-      on.exec(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'`, {
+      on.exec(`COPY ${table} (${columns.join(", ")}) FROM '/dev/blob'${copyOptions(format)}`, {
         blob: new Blob([text as BlobPart]),
       }),
     );

@@ -79,7 +79,7 @@ export type LeadBatchResult = {
 };
 
 /**
- * A new-key leads batch's COPY text (UTF-8, one payload per table, ids made) and the keys its lookup
+ * A new-key leads batch's rows in COPY's binary format (copy-binary.ts; one payload per table, ids made) and the keys its lookup
  * asks about: what queueLeadBatch builds before it needs the database, built elsewhere (the import's
  * reader thread) and handed to sendLeadBatch.
  */

@@ -18,10 +18,16 @@ export interface SqlClient {
   exec(sql: string): Promise<void>;
   /**
    * Plain inserts in bulk: `COPY table (columns) FROM STDIN` (PostgreSQL) or `FROM '/dev/blob'`
-   * (PGlite); `text` is COPY's text format (storage/copy-text.ts), or those bytes in UTF-8. `table` and `columns` come from
+   * (PGlite); `text` is COPY's text format (storage/copy-text.ts), or those bytes in UTF-8, or with
+   * `format: "binary"` COPY's binary format (storage/copy-binary.ts). `table` and `columns` come from
    * code, never input. Optional: callers fall back to statements when a client lacks it.
    */
-  copyFrom?(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
+  copyFrom?(
+    table: string,
+    columns: readonly string[],
+    text: string | Uint8Array,
+    format?: CopyFormat,
+  ): Promise<void>;
   /**
    * Several of copyFrom's COPYs in this order, as one exchange with the server instead of one per COPY
    * (PostgreSQL: one message of statements with every COPY's rows right behind it). All or none are
@@ -39,12 +45,21 @@ export interface SqlClient {
   transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
 }
 
-/** One COPY of SqlClient.copyMany: its rows in COPY's text format, in UTF-8. */
+/** COPY's text format (the default) or its binary one. */
+export type CopyFormat = "text" | "binary";
+
+/** One COPY of SqlClient.copyMany: its rows in COPY's text format in UTF-8, or in its binary format. */
 export type CopyPart = {
   readonly table: string;
   readonly columns: readonly string[];
   readonly bytes: Uint8Array;
+  readonly format?: CopyFormat;
 };
+
+/** A COPY ... FROM statement's options for a format: none for text. */
+export function copyOptions(format: CopyFormat | undefined): string {
+  return format === "binary" ? " WITH (FORMAT binary)" : "";
+}
 
 export type Engine = "pglite" | "postgres";
 

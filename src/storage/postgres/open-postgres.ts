@@ -2,7 +2,15 @@ import { finished } from "node:stream/promises";
 import pg from "pg";
 import { from as copyFromStdin } from "pg-copy-streams";
 import { WinnowError } from "../../core/errors.ts";
-import type { CopyPart, Database, SqlClient, SqlResult, SqlRow } from "../ports.ts";
+import {
+  type CopyFormat,
+  type CopyPart,
+  copyOptions,
+  type Database,
+  type SqlClient,
+  type SqlResult,
+  type SqlRow,
+} from "../ports.ts";
 import { translated } from "../sql-errors.ts";
 
 // Same value shapes as the PGlite adapter: int8 and numeric as JS numbers (counts, amounts).
@@ -48,8 +56,11 @@ function copyWith(
   table: string,
   columns: readonly string[],
   text: string | Uint8Array,
+  format?: CopyFormat,
 ): Promise<void> {
-  const stream = conn.query(copyFromStdin(`COPY ${table} (${columns.join(", ")}) FROM STDIN`));
+  const stream = conn.query(
+    copyFromStdin(`COPY ${table} (${columns.join(", ")}) FROM STDIN${copyOptions(format)}`),
+  );
   // Written into the stream's buffer now; sent once the server asks for the rows.
   stream.end(typeof text === "string" ? Buffer.from(text) : text);
   return translated(() => finished(stream));
@@ -73,7 +84,9 @@ class CopyBatch implements pg.Submittable {
 
   constructor(parts: readonly CopyPart[]) {
     this.#parts = parts;
-    this.#text = parts.map((p) => `COPY ${p.table} (${p.columns.join(", ")}) FROM STDIN`).join("; ");
+    this.#text = parts
+      .map((p) => `COPY ${p.table} (${p.columns.join(", ")}) FROM STDIN${copyOptions(p.format)}`)
+      .join("; ");
     this.done = new Promise((ok, fail) => {
       this.#settle = (error) => (error ? fail(error) : ok());
     });
@@ -118,10 +131,15 @@ const COPY_DONE = Buffer.from([0x63, 0, 0, 0, 4]);
 
 /** COPY on a connection taken from the pool for it. */
 function copyOnPool(pool: pg.Pool) {
-  return async (table: string, columns: readonly string[], text: string | Uint8Array): Promise<void> => {
+  return async (
+    table: string,
+    columns: readonly string[],
+    text: string | Uint8Array,
+    format?: CopyFormat,
+  ): Promise<void> => {
     const conn = await pool.connect();
     try {
-      await copyWith(conn, table, columns, text);
+      await copyWith(conn, table, columns, text, format);
     } finally {
       conn.release();
     }
@@ -174,11 +192,11 @@ export async function openPostgres(url: string, options: { readonly max?: number
       const inner = clientOf((sql, params, name) => next(() => run(sql, params, name)));
       const tx: SqlClient = {
         ...inner,
-        copyFrom: (table, columns, text) => {
+        copyFrom: (table, columns, text, format) => {
           // As bytes at once: a text built with += is a tree of many small strings, which the garbage
           // collector would otherwise copy around for as long as the COPY waits in the queue.
           const bytes = typeof text === "string" ? Buffer.from(text) : text;
-          return next(() => copyWith(conn, table, columns, bytes));
+          return next(() => copyWith(conn, table, columns, bytes, format));
         },
         copyMany: (parts) =>
           next(() =>

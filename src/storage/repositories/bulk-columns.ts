@@ -1,8 +1,9 @@
+import type { CopyBinary, CopyType } from "../copy-binary.ts";
 import { copyValue as v } from "../copy-text.ts";
 import type { AccountImportRow, ContactImportRow, LeadImportRow } from "../ports.ts";
 
-// The columns each COPY of an import names, and the COPY text line of each new row in their order.
-// Shared by bulk.ts (every import) and bulk-lead-batch.ts (the all-new leads batch).
+// The columns each COPY of an import names, and each new row in their order: as a COPY text line
+// (bulk.ts, every import) and as a binary COPY row (bulk-lead-batch.ts, the all-new leads batch).
 
 export const ACCOUNT_COLUMNS = [
   "id",
@@ -99,4 +100,129 @@ export function leadLines(
   actor: string,
 ): { readonly lead: string; readonly history: string } {
   return { lead: leadLine(id, contactId, accountId, r), history: historyLine(id, r, actor) };
+}
+
+// The same rows in COPY's binary format (copy-binary.ts), for the all-new leads batch. Each column's
+// type is the table's (test/copy-binary.test.ts compares them with the catalog).
+
+export const ACCOUNT_TYPES: readonly CopyType[] = [
+  "text",
+  "text",
+  "text",
+  "text",
+  "integer",
+  "double precision",
+  "text",
+  "text",
+  "jsonb",
+];
+export const CONTACT_TYPES: readonly CopyType[] = [
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "jsonb",
+];
+export const LEAD_TYPES: readonly CopyType[] = [
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "text",
+  "timestamp with time zone",
+  "timestamp with time zone",
+  "timestamp with time zone",
+];
+export const HISTORY_TYPES: readonly CopyType[] = [
+  "text",
+  "text",
+  "text",
+  "timestamp with time zone",
+  "text",
+  "jsonb",
+  "jsonb",
+];
+
+/** A jsonb attributes value's JSON text: most rows have none, whose "{}" needs no JSON.stringify. */
+function attributesJson(a: Readonly<Record<string, unknown>> | null | undefined): string {
+  if (a) for (const _ in a) return JSON.stringify(a);
+  return "{}";
+}
+
+/** A new account's binary COPY row (ACCOUNT_COLUMNS), as accountLine. */
+export function accountRow(w: CopyBinary, id: string, r: AccountImportRow): void {
+  w.row(9);
+  w.text(id);
+  w.text(r.name ?? r.domain);
+  w.text(r.domain);
+  w.text(r.industry);
+  w.int4(r.employees, "employees");
+  w.float8(r.annualRevenue);
+  w.text(r.country);
+  w.text(r.region);
+  w.jsonb(attributesJson(r.attributes));
+}
+
+/** A new contact's binary COPY row (CONTACT_COLUMNS), as contactLine. */
+export function contactRow(w: CopyBinary, id: string, r: ContactImportRow, accountId: string | null): void {
+  w.row(10);
+  w.text(id);
+  w.text(r.email);
+  w.text(r.firstName);
+  w.text(r.lastName);
+  w.text(r.title);
+  w.text(r.seniority);
+  w.text(r.buyingRole);
+  w.text(r.phone);
+  w.text(accountId);
+  w.jsonb(attributesJson(r.attributes));
+}
+
+/** A new lead's binary COPY row (LEAD_COLUMNS), as leadLine. */
+export function leadRow(
+  w: CopyBinary,
+  id: string,
+  contactId: string,
+  accountId: string | null,
+  r: LeadImportRow,
+): void {
+  w.row(10);
+  w.text(id);
+  w.text(contactId);
+  w.text(accountId);
+  w.text(r.source);
+  w.text(r.entryPath ?? "standard");
+  w.text(r.ownerId);
+  w.text(r.stage ?? "new");
+  w.timestamptz(r.createdAt, "created_at");
+  w.timestamptz(r.slaDueAt, "sla_due_at");
+  w.timestamptz(r.createdAt, "created_at");
+}
+
+// The `after` value of a first history entry per stage: a handful of values, not a JSON.stringify per row.
+const afterJsonOfStage = new Map<string, string>();
+
+/** A new lead's first history entry's binary COPY row (HISTORY_COLUMNS), as historyLine. */
+export function historyRow(w: CopyBinary, id: string, r: LeadImportRow, actor: string): void {
+  const stage = r.stage ?? "new";
+  let after = afterJsonOfStage.get(stage);
+  if (after === undefined) {
+    after = JSON.stringify({ stage });
+    if (afterJsonOfStage.size < 64) afterJsonOfStage.set(stage, after);
+  }
+  w.row(7);
+  w.text(id);
+  w.text("stage");
+  w.text(actor);
+  w.timestamptz(r.createdAt, "created_at");
+  w.text("imported");
+  w.null();
+  w.jsonb(after);
 }

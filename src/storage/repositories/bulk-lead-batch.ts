@@ -1,4 +1,4 @@
-import { CopyBytes } from "../copy-text.ts";
+import { CopyBinary } from "../copy-binary.ts";
 import { orderedId } from "../ordered-ids.ts";
 import type {
   AccountImportRow,
@@ -12,19 +12,19 @@ import type {
 } from "../ports.ts";
 import {
   ACCOUNT_COLUMNS,
-  accountLine,
+  accountRow,
   CONTACT_COLUMNS,
-  contactLine,
+  contactRow,
   HISTORY_COLUMNS,
-  historyLine,
+  historyRow,
   LEAD_COLUMNS,
-  leadLine,
+  leadRow,
 } from "./bulk-columns.ts";
 
 // A leads import batch whose domains and emails are all new (BulkRepository.queueLeadBatch): one
 // lookup says so, then the accounts, contacts, leads and first history entries are copied, every COPY
 // sent at once instead of one round trip after another; on PostgreSQL the next batch's lookup follows
-// them on the connection. The COPY text is built before the lookup, so the server waits for nothing
+// them on the connection. The COPY rows are built before the lookup, so the server waits for nothing
 // but the round trip between the lookup and the COPYs. A batch with a stored key is left to
 // upsertAccounts, upsertContacts and createLeads. What is written and counted is what those write
 // and count (test/import-copy.test.ts).
@@ -57,15 +57,15 @@ function keyOrder<T>(rows: readonly T[], key: (r: T) => string | null): number[]
     });
 }
 
-// This thread's COPY text writers (scratch buffers kept from batch to batch).
-const first = new CopyBytes();
-const second = new CopyBytes();
+// This thread's binary COPY writers (scratch buffers kept from batch to batch).
+const first = new CopyBinary();
+const second = new CopyBinary();
 
 /** Lets pending I/O callbacks run (a client's statement change-overs) before going on. */
 const breathe = () => new Promise<void>((ok) => setImmediate(ok));
 
 /**
- * Step 1 of a new-key leads batch, which needs no database: every row's id and COPY text, as if every
+ * Step 1 of a new-key leads batch, which needs no database: every row's id and binary COPY row, as if every
  * key were new (the lookup then says whether they are), and the keys to look up. Pure, so it can run
  * in the import's reader thread (read-worker.ts): `pause` lets the caller's thread breathe between tables.
  */
@@ -76,14 +76,17 @@ export async function prepareLeadBatch(
   actor: string,
   pause: () => Promise<void> = breathe,
 ): Promise<PreparedLeadBatch> {
-  // 1. The COPY text of every row, as if every key were new (the lookup then says whether they are),
-  // written as bytes while it is built (CopyBytes): each table's text is built and taken without an
-  // await in between, so the two writers of this thread are never shared by two batches.
+  // 1. Every row in COPY's binary format, as if every key were new (the lookup then says whether they
+  // are): each table's rows are written and taken without an await in between, so the two writers of
+  // this thread are never shared by two batches. A batch that failed half-way (a value its column
+  // cannot take) left its rows behind: they go first.
+  first.clear();
+  second.clear();
   const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
   const accountIds = new Map<string, string>();
   for (const r of acc) {
     const id = orderedId();
-    first.line(accountLine(id, r));
+    accountRow(first, id, r);
     if (r.domain !== null) accountIds.set(r.domain, id);
   }
   const accBytes = first.take();
@@ -95,7 +98,7 @@ export async function prepareLeadBatch(
   for (const r of con) {
     const id = orderedId();
     const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-    first.line(contactLine(id, r, account));
+    contactRow(first, id, r, account);
     contactOf.set(r.email, { id, account });
   }
   const conBytes = first.take();
@@ -108,8 +111,8 @@ export async function prepareLeadBatch(
     if (!c) continue;
     contactOf.delete(r.email);
     const id = orderedId();
-    first.line(leadLine(id, c.id, c.account, r));
-    second.line(historyLine(id, r, actor));
+    leadRow(first, id, c.id, c.account, r);
+    historyRow(second, id, r, actor);
     leaCreated += 1;
   }
   const leaBytes = first.take();
@@ -249,15 +252,17 @@ export function preparedLeadBatchSender(
       p.catch(() => undefined);
     };
     const parts: CopyPart[] = [];
-    if (b.accounts.length > 0) parts.push({ table: "accounts", columns: ACCOUNT_COLUMNS, bytes: b.accounts });
-    if (b.contacts.length > 0) parts.push({ table: "contacts", columns: CONTACT_COLUMNS, bytes: b.contacts });
+    const part = (table: string, columns: readonly string[], bytes: Uint8Array) =>
+      parts.push({ table, columns, bytes, format: "binary" });
+    if (b.accounts.length > 0) part("accounts", ACCOUNT_COLUMNS, b.accounts);
+    if (b.contacts.length > 0) part("contacts", CONTACT_COLUMNS, b.contacts);
     if (b.leads.length > 0) {
-      parts.push({ table: "leads", columns: LEAD_COLUMNS, bytes: b.leads });
-      parts.push({ table: "lead_history", columns: HISTORY_COLUMNS, bytes: b.history });
+      part("leads", LEAD_COLUMNS, b.leads);
+      part("lead_history", HISTORY_COLUMNS, b.history);
     }
     const many = sql.copyMany;
     if (many && parts.length > 1) step(() => many(parts));
-    else for (const p of parts) step(() => copy(p.table, p.columns, p.bytes));
+    else for (const p of parts) step(() => copy(p.table, p.columns, p.bytes, p.format));
 
     const done = (async (): Promise<LeadBatchResult> => {
       // In the order sent: the first failure is the one reported (the later ones only say that the
