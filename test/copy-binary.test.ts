@@ -152,4 +152,26 @@ describe.each(ENGINES)("COPY's binary format on %s", (engine) => {
       await tx.sql.exec("DROP TABLE binary_clear");
     });
   });
+
+  it("copies outside a transaction too (its own transaction): a failing COPY leaves nothing and the database goes on", async () => {
+    await s.sql.exec("CREATE TABLE copy_alone (k text PRIMARY KEY, n integer)");
+    try {
+      await s.sql.copyFrom?.("copy_alone", ["k", "n"], "a\t1\nb\t2\n");
+      const bad = await s.sql.copyFrom?.("copy_alone", ["k", "n"], "c\t3\na\t4\n").then(
+        () => null,
+        (e: unknown) => e as { code?: string },
+      );
+      // The duplicate key fails the whole COPY: "c" is not kept either.
+      expect(bad?.code).toBe("WINNOW_ERR_DUPLICATE");
+      await s.sql.exec("INSERT INTO copy_alone VALUES ('d', 5)");
+      const r = await s.sql.query("SELECT k, n FROM copy_alone ORDER BY k");
+      expect(r.rows).toEqual([
+        { k: "a", n: 1 },
+        { k: "b", n: 2 },
+        { k: "d", n: 5 },
+      ]);
+    } finally {
+      await s.sql.exec("DROP TABLE copy_alone");
+    }
+  });
 });
