@@ -14,7 +14,7 @@
 // COPYs in COPY's binary format), `leads-by-created` (a batch's leads and history in created_at
 // order, ids given out in that order). Default: every one but the last four.
 // Any variant may add index storage parameters after a slash, set before the replay:
-// `full/deduplicate_items=off@leads_owner_stage+lead_history_kind_at` (several: `/a=b@x/c=d@y`).
+// `full/deduplicate_items=off@leads_owner_stage+lead_history_stage_at` (several: `/a=b@x/c=d@y`).
 // `--source NAME` keeps the imported rows in database NAME on that server and reuses them on the next
 // run (the import of 1M rows takes a minute); `--sizes` adds each index's size after the replay,
 // `--digest` an md5 of each replayed table's rows (a variant that sends them otherwise, `binary`,
@@ -26,7 +26,18 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import { from as copyFrom, to as copyTo } from "pg-copy-streams";
 import { importCsv } from "../src/app/import/index.ts";
+import type { CopyType } from "../src/storage/copy-binary.ts";
 import { openStorage } from "../src/storage/open.ts";
+import {
+  ACCOUNT_COLUMNS,
+  ACCOUNT_TYPES,
+  CONTACT_COLUMNS,
+  CONTACT_TYPES,
+  HISTORY_COLUMNS,
+  HISTORY_TYPES,
+  LEAD_COLUMNS,
+  LEAD_TYPES,
+} from "../src/storage/repositories/bulk-columns.ts";
 import { scratchPostgres } from "./engines.ts";
 import { benchLeadLines } from "./import-rows.ts";
 import { cpuMs } from "./proc-cpu.ts";
@@ -48,32 +59,19 @@ if (!url) throw new Error("set WINNOW_BENCH_DATABASE_URL (a PostgreSQL server on
 
 // The columns of each table's COPY, in the order the import writes them (bulk-columns.ts).
 const TABLES = {
-  accounts: "id, name, domain, industry, employees, annual_revenue, country, region, attributes",
-  contacts: "id, email, first_name, last_name, title, seniority, buying_role, phone, account_id, attributes",
-  leads:
-    "id, contact_id, account_id, source, entry_path, owner_id, stage, stage_entered_at, sla_due_at, created_at",
-  lead_history: "lead_id, kind, actor, at, reason, before, after",
-} as const;
+  accounts: ACCOUNT_COLUMNS.join(", "),
+  contacts: CONTACT_COLUMNS.join(", "),
+  leads: LEAD_COLUMNS.join(", "),
+  lead_history: HISTORY_COLUMNS.join(", "),
+};
 type Table = keyof typeof TABLES;
 // Each COPY column's type, for the `binary` variant (COPY's binary format: no text to split, unescape
-// and parse; timestamps as 64-bit microseconds).
-type Kind = "text" | "int4" | "float8" | "timestamptz" | "jsonb";
-const KINDS: Record<Table, Kind[]> = {
-  accounts: ["text", "text", "text", "text", "int4", "float8", "text", "text", "jsonb"],
-  contacts: ["text", "text", "text", "text", "text", "text", "text", "text", "text", "jsonb"],
-  leads: [
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "text",
-    "timestamptz",
-    "timestamptz",
-    "timestamptz",
-  ],
-  lead_history: ["text", "text", "text", "timestamptz", "text", "jsonb", "jsonb"],
+// and parse; timestamps as 64-bit microseconds): the import's own (bulk-columns.ts).
+const KINDS: Record<Table, readonly CopyType[]> = {
+  accounts: ACCOUNT_TYPES,
+  contacts: CONTACT_TYPES,
+  leads: LEAD_TYPES,
+  lead_history: HISTORY_TYPES,
 };
 const EPOCH_2000_MS = Date.UTC(2000, 0, 1);
 const BINARY_HEADER = Buffer.concat([Buffer.from("PGCOPY\n\xff\r\n\0", "latin1"), Buffer.alloc(8)]);
@@ -96,15 +94,15 @@ function binaryCopy(t: Table, lines: readonly string[]): Buffer {
       if (cell.includes("\\")) throw new Error(`an escaped cell: ${cell}`);
       let value: Buffer;
       switch (KINDS[t][i]) {
-        case "int4":
+        case "integer":
           value = Buffer.alloc(4);
           value.writeInt32BE(Number(cell));
           break;
-        case "float8":
+        case "double precision":
           value = Buffer.alloc(8);
           value.writeDoubleBE(Number(cell));
           break;
-        case "timestamptz": {
+        case "timestamp with time zone": {
           const m = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/.exec(cell);
           if (!m) throw new Error(`not a UTC timestamp: ${cell}`);
           const ms = Date.parse(`${m[1]}T${m[2]}Z`) - EPOCH_2000_MS;
@@ -136,7 +134,7 @@ const INDEXES: Record<Table, string[]> = {
     "leads_created",
     "leads_sla_due",
   ],
-  lead_history: ["lead_history_pkey", "lead_history_lead", "lead_history_kind_at"],
+  lead_history: ["lead_history_pkey", "lead_history_lead", "lead_history_stage_at"],
 };
 const REBUILT = [
   "contacts_account",
@@ -145,7 +143,7 @@ const REBUILT = [
   "leads_created",
   "leads_sla_due",
   "lead_history_lead",
-  "lead_history_kind_at",
+  "lead_history_stage_at",
 ];
 const COLLATE_C: Record<Table, string[]> = {
   accounts: ["id", "domain"],

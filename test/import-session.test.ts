@@ -72,8 +72,8 @@ describe.each(ENGINES)("import session on %s", (engine) => {
       expect(seen.session.foreignKeyTriggersOff).toBe(true);
       expect([...seen.session.rebuiltIndexes].sort()).toEqual([
         "contacts_account",
-        "lead_history_kind_at",
         "lead_history_lead",
+        "lead_history_stage_at",
         "leads_account",
         "leads_created",
         "leads_owner_stage",
