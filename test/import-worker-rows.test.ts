@@ -151,6 +151,10 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
       expect(await importCsv(worker, part, { ...o, readInWorker: true })).toEqual(b);
       // A range is not the file: read here and handed over.
       expect(part.bytesRead).toBe(Buffer.byteLength(text));
+      // Nor is a stream that decodes (its text is what the caller asked for).
+      const decoded = createReadStream(path, { encoding: "utf8" });
+      expect(await importCsv(worker, decoded, { ...o, readInWorker: true })).toEqual(b);
+      expect(decoded.bytesRead).toBe(Buffer.byteLength(text));
 
       const missing = join(dir, "missing.csv");
       const failed = await importCsv(worker, createReadStream(missing), { ...o, readInWorker: true }).then(

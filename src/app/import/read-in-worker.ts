@@ -94,8 +94,9 @@ const HANDOVER_BYTES = 1 << 20;
 
 /**
  * The path of a source the worker can read itself: a file's ReadStream (fs.createReadStream(path))
- * from its first byte to its end, not yet read or flowing. Anything else (a pipe, an upload, a
- * stream opened on a descriptor or a range of the file) is handed over chunk by chunk.
+ * from its first byte to its end, not yet read or flowing, giving bytes. Anything else (a pipe, an
+ * upload, a stream opened on a descriptor, a range of the file, one that decodes) is handed over
+ * chunk by chunk.
  */
 function fileOf(source: NodeJS.ReadableStream): string | null {
   if (!(source instanceof ReadStream) || typeof source.path !== "string") return null;
@@ -103,6 +104,8 @@ function fileOf(source: NodeJS.ReadableStream): string | null {
   if ((range.start ?? 0) !== 0 || (range.end ?? Number.POSITIVE_INFINITY) !== Number.POSITIVE_INFINITY)
     return null;
   if (source.bytesRead !== 0 || source.readableFlowing !== null || source.destroyed) return null;
+  // A stream that decodes (an `encoding` option) gives text the worker's own bytes would not.
+  if (source.readableEncoding !== null) return null;
   return source.path;
 }
 
