@@ -41,6 +41,18 @@ const SECOND = [
   `lead5@d2.example,Renamed,d2.example,sal,`,
 ].join("\n");
 
+/** `rows` leads over `domains` domains named `prefix`N, with non-ASCII names; row `bad` has a bad stage. */
+function largeFile(rows: number, bad: number, prefix: string, domains: number): string {
+  const lines = [HEADER];
+  for (let i = 0; i < rows; i++) {
+    const d = `${prefix}${i % domains}.example`;
+    lines.push(
+      i === bad ? `bad${i}@${d},Zoë${i},${d},nope,` : `lead${i}@${d},Zoë${i},${d},new,2026-02-01T10:00:00Z`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
 describe.each(ENGINES)("rows of prepared leads batches kept in the reader's worker on %s", (engine) => {
   let worker: Storage;
   let inThread: Storage;
@@ -96,14 +108,7 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
 
   it("reads a file handed over in parts of many source chunks (bytes or text, split mid-row and mid-character) as the in-thread reader does", async () => {
     // ~2.6 MB: more than two hand-overs of up to 1 MB, each gathered from chunks of 9,973 units.
-    const lines = [HEADER];
-    for (let i = 0; i < 34_000; i++)
-      lines.push(
-        i === 33_000
-          ? `bad${i}@e${i % 700}.example,Zoë${i},e${i % 700}.example,nope,`
-          : `lead${i}@e${i % 700}.example,Zoë${i},e${i % 700}.example,new,2026-02-01T10:00:00Z`,
-      );
-    const text = `${lines.join("\n")}\n`;
+    const text = largeFile(34_000, 33_000, "e", 700);
     const bytes = Buffer.from(text, "utf8");
     expect(bytes.length).toBeGreaterThan(2 * (1 << 20));
     const parts = Array.from({ length: Math.ceil(bytes.length / 9_973) }, (_, k) => k * 9_973);
@@ -124,14 +129,7 @@ describe.each(ENGINES)("rows of prepared leads batches kept in the reader's work
   it("reads a file's ReadStream itself (this thread reads none of it), and a range of a file or a missing one as before", async () => {
     const dir = mkdtempSync(join(tmpdir(), "winnow-worker-file-"));
     try {
-      const lines = [HEADER];
-      for (let i = 0; i < 30_000; i++)
-        lines.push(
-          i === 29_000
-            ? `bad${i}@f${i % 500}.example,Zoë${i},f${i % 500}.example,nope,`
-            : `lead${i}@f${i % 500}.example,Zoë${i},f${i % 500}.example,new,2026-02-01T10:00:00Z`,
-        );
-      const text = `${lines.join("\n")}\n`;
+      const text = largeFile(30_000, 29_000, "f", 500);
       const path = join(dir, "leads.csv");
       writeFileSync(path, text);
       // The same rows after a prefix that a stream starting past it skips.
