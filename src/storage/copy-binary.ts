@@ -1,5 +1,3 @@
-import { canonicalInstantMs } from "../core/scoring/prepare.ts";
-
 // COPY's binary format (https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.4): a
 // signature and header, then per row a 16-bit field count and per field a 32-bit byte length (-1 for
 // null) and the value in the type's binary "send" form, then a 16-bit -1. Each value arrives as the
@@ -119,8 +117,9 @@ export class CopyBinary {
       this.null();
       return;
     }
-    let ms = canonicalInstantMs(iso);
-    if (Number.isNaN(ms)) ms = Date.parse(iso);
+    // Date.parse reads the ISO instants the import makes (storage takes no runtime code from core,
+    // test/architecture.test.ts, so not core's faster reader of the canonical shape).
+    const ms = Date.parse(iso);
     if (Number.isNaN(ms)) throw new RangeError(`${column}: "${iso}" is not an instant`);
     const us = (ms - PG_EPOCH_MS) * 1000;
     this.#room(12);
