@@ -18,8 +18,8 @@ const TWO_32 = 4_294_967_296;
 export type CopyType = "text" | "integer" | "double precision" | "timestamp with time zone" | "jsonb";
 
 /**
- * Rows in COPY's binary format, written as UTF-8 bytes into a scratch buffer that is reused from
- * take to take (as CopyBytes does for the text format). A row is `row(n)` followed by exactly n
+ * Rows in COPY's binary format, written as bytes while they are built into a scratch buffer that is
+ * reused from take to take. A row is `row(n)` followed by exactly n
  * values. Values of the wrong kind for their column are refused here, before anything is sent.
  */
 export class CopyBinary {
