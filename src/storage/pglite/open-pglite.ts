@@ -10,6 +10,7 @@ import {
   type SqlRow,
 } from "../ports.ts";
 import { translated } from "../sql-errors.ts";
+import { DataFolderFs } from "./data-folder-fs.ts";
 import { pgliteStartParams } from "./engine-settings.ts";
 
 // int8 and numeric come back as JS numbers on both engines (counts, amounts): see postgres adapter.
@@ -96,9 +97,11 @@ export type PgliteOptions = {
 export async function openPglite(dataDir: string, options: PgliteOptions = {}): Promise<PgliteDatabase> {
   let db: PGlite;
   try {
-    if (!dataDir.startsWith("memory://")) mkdirSync(dataDir, { recursive: true });
+    const memory = dataDir.startsWith("memory://");
+    if (!memory) mkdirSync(dataDir, { recursive: true });
     const loadDataDir = options.template ? new Blob([readFileSync(options.template)]) : undefined;
-    db = await PGlite.create(dataDir, {
+    db = await PGlite.create({
+      ...(memory ? { dataDir } : { fs: new DataFolderFs(dataDir) }),
       parsers: PARSERS,
       startParams: pgliteStartParams(),
       ...(loadDataDir ? { loadDataDir } : {}),
