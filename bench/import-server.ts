@@ -14,7 +14,7 @@
 // COPYs in COPY's binary format), `leads-by-created` (a batch's leads and history in created_at
 // order, ids given out in that order). Default: every one but the last four.
 // Any variant may add index storage parameters after a slash, set before the replay:
-// `full/deduplicate_items=off@leads_owner_stage+lead_history_stage_at` (several: `/a=b@x/c=d@y`).
+// `full/deduplicate_items=off@leads_owner+lead_history_stage_at` (several: `/a=b@x/c=d@y`).
 // `--source NAME` keeps the imported rows in database NAME on that server and reuses them on the next
 // run (the import of 1M rows takes a minute); `--sizes` adds each index's size after the replay,
 // `--digest` an md5 of each replayed table's rows (a variant that sends them otherwise, `binary`,
@@ -130,7 +130,7 @@ const INDEXES: Record<Table, string[]> = {
     "leads_pkey",
     "leads_contact",
     "leads_account",
-    "leads_owner_stage",
+    "leads_owner",
     "leads_created",
     "leads_sla_due",
   ],
@@ -139,7 +139,7 @@ const INDEXES: Record<Table, string[]> = {
 const REBUILT = [
   "contacts_account",
   "leads_account",
-  "leads_owner_stage",
+  "leads_owner",
   "leads_created",
   "leads_sla_due",
   "lead_history_lead",

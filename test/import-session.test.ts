@@ -76,7 +76,7 @@ describe.each(ENGINES)("import session on %s", (engine) => {
         "lead_history_stage_at",
         "leads_account",
         "leads_created",
-        "leads_owner_stage",
+        "leads_owner",
         "leads_sla_due",
       ]);
       expect(seen.indexes).toBe(before.length - 7);

@@ -7,7 +7,7 @@ import type { Engine, SqlClient } from "./ports/sql-client.ts";
  */
 const REBUILDABLE: Readonly<Record<string, readonly string[]>> = {
   contacts: ["contacts_account"],
-  leads: ["leads_account", "leads_owner_stage", "leads_created", "leads_sla_due"],
+  leads: ["leads_account", "leads_owner", "leads_created", "leads_sla_due"],
   lead_history: ["lead_history_lead", "lead_history_stage_at"],
 };
 
