@@ -126,14 +126,7 @@ function binaryCopy(t: Table, lines: readonly string[]): Buffer {
 const INDEXES: Record<Table, string[]> = {
   accounts: ["accounts_pkey", "accounts_domain_key"],
   contacts: ["contacts_pkey", "contacts_email_key", "contacts_account"],
-  leads: [
-    "leads_pkey",
-    "leads_contact",
-    "leads_account",
-    "leads_owner",
-    "leads_created",
-    "leads_sla_due",
-  ],
+  leads: ["leads_pkey", "leads_contact", "leads_account", "leads_owner", "leads_created", "leads_sla_due"],
   lead_history: ["lead_history_pkey", "lead_history_lead", "lead_history_stage_at"],
 };
 const REBUILT = [

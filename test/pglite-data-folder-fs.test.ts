@@ -12,8 +12,10 @@ import { DataFolderFs, rememberMissingNames } from "../src/storage/pglite/data-f
 import { pgliteStartParams } from "../src/storage/pglite/engine-settings.ts";
 
 class ErrnoError extends Error {
-  constructor(readonly errno: number) {
+  readonly errno: number;
+  constructor(errno: number) {
     super(`errno ${errno}`);
+    this.errno = errno;
   }
 }
 
@@ -67,15 +69,16 @@ describe("remembered missing names (fake module)", () => {
     expect(calls.lookup).toBe(4);
   });
 
+  type Ops = Record<string, (...a: unknown[]) => unknown>;
   it.each([
-    ["mknod", (o: Record<string, (...a: unknown[]) => unknown>) => o["mknod"]?.({ id: 7 }, "gone", 0o100644, 0)],
-    ["rename", (o: Record<string, (...a: unknown[]) => unknown>) => o["rename"]?.({ id: 3 }, { id: 7 }, "gone")],
-    ["symlink", (o: Record<string, (...a: unknown[]) => unknown>) => o["symlink"]?.({ id: 7 }, "gone", "/x")],
+    ["mknod", (o: Ops) => o["mknod"]?.({ id: 7 }, "gone", 0o100644, 0)],
+    ["rename", (o: Ops) => o["rename"]?.({ id: 3 }, { id: 7 }, "gone")],
+    ["symlink", (o: Ops) => o["symlink"]?.({ id: 7 }, "gone", "/x")],
   ])("forgets every miss when a name is created by %s", (_op, create) => {
     const { mod, node_ops, calls } = fakeModule(new Map([[7, new Set<string>()]]));
     rememberMissingNames(mod);
     expect(errnoOf(() => node_ops.lookup({ id: 7 }, "gone"))).toBe(44);
-    create(node_ops as unknown as Record<string, (...a: unknown[]) => unknown>);
+    create(node_ops as unknown as Ops);
     expect(node_ops.lookup({ id: 7 }, "gone")).toEqual({ parent: { id: 7 }, name: "gone" });
     expect(calls.lookup).toBe(2);
   });
@@ -104,7 +107,8 @@ describe("remembered missing names (the engine, a data folder)", () => {
   };
   const checkIndexes = async (db: PGlite) => {
     await db.exec("CREATE EXTENSION IF NOT EXISTS amcheck");
-    for (const index of ["t_pkey", "t_k"]) await db.query("SELECT bt_index_check($1::regclass, true)", [index]);
+    for (const index of ["t_pkey", "t_k"])
+      await db.query("SELECT bt_index_check($1::regclass, true)", [index]);
   };
 
   it("index page splits are answered from memory; VACUUM's new free-space maps are found; nothing is lost", async () => {
