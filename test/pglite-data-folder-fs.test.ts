@@ -1,5 +1,5 @@
-// The embedded engine's data folder remembers names it found missing (src/storage/pglite/data-folder-fs.ts)
-// until something is created there. On a fake module: what is remembered and what forgets it. On the
+// The embedded engine remembers the files it found missing (src/storage/pglite/data-folder-fs.ts)
+// until something is created. On a fake module: what is remembered and what forgets it. On the
 // real engine: index page splits ask for free-space-map files that do not exist yet (answered from
 // memory), VACUUM then creates them (forgetting), and the indexes stay whole across a reopening.
 import { mkdtempSync, rmSync } from "node:fs";
@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { amcheck } from "@electric-sql/pglite/contrib/amcheck";
 import { afterAll, describe, expect, it } from "vitest";
-import { DataFolderFs, rememberMissingNames } from "../src/storage/pglite/data-folder-fs.ts";
+import { DataFolderFs, rememberMissingFiles } from "../src/storage/pglite/data-folder-fs.ts";
 import { pgliteStartParams } from "../src/storage/pglite/engine-settings.ts";
 
 class ErrnoError extends Error {
@@ -19,27 +19,32 @@ class ErrnoError extends Error {
   }
 }
 
-/** A NODEFS stand-in: `files` are the names that exist, per parent id; `calls` counts real lookups. */
-function fakeModule(files: Map<number, Set<string>>) {
-  const calls = { lookup: 0 };
-  const node_ops: Record<string, unknown> & { lookup: (p: { id: number }, n: string) => unknown } = {
-    lookup(parent: { id: number }, name: string) {
-      calls.lookup += 1;
-      if (name === "denied") throw new ErrnoError(2); // EACCES-like: not a miss
-      if (!files.get(parent.id)?.has(name)) throw new ErrnoError(44);
-      return { parent, name };
+type Fn = (...a: unknown[]) => unknown;
+
+/** An Emscripten FS stand-in: `files` are the paths that exist; `calls` counts real opens. */
+function fakeModule(files: Set<string>) {
+  const calls = { open: 0 };
+  const FS: Record<string, unknown> & { open: (path: unknown, flags: unknown) => unknown } = {
+    ErrnoError,
+    open(path: unknown, flags: unknown) {
+      calls.open += 1;
+      if (path === "/denied") throw new ErrnoError(2); // EACCES-like: not a miss
+      // As Emscripten's FS.open: a missing path opened with O_CREAT is made through FS.mknod.
+      if (typeof flags === "number" && flags & 0o100 && !files.has(String(path))) (FS["mknod"] as Fn)(path);
+      if (!files.has(String(path))) throw new ErrnoError(44);
+      return { path };
     },
-    mknod(parent: { id: number }, name: string) {
-      files.get(parent.id)?.add(name);
+    mknod(path: string) {
+      files.add(path);
     },
-    rename(_node: unknown, dir: { id: number }, name: string) {
-      files.get(dir.id)?.add(name);
+    rename(_from: string, to: string) {
+      files.add(to);
     },
-    symlink(parent: { id: number }, name: string) {
-      files.get(parent.id)?.add(name);
+    symlink(_target: string, path: string) {
+      files.add(path);
     },
   };
-  return { mod: { NODEFS: { node_ops }, FS: { ErrnoError } }, node_ops, calls };
+  return { mod: { FS }, FS, calls };
 }
 
 const errnoOf = (f: () => unknown): number | undefined => {
@@ -51,53 +56,63 @@ const errnoOf = (f: () => unknown): number | undefined => {
   return undefined;
 };
 
-describe("remembered missing names (fake module)", () => {
-  it("answers a second lookup of a missing name without asking the file system", () => {
-    const { mod, node_ops, calls } = fakeModule(new Map([[7, new Set(["here"])]]));
-    const counts = rememberMissingNames(mod);
+describe("remembered missing files (fake module)", () => {
+  it("answers a second open of a missing path without asking the file system", () => {
+    const { mod, FS, calls } = fakeModule(new Set(["/d/here"]));
+    const counts = rememberMissingFiles(mod);
     expect(counts).not.toBeNull();
-    expect(errnoOf(() => node_ops.lookup({ id: 7 }, "gone"))).toBe(44);
-    expect(errnoOf(() => node_ops.lookup({ id: 7 }, "gone"))).toBe(44);
-    expect(calls.lookup).toBe(1);
+    expect(errnoOf(() => FS.open("/d/gone", 2))).toBe(44);
+    expect(errnoOf(() => FS.open("/d/gone", 2))).toBe(44);
+    expect(calls.open).toBe(1);
     expect(counts?.answered).toBe(1);
-    // The same name under another folder is another name.
-    expect(errnoOf(() => node_ops.lookup({ id: 8 }, "gone"))).toBe(44);
-    expect(calls.lookup).toBe(2);
-    // Names that exist are always asked for (the engine's own table of nodes caches those).
-    node_ops.lookup({ id: 7 }, "here");
-    node_ops.lookup({ id: 7 }, "here");
-    expect(calls.lookup).toBe(4);
+    expect(errnoOf(() => FS.open("/d/other", 0))).toBe(44);
+    expect(calls.open).toBe(2);
+    // Paths that exist are always opened.
+    FS.open("/d/here", 2);
+    FS.open("/d/here", 2);
+    expect(calls.open).toBe(4);
+  });
+
+  it("never answers an open that creates, nor one with flags given as a string", () => {
+    const { mod, FS, calls } = fakeModule(new Set());
+    rememberMissingFiles(mod);
+    expect(errnoOf(() => FS.open("/d/gone", 2))).toBe(44);
+    expect(FS.open("/d/gone", 2 | 0o100)).toEqual({ path: "/d/gone" });
+    expect(FS.open("/d/gone", 2)).toEqual({ path: "/d/gone" });
+    expect(errnoOf(() => FS.open("/d/new", "r"))).toBe(44);
+    expect(errnoOf(() => FS.open("/d/new", "r"))).toBe(44);
+    expect(calls.open).toBe(5);
   });
 
   type Ops = Record<string, (...a: unknown[]) => unknown>;
   it.each([
-    ["mknod", (o: Ops) => o["mknod"]?.({ id: 7 }, "gone", 0o100644, 0)],
-    ["rename", (o: Ops) => o["rename"]?.({ id: 3 }, { id: 7 }, "gone")],
-    ["symlink", (o: Ops) => o["symlink"]?.({ id: 7 }, "gone", "/x")],
-  ])("forgets every miss when a name is created by %s", (_op, create) => {
-    const { mod, node_ops, calls } = fakeModule(new Map([[7, new Set<string>()]]));
-    rememberMissingNames(mod);
-    expect(errnoOf(() => node_ops.lookup({ id: 7 }, "gone"))).toBe(44);
-    create(node_ops as unknown as Ops);
-    expect(node_ops.lookup({ id: 7 }, "gone")).toEqual({ parent: { id: 7 }, name: "gone" });
-    expect(calls.lookup).toBe(2);
+    ["mknod", (o: Ops) => o["mknod"]?.("/d/gone", 0o100644, 0)],
+    ["rename", (o: Ops) => o["rename"]?.("/d/tmp", "/d/gone")],
+    ["symlink", (o: Ops) => o["symlink"]?.("/x", "/d/gone")],
+  ])("forgets every miss when a path is created by %s", (_op, create) => {
+    const { mod, FS, calls } = fakeModule(new Set());
+    rememberMissingFiles(mod);
+    expect(errnoOf(() => FS.open("/d/gone", 2))).toBe(44);
+    create(FS as unknown as Ops);
+    expect(FS.open("/d/gone", 2)).toEqual({ path: "/d/gone" });
+    expect(calls.open).toBe(2);
   });
 
   it("does not remember other errors", () => {
-    const { mod, node_ops, calls } = fakeModule(new Map([[7, new Set<string>()]]));
-    rememberMissingNames(mod);
-    expect(errnoOf(() => node_ops.lookup({ id: 7 }, "denied"))).toBe(2);
-    expect(errnoOf(() => node_ops.lookup({ id: 7 }, "denied"))).toBe(2);
-    expect(calls.lookup).toBe(2);
+    const { mod, FS, calls } = fakeModule(new Set());
+    rememberMissingFiles(mod);
+    expect(errnoOf(() => FS.open("/denied", 0))).toBe(2);
+    expect(errnoOf(() => FS.open("/denied", 0))).toBe(2);
+    expect(calls.open).toBe(2);
   });
 
   it("leaves a module of another shape alone", () => {
-    expect(rememberMissingNames({})).toBeNull();
-    expect(rememberMissingNames({ NODEFS: { node_ops: { lookup: () => null } } })).toBeNull();
+    expect(rememberMissingFiles({})).toBeNull();
+    expect(rememberMissingFiles({ FS: { open: () => null, ErrnoError } })).toBeNull();
   });
 });
 
-describe("remembered missing names (the engine, a data folder)", () => {
+describe("remembered missing files (the engine, a data folder)", () => {
   const folder = mkdtempSync(join(tmpdir(), "winnow-fs-"));
   afterAll(() => rmSync(folder, { recursive: true, force: true }));
   const open = async () => {
@@ -113,13 +128,13 @@ describe("remembered missing names (the engine, a data folder)", () => {
 
   it("index page splits are answered from memory; VACUUM's new free-space maps are found; nothing is lost", async () => {
     const first = await open();
-    expect(first.fs.missingNames).not.toBeNull();
+    expect(first.fs.missingFiles).not.toBeNull();
     const db = first.db;
     await db.exec("CREATE TABLE t (id int PRIMARY KEY, k text NOT NULL)");
     await db.exec("CREATE INDEX t_k ON t (k)");
     // Random keys: splits all over t_k, each asking for its (missing) free-space map first.
     await db.exec("INSERT INTO t SELECT g, md5(g::text) FROM generate_series(1, 40000) g");
-    const answered = first.fs.missingNames?.answered ?? 0;
+    const answered = first.fs.missingFiles?.answered ?? 0;
     expect(answered).toBeGreaterThan(50);
     const fsmSize = async () =>
       (await db.query<{ n: number }>("SELECT pg_relation_size('t_pkey', 'fsm')::int AS n")).rows[0]?.n;

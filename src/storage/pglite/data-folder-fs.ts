@@ -3,59 +3,63 @@ import { NodeFS } from "@electric-sql/pglite/nodefs";
 
 type PostgresModOptions = Parameters<NodeFS["init"]>[1];
 
-/** Emscripten's file-system node (only what is used here). */
-type FsNode = { readonly id: number };
-type NodeOps = Record<string, unknown> & { lookup: (parent: FsNode, name: string) => unknown };
-type EmscriptenModule = {
-  readonly NODEFS?: { readonly node_ops?: NodeOps };
-  readonly FS?: { readonly ErrnoError?: new (errno: number) => Error };
-};
+type Fn = (...args: unknown[]) => unknown;
+/** Emscripten's file system in PGlite's module (only what is used here). */
+type EmscriptenFs = Record<string, unknown> & { ErrnoError?: new (errno: number) => Error };
+type EmscriptenModule = { readonly FS?: EmscriptenFs };
 
-/** Emscripten's errno for "no such file or directory". */
+/** Emscripten's errno for "no such file or directory", and its open flag O_CREAT. */
 const ENOENT = 44;
+const O_CREAT = 0o100;
 
-/** The operations through which a name can come to exist in a folder of the data folder. */
-const CREATING = ["mknod", "rename", "symlink", "link"] as const;
+/** The calls through which a path can come to exist: creating a file, folder or device; renaming; linking. */
+const CREATING = ["mknod", "rename", "symlink"] as const;
+
+/** How many opens a remembered miss answered (tests, and a check that it is in place at all). */
+export type MissingFiles = { readonly answered: number };
 
 /**
- * Remembers which names were looked up and found missing in the data folder, until any file or
- * folder is created, renamed or linked there: the next lookup of such a name fails at once.
+ * Remembers the paths the engine failed to open because they do not exist, until anything is
+ * created, renamed or linked anywhere: the next open of such a path fails at once.
  *
- * Why: the engine asks again and again for files that do not exist. When a B-tree index needs a new
- * page, PostgreSQL first asks the index's free-space map for a reusable one, and an index that
- * never had a page freed has no free-space-map file: `smgrexists` opens it, the open fails, and
- * nothing remembers that (PostgreSQL caches only a found fork's size). Through Emscripten's NODEFS
- * every failed open walks the path in JavaScript, calls `lstat` and builds a Node.js error: ~15 µs
- * each, ~1.6 s of a 1,000,000-lead import (docs/import.md, "Ninth session").
+ * Why: the engine opens, again and again, files that do not exist. When a B-tree index needs a new
+ * page, PostgreSQL first asks the index's free-space map for a reusable one, and an index that never
+ * had a page freed has no free-space-map file: `smgrexists` opens it, the open fails, and nothing
+ * remembers that (PostgreSQL caches only a found fork's size). In Emscripten every such open
+ * normalises and walks the path in JavaScript, calls `lstat` and builds a Node.js error: ~40 µs each,
+ * ~40,000 of them (1.6 s) in a 1,000,000-lead import (docs/import.md, "Ninth session").
  *
- * Names can only appear through the engine (no one else writes into a data folder it has open), and
- * the engine creates them through these operations, so a remembered miss is always still true. A
- * PGlite whose module does not look as expected is left as it is.
+ * A path can only come to exist through the engine's own file system calls (no one else writes into
+ * a data folder the engine has open), each of which goes through `FS.mknod`, `FS.rename` or
+ * `FS.symlink` and forgets every remembered path: a remembered miss is always still true. Opens that
+ * create (O_CREAT) are never answered from memory. A PGlite whose module does not look as expected is
+ * left as it is.
  */
-export function rememberMissingNames(mod: EmscriptenModule): MissingNames | null {
-  const ops = mod.NODEFS?.node_ops;
-  const ErrnoError = mod.FS?.ErrnoError;
-  if (!ops || typeof ops.lookup !== "function" || !ErrnoError) return null;
+export function rememberMissingFiles(mod: EmscriptenModule): MissingFiles | null {
+  const fs = mod.FS;
+  const ErrnoError = fs?.ErrnoError;
+  const open = fs?.["open"];
+  if (!fs || !ErrnoError || typeof open !== "function" || CREATING.some((n) => typeof fs[n] !== "function"))
+    return null;
   const counts = { answered: 0 };
   const missing = new Set<string>();
-  const lookup = ops.lookup;
-  ops.lookup = function (this: unknown, parent: FsNode, name: string) {
-    const key = `${parent.id}/${name}`;
-    if (missing.has(key)) {
+  fs["open"] = function (this: unknown, path: unknown, flags: unknown, ...rest: unknown[]) {
+    if (typeof path !== "string" || typeof flags !== "number" || (flags & O_CREAT) !== 0)
+      return open.call(this, path, flags, ...rest);
+    if (missing.has(path)) {
       counts.answered += 1;
       throw new ErrnoError(ENOENT);
     }
     try {
-      return lookup.call(this, parent, name);
+      return open.call(this, path, flags, ...rest);
     } catch (error) {
-      if ((error as { errno?: unknown }).errno === ENOENT) missing.add(key);
+      if ((error as { errno?: unknown }).errno === ENOENT) missing.add(path);
       throw error;
     }
   };
   for (const name of CREATING) {
-    const op = ops[name];
-    if (typeof op !== "function") continue;
-    ops[name] = function (this: unknown, ...args: unknown[]) {
+    const op = fs[name] as Fn;
+    fs[name] = function (this: unknown, ...args: unknown[]) {
       missing.clear();
       return op.apply(this, args);
     };
@@ -63,21 +67,18 @@ export function rememberMissingNames(mod: EmscriptenModule): MissingNames | null
   return counts;
 }
 
-/** How many lookups a remembered miss answered (tests, and a check that it is in place at all). */
-export type MissingNames = { readonly answered: number };
-
 /**
- * PGlite's own Node.js file system for a data folder, with `rememberMissingNames` applied once the
- * folder is mounted.
+ * PGlite's own Node.js file system for a data folder, with `rememberMissingFiles` applied before the
+ * engine starts.
  */
 export class DataFolderFs extends NodeFS {
   /** Set once the engine's module is loaded; null if it did not look as expected. */
-  missingNames: MissingNames | null = null;
+  missingFiles: MissingFiles | null = null;
 
   override async init(pg: PGlite, opts: PostgresModOptions) {
     const { emscriptenOpts } = await super.init(pg, opts);
     const remember = (mod: EmscriptenModule) => {
-      this.missingNames = rememberMissingNames(mod);
+      this.missingFiles = rememberMissingFiles(mod);
     };
     const preRun = [...(emscriptenOpts.preRun ?? []), remember];
     return { emscriptenOpts: { ...emscriptenOpts, preRun } };
