@@ -114,6 +114,29 @@ describe.each(ENGINES)("leads import through COPY on %s", (engine) => {
     expect(bo).toMatchObject({ last_name: "Back\\slash", attributes: { note: "\\N" } });
   });
 
+  it("leaves attributes to their default in a batch that has none, sends them in one that has", async () => {
+    // New keys only, 4 rows a batch: the first batch names no attribute, the second one.
+    const file = [
+      "email,first_name,domain,stage,created_at,note",
+      ...[1, 2, 3, 4, 5, 6, 7, 8].map(
+        (i) =>
+          `a${i}@attr${i}.example,A${i},attr${i}.example,new,2026-02-21T00:00:00Z,${i === 7 ? "seven" : ""}`,
+      ),
+    ].join("\n");
+    const mapping = { columns: { note: "attributes.note" } };
+    const a = await importCsv(copied, Readable.from([file]), opts({ mapping }));
+    const b = await importCsv(withoutCopy(statements), Readable.from([file]), opts({ mapping }));
+    expect(a).toEqual(b);
+    expect(a.counts["contacts"]).toEqual({ created: 8, updated: 0, skipped: 0 });
+    const stored = await storedImport(copied);
+    expect(stored).toEqual(await storedImport(statements));
+    const attributes = (i: number) =>
+      stored.contacts.find((c) => c["email"] === `a${i}@attr${i}.example`)?.["attributes"];
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map(attributes)).toEqual([{}, {}, {}, {}, {}, {}, { note: "seven" }, {}]);
+    const accounts = stored.accounts.filter((x) => String(x["domain"]).startsWith("attr"));
+    expect(accounts.map((x) => x["attributes"])).toEqual(new Array(8).fill({}));
+  });
+
   it("rolls back what it copied when a later row fails the import", async () => {
     const before = await storedImport(copied);
     const file = [

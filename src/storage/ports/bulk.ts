@@ -88,6 +88,8 @@ export type PreparedLeadBatch = {
   readonly contacts: Uint8Array;
   readonly leads: Uint8Array;
   readonly history: Uint8Array;
+  /** Whether the accounts' and contacts' rows carry `attributes` (else none has any: see bulk-columns.ts). */
+  readonly attributes: { readonly accounts: boolean; readonly contacts: boolean };
   readonly domains: readonly string[];
   readonly emails: readonly string[];
   readonly counts: {

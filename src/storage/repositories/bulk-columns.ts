@@ -42,6 +42,14 @@ export const LEAD_COLUMNS = [
 ] as const;
 export const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
 
+/**
+ * The accounts' and contacts' columns but `attributes` (their last): a binary COPY of rows none of
+ * which has attributes of its own leaves the column to its default, '{}', instead of sending '{}'
+ * for each row to be parsed into jsonb (~0.35 s of a 1M-lead import on PGlite).
+ */
+export const ACCOUNT_COLUMNS_NO_ATTRIBUTES = ACCOUNT_COLUMNS.slice(0, -1);
+export const CONTACT_COLUMNS_NO_ATTRIBUTES = CONTACT_COLUMNS.slice(0, -1);
+
 /** An id cell: ids are UUIDs (hex digits and dashes), which COPY text never escapes. */
 const idCell = (id: string | null): string => id ?? "\\N";
 
@@ -156,9 +164,18 @@ function attributesJson(a: Readonly<Record<string, unknown>> | null | undefined)
   return "{}";
 }
 
-/** A new account's binary COPY row (ACCOUNT_COLUMNS), as accountLine. */
-export function accountRow(w: CopyBinary, id: string, r: AccountImportRow): void {
-  w.row(9);
+/** Whether a row has attributes of its own (else it would store the column's default, '{}'). */
+export function hasAttributes(a: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  if (a) for (const _ in a) return true;
+  return false;
+}
+
+/**
+ * A new account's binary COPY row (ACCOUNT_COLUMNS, as accountLine; without `attributes`,
+ * ACCOUNT_COLUMNS_NO_ATTRIBUTES).
+ */
+export function accountRow(w: CopyBinary, id: string, r: AccountImportRow, attributes = true): void {
+  w.row(attributes ? 9 : 8);
   w.text(id);
   w.text(r.name ?? r.domain);
   w.text(r.domain);
@@ -167,12 +184,21 @@ export function accountRow(w: CopyBinary, id: string, r: AccountImportRow): void
   w.float8(r.annualRevenue);
   w.text(r.country);
   w.text(r.region);
-  w.jsonb(attributesJson(r.attributes));
+  if (attributes) w.jsonb(attributesJson(r.attributes));
 }
 
-/** A new contact's binary COPY row (CONTACT_COLUMNS), as contactLine. */
-export function contactRow(w: CopyBinary, id: string, r: ContactImportRow, accountId: string | null): void {
-  w.row(10);
+/**
+ * A new contact's binary COPY row (CONTACT_COLUMNS, as contactLine; without `attributes`,
+ * CONTACT_COLUMNS_NO_ATTRIBUTES).
+ */
+export function contactRow(
+  w: CopyBinary,
+  id: string,
+  r: ContactImportRow,
+  accountId: string | null,
+  attributes = true,
+): void {
+  w.row(attributes ? 10 : 9);
   w.text(id);
   w.text(r.email);
   w.text(r.firstName);
@@ -182,7 +208,7 @@ export function contactRow(w: CopyBinary, id: string, r: ContactImportRow, accou
   w.text(r.buyingRole);
   w.text(r.phone);
   w.text(accountId);
-  w.jsonb(attributesJson(r.attributes));
+  if (attributes) w.jsonb(attributesJson(r.attributes));
 }
 
 /** A new lead's binary COPY row (LEAD_COLUMNS), as leadLine. */

@@ -12,10 +12,13 @@ import type {
 } from "../ports.ts";
 import {
   ACCOUNT_COLUMNS,
+  ACCOUNT_COLUMNS_NO_ATTRIBUTES,
   accountRow,
   CONTACT_COLUMNS,
+  CONTACT_COLUMNS_NO_ATTRIBUTES,
   contactRow,
   HISTORY_COLUMNS,
+  hasAttributes,
   historyRow,
   LEAD_COLUMNS,
   leadRow,
@@ -84,9 +87,10 @@ export async function prepareLeadBatch(
   second.clear();
   const acc = keyOrder(accounts, (r) => r.domain).map((i) => accounts[i] as AccountImportRow);
   const accountIds = new Map<string, string>();
+  const accountAttributes = acc.some((r) => hasAttributes(r.attributes));
   for (const r of acc) {
     const id = orderedId();
-    accountRow(first, id, r);
+    accountRow(first, id, r, accountAttributes);
     if (r.domain !== null) accountIds.set(r.domain, id);
   }
   const accBytes = first.take();
@@ -95,10 +99,11 @@ export async function prepareLeadBatch(
   await pause();
   const con = keyOrder(contacts, (r) => r.email).map((i) => contacts[i] as ContactImportRow);
   const contactOf = new Map<string, { id: string; account: string | null }>();
+  const contactAttributes = con.some((r) => hasAttributes(r.attributes));
   for (const r of con) {
     const id = orderedId();
     const account = (r.accountDomain && accountIds.get(r.accountDomain)) || null;
-    contactRow(first, id, r, account);
+    contactRow(first, id, r, account, contactAttributes);
     contactOf.set(r.email, { id, account });
   }
   const conBytes = first.take();
@@ -131,6 +136,7 @@ export async function prepareLeadBatch(
     contacts: conBytes,
     leads: leaBytes,
     history: histBytes,
+    attributes: { accounts: accountAttributes, contacts: contactAttributes },
     domains: [...domains],
     emails: [...emails],
     counts: {
@@ -254,8 +260,10 @@ export function preparedLeadBatchSender(
     const parts: CopyPart[] = [];
     const part = (table: string, columns: readonly string[], bytes: Uint8Array) =>
       parts.push({ table, columns, bytes, format: "binary" });
-    if (b.accounts.length > 0) part("accounts", ACCOUNT_COLUMNS, b.accounts);
-    if (b.contacts.length > 0) part("contacts", CONTACT_COLUMNS, b.contacts);
+    if (b.accounts.length > 0)
+      part("accounts", b.attributes.accounts ? ACCOUNT_COLUMNS : ACCOUNT_COLUMNS_NO_ATTRIBUTES, b.accounts);
+    if (b.contacts.length > 0)
+      part("contacts", b.attributes.contacts ? CONTACT_COLUMNS : CONTACT_COLUMNS_NO_ATTRIBUTES, b.contacts);
     if (b.leads.length > 0) {
       part("leads", LEAD_COLUMNS, b.leads);
       part("lead_history", HISTORY_COLUMNS, b.history);
