@@ -43,15 +43,17 @@ export function rememberMissingFiles(mod: EmscriptenModule): MissingFiles | null
     return null;
   const counts = { answered: 0 };
   const missing = new Set<string>();
-  fs["open"] = function (this: unknown, path: unknown, flags: unknown, ...rest: unknown[]) {
+  // FS.open(path, flags, mode): three arguments, passed on as they are (no rest parameters: this runs
+  // for every file the engine opens).
+  fs["open"] = function (this: unknown, path: unknown, flags: unknown, mode: unknown) {
     if (typeof path !== "string" || typeof flags !== "number" || (flags & O_CREAT) !== 0)
-      return open.call(this, path, flags, ...rest);
+      return open.call(this, path, flags, mode);
     if (missing.has(path)) {
       counts.answered += 1;
       throw new ErrnoError(ENOENT);
     }
     try {
-      return open.call(this, path, flags, ...rest);
+      return open.call(this, path, flags, mode);
     } catch (error) {
       if ((error as { errno?: unknown }).errno === ENOENT) missing.add(path);
       throw error;
