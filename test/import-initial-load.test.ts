@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
 import { isWinnowError } from "../src/core/errors.ts";
 import { openStorage } from "../src/storage/open.ts";
-import type { SqlClient, Storage } from "../src/storage/ports.ts";
-import { ANY_STORED, KeyFilter } from "../src/storage/repositories/bulk-lead-batch.ts";
+import type { PreparedLeadBatch, SqlClient, Storage } from "../src/storage/ports.ts";
+import {
+  ANY_STORED,
+  KeyFilter,
+  preparedLeadBatchSender,
+} from "../src/storage/repositories/bulk-lead-batch.ts";
 import { repositories } from "../src/storage/storage.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 import { storedImport } from "./helpers/import-storage.ts";
@@ -85,6 +89,57 @@ describe("KeyFilter", () => {
     let false_ = 0;
     for (let i = 0; i < 1_000_000; i++) if (f.add(`other${i}@y.example`)) false_++;
     expect(false_).toBeLessThan(20);
+  });
+});
+
+describe("preparedLeadBatchSender: whose filter", () => {
+  const none = new Uint8Array(0);
+  /** A prepared batch of no rows but these keys (nothing is copied), with the preparer's word or not. */
+  const batch = (emails: string[], keysSeen?: boolean): PreparedLeadBatch => ({
+    accounts: none,
+    contacts: none,
+    leads: none,
+    history: none,
+    attributes: { accounts: false, contacts: false },
+    domains: [],
+    emails,
+    ...(keysSeen === undefined ? {} : { keysSeen }),
+    counts: { accounts: 0, contacts: 0, leads: 0, leadsSkipped: 0 },
+  });
+  /** Which of `batches` (by index) looked up. */
+  async function lookedUp(batches: PreparedLeadBatch[], initialLoad = true): Promise<number[]> {
+    const looked: number[] = [];
+    let at = 0;
+    const sql = {
+      query: async () => {
+        looked.push(at);
+        return { rows: [], rowCount: 0 };
+      },
+      exec: async () => undefined,
+      sendsInOrder: true,
+    } as unknown as SqlClient;
+    const sender = preparedLeadBatchSender(sql, async () => undefined);
+    if (initialLoad) sender.initialLoad();
+    for (const [i, b] of batches.entries()) {
+      at = i;
+      await (await sender.send(b))?.done;
+    }
+    return looked;
+  }
+
+  it("no initial load: every batch looks up", async () => {
+    expect(await lookedUp([batch(["a"]), batch(["b"], false)], false)).toEqual([0, 1]);
+  });
+
+  it("its own filter when the first batch comes without the preparer's word", async () => {
+    expect(await lookedUp([batch(["a"]), batch(["b"]), batch(["a", "c"]), batch(["d"], false)])).toEqual([2]);
+  });
+
+  it("the preparer's word while every batch has it; after one without, every batch looks up", async () => {
+    expect(await lookedUp([batch(["a"], false), batch(["a"], false), batch(["b"], true)])).toEqual([2]);
+    expect(
+      await lookedUp([batch(["a"], false), batch(["b"]), batch(["c"], false), batch(["d"], false)]),
+    ).toEqual([1, 2, 3]);
   });
 });
 

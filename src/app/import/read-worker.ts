@@ -5,7 +5,7 @@ import { createReadStream } from "node:fs";
 import { Readable } from "node:stream";
 import { parentPort, workerData } from "node:worker_threads";
 import { isWinnowError } from "../../core/errors.ts";
-import { prepareLeadBatch } from "../../storage/repositories/bulk-lead-batch.ts";
+import { KeyFilter, prepareLeadBatch } from "../../storage/repositories/bulk-lead-batch.ts";
 import type { FromMain, ReaderSetup, ToMain } from "./read-in-worker.ts";
 import { type ReadEvent, RowReader } from "./read-rows.ts";
 import { leadParts, type ValidRow } from "./rows.ts";
@@ -62,13 +62,20 @@ let lastSeq = 0;
  */
 let refused = false;
 
+/**
+ * Every domain and email of every batch prepared here (a Bloom filter): whether a batch's keys may
+ * have come before goes with it, and the main thread, where the engine runs, need not hash them.
+ */
+let seen: KeyFilter | null = null;
+
 async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
   const leads = setup.leads;
   if (leads?.allOrNothing && event?.kind === "batch" && event.rejects.length > 0) refused = true;
   if (!leads || refused || event === null || event.kind !== "batch" || event.rows.length === 0)
     return { message: { kind: "event", json: JSON.stringify(event) }, transfer: [] };
   const parts = leadParts(event.rows, leads);
-  const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, noPause);
+  seen ??= new KeyFilter();
+  const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, noPause, seen);
   const batch = {
     ...p,
     accounts: own(p.accounts),

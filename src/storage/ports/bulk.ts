@@ -92,6 +92,11 @@ export type PreparedLeadBatch = {
   readonly attributes: { readonly accounts: boolean; readonly contacts: boolean };
   readonly domains: readonly string[];
   readonly emails: readonly string[];
+  /**
+   * Whether any of `domains` and `emails` may be among the keys of the import's earlier batches, by
+   * the preparer's own filter of them (the reader's worker); absent when it kept none.
+   */
+  readonly keysSeen?: boolean;
   readonly counts: {
     readonly accounts: number;
     readonly contacts: number;

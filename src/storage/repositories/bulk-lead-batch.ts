@@ -34,10 +34,11 @@ import {
 //
 // An initial load (import-session.ts: accounts and contacts were empty when the import began, and on
 // PostgreSQL locked against other writers until it commits) skips the lookup for a batch none of whose
-// keys this import has sent before: only its own earlier batches can have stored them. The sender keeps
-// a Bloom filter of every domain and email of every batch it was given (whichever way the batch was
-// then written): a superset of the keys the import stored. A key in it (stored, or a false positive)
-// sends the lookup as before. See docs/import.md#bulk-mode.
+// keys this import has sent before: only its own earlier batches can have stored them. A Bloom filter
+// holds every domain and email of every batch (whichever way the batch was then written): a superset
+// of the keys the import stored. A key in it (stored, or a false positive) sends the lookup as before.
+// The reader's worker keeps it when it prepares the batches, else the sender (preparedLeadBatchSender).
+// See docs/import.md#bulk-mode.
 
 // Whether any of the batch's domains or emails is stored: one index probe per key (see bulk.ts).
 export const ANY_STORED = `
@@ -78,6 +79,7 @@ export async function prepareLeadBatch(
   leads: readonly LeadImportRow[],
   actor: string,
   pause: () => Promise<void> = breathe,
+  seen?: KeyFilter,
 ): Promise<PreparedLeadBatch> {
   // 1. Every row in COPY's binary format, as if every key were new (the lookup then says whether they
   // are): each table's rows are written and taken without an await in between, so the two writers of
@@ -131,7 +133,16 @@ export async function prepareLeadBatch(
   const emails = new Set<string>();
   for (const r of con) emails.add(r.email);
   for (const r of lea) emails.add(r.email);
+  // The preparer's filter of every key of the import's earlier batches (read-worker.ts), which then
+  // spares the sender the hashing (preparedLeadBatchSender).
+  let keysSeen: boolean | undefined;
+  if (seen) {
+    keysSeen = false;
+    for (const d of domains) if (seen.add(d)) keysSeen = true;
+    for (const e of emails) if (seen.add(e)) keysSeen = true;
+  }
   return {
+    ...(keysSeen === undefined ? {} : { keysSeen }),
     accounts: accBytes,
     contacts: conBytes,
     leads: leaBytes,
@@ -222,20 +233,35 @@ export type LeadBatchSender = {
 /**
  * Steps 2 and 3 of a prepared batch: the lookup, then (no key stored) every COPY sent at once; null
  * (nothing written) when a key is stored. In an initial load, no lookup for a batch of unseen keys.
+ *
+ * Whose filter says so is settled by the initial load's first batch. Prepared with the preparer's
+ * filter (`keysSeen`, the reader's worker: the hashing off this thread), the preparer's word is taken
+ * for as long as every batch comes with it; one that does not was never added to that filter, so
+ * from then on every batch looks up. Prepared without, this sender keeps its own filter of every batch.
  */
 export function preparedLeadBatchSender(
   sql: SqlClient,
   copy: NonNullable<SqlClient["copyFrom"]>,
 ): LeadBatchSender {
+  let initial = false;
+  let filter: "preparer" | "own" | null = null;
   let seen: KeyFilter | null = null;
+  let preparerMissedOne = false;
   const send: LeadBatchSender["send"] = async (b) => {
-    // Every key goes into the filter, whatever this batch then takes: the upserts store them too.
     let lookUp = true;
-    if (seen) {
-      let hit = false;
-      for (const d of b.domains) if (seen.add(d)) hit = true;
-      for (const e of b.emails) if (seen.add(e)) hit = true;
-      lookUp = hit;
+    if (initial) {
+      filter ??= b.keysSeen === undefined ? "own" : "preparer";
+      if (filter === "own") {
+        // Every key goes into the filter, whatever this batch then takes: the upserts store them too.
+        seen ??= new KeyFilter();
+        let hit = false;
+        for (const d of b.domains) if (seen.add(d)) hit = true;
+        for (const e of b.emails) if (seen.add(e)) hit = true;
+        lookUp = hit;
+      } else {
+        if (b.keysSeen === undefined) preparerMissedOne = true;
+        lookUp = preparerMissedOne || b.keysSeen !== false;
+      }
     }
     if (lookUp) {
       const found = await sql.query(ANY_STORED, [b.domains, b.emails]);
@@ -292,7 +318,7 @@ export function preparedLeadBatchSender(
   return {
     send,
     initialLoad: () => {
-      seen ??= new KeyFilter();
+      initial = true;
     },
   };
 }
