@@ -73,13 +73,14 @@ describe.each(ENGINES)("import session on %s", (engine) => {
       expect([...seen.session.rebuiltIndexes].sort()).toEqual([
         "contacts_account",
         "lead_history_lead",
+        "lead_history_pkey",
         "lead_history_stage_at",
         "leads_account",
         "leads_created",
         "leads_owner",
         "leads_sla_due",
       ]);
-      expect(seen.indexes).toBe(before.length - 7);
+      expect(seen.indexes).toBe(before.length - 8);
     } else {
       // The test server's role is a superuser: triggers off for the leads import's tables (see
       // import-fk-postgres.test.ts for when they stay on), indexes maintained.
@@ -88,8 +89,13 @@ describe.each(ENGINES)("import session on %s", (engine) => {
       expect(seen.session.rebuiltIndexes).toEqual([]);
       expect(seen.indexes).toBe(before.length);
     }
-    // After the transaction: the same indexes (same definitions), and foreign keys enforced again.
+    // After the transaction: the same indexes (same definitions), the history's primary key a
+    // primary key again, and foreign keys enforced again.
     expect(await indexes()).toEqual(before);
+    const key = await s.sql.query<{ contype: string }>(
+      "SELECT contype FROM pg_constraint WHERE conname = 'lead_history_pkey' AND conrelid = 'lead_history'::regclass",
+    );
+    expect(key.rows).toEqual([{ contype: "p" }]);
     expect(await orphanRefused()).toBe(true);
   });
 
