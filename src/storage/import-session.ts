@@ -56,9 +56,10 @@ export type ImportSession = {
  * transaction (SET LOCAL session_replication_role = replica) where that is safe and allowed (see
  * foreignKeyTriggersMayGo) and, on PGlite only, when the written tables are empty or small, their
  * non-unique secondary indexes (REBUILDABLE) and the history's primary key (REBUILDABLE_KEYS) dropped
- * and built again at the end (one sort per index instead of one descent per row). Not on PostgreSQL: DROP INDEX would lock readers out for the whole import, and
- * at 1M leads it saved the server little CPU, all of it moved after the last batch, for fewer rows/s
- * (bench/import-server.ts). See docs/import.md#bulk-mode for why each is safe where it is used.
+ * and built again at the end (one sort per index instead of one descent per row). Not on
+ * PostgreSQL: DROP INDEX would lock readers out for the whole import, and at 1M leads it saved the
+ * server little CPU, all of it moved after the last batch, for fewer rows/s (bench/import-server.ts).
+ * See docs/import.md#bulk-mode for why each is safe where it is used.
  */
 export async function openImportSession(
   sql: SqlClient,
