@@ -53,11 +53,15 @@ export const CONTACT_COLUMNS_NO_ATTRIBUTES = CONTACT_COLUMNS.slice(0, -1);
 /** An id cell: ids are UUIDs (hex digits and dashes), which COPY text never escapes. */
 const idCell = (id: string | null): string => id ?? "\\N";
 
-/** A jsonb attributes cell: most rows have none, whose "{}" needs no JSON.stringify. */
-function attributesCell(a: Readonly<Record<string, unknown>> | null | undefined): string {
-  if (a) for (const _ in a) return v(a);
-  return "{}";
+/** Whether a row has attributes of its own (else it would store the column's default, '{}'). */
+export function hasAttributes(a: Readonly<Record<string, unknown>> | null | undefined): boolean {
+  if (a) for (const _ in a) return true;
+  return false;
 }
+
+/** A jsonb attributes cell: most rows have none, whose "{}" needs no JSON.stringify. */
+const attributesCell = (a: Readonly<Record<string, unknown>> | null | undefined): string =>
+  hasAttributes(a) ? v(a) : "{}";
 
 /** A new account's COPY line (ACCOUNT_COLUMNS); an account without a name is named by its domain. */
 export const accountLine = (id: string, r: AccountImportRow): string =>
@@ -159,16 +163,8 @@ export const HISTORY_TYPES: readonly CopyType[] = [
 ];
 
 /** A jsonb attributes value's JSON text: most rows have none, whose "{}" needs no JSON.stringify. */
-function attributesJson(a: Readonly<Record<string, unknown>> | null | undefined): string {
-  if (a) for (const _ in a) return JSON.stringify(a);
-  return "{}";
-}
-
-/** Whether a row has attributes of its own (else it would store the column's default, '{}'). */
-export function hasAttributes(a: Readonly<Record<string, unknown>> | null | undefined): boolean {
-  if (a) for (const _ in a) return true;
-  return false;
-}
+const attributesJson = (a: Readonly<Record<string, unknown>> | null | undefined): string =>
+  hasAttributes(a) ? JSON.stringify(a) : "{}";
 
 /**
  * A new account's binary COPY row (ACCOUNT_COLUMNS, as accountLine; without `attributes`,
