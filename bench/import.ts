@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import { Worker } from "node:worker_threads";
 import { parse } from "csv-parse";
 import pg from "pg";
-import { importCsv } from "../src/app/import/index.ts";
+import { DEFAULT_BATCH_SIZE, importCsv } from "../src/app/import/index.ts";
 import { openStorage } from "../src/storage/open.ts";
 import type { Storage } from "../src/storage/ports.ts";
 import { benchLeadLines } from "./import-rows.ts";
@@ -18,7 +18,7 @@ import { backendPids, cpuMs } from "./proc-cpu.ts";
 const { values } = parseArgs({
   options: {
     rows: { type: "string", default: "1000000" },
-    batch: { type: "string", default: "5000" },
+    batch: { type: "string", default: String(DEFAULT_BATCH_SIZE) },
     // Also import on PGlite with bulkMode off (foreign-key triggers and indexes as in any transaction).
     compare: { type: "boolean", default: false },
     // Which engines to import on (comma-separated): one engine's A/B runs go quicker.
