@@ -63,7 +63,7 @@ function recording(storage: Storage, texts: string[]): Storage {
           },
           transaction: (inner) => inner(sql),
         };
-        return fn(repositories(sql));
+        return fn(repositories(sql, storage.engine));
       }),
   };
 }
@@ -118,7 +118,7 @@ describe("preparedLeadBatchSender: whose filter", () => {
       exec: async () => undefined,
       sendsInOrder: true,
     } as unknown as SqlClient;
-    const sender = preparedLeadBatchSender(sql, async () => undefined);
+    const sender = preparedLeadBatchSender(sql, async () => undefined, "postgres");
     if (initialLoad) sender.initialLoad();
     for (const [i, b] of batches.entries()) {
       at = i;

@@ -15,7 +15,13 @@ const PG_EPOCH_MS = 946_684_800_000;
 const TWO_32 = 4_294_967_296;
 
 /** The columns' types a CopyBinary row writes, as PostgreSQL names them (checked against the catalog by a test). */
-export type CopyType = "text" | "integer" | "double precision" | "timestamp with time zone" | "jsonb";
+export type CopyType =
+  | "text"
+  | "integer"
+  | "bigint"
+  | "double precision"
+  | "timestamp with time zone"
+  | "jsonb";
 
 /**
  * Rows in COPY's binary format, written as bytes while they are built into a scratch buffer that is
@@ -99,6 +105,18 @@ export class CopyBinary {
     this.#at += 8;
   }
 
+  /**
+   * A bigint column's value, to be filled in later (zero until then): returns the offset of its 8 bytes
+   * in the bytes `take` returns, for fillInt8.
+   */
+  int8Later(): number {
+    this.#room(12);
+    this.#buf.writeInt32BE(8, this.#at);
+    this.#buf.fill(0, this.#at + 4, this.#at + 12);
+    this.#at += 12;
+    return this.#at - 8;
+  }
+
   /** A double precision column: a finite number (others are null, as in the text format's copyValue). */
   float8(n: number | null): void {
     if (n === null || !Number.isFinite(n)) {
@@ -153,5 +171,24 @@ export class CopyBinary {
     this.#buf.copy(out, 0, 0, this.#at);
     this.#at = 0;
     return out;
+  }
+}
+
+/**
+ * Fills the values int8Later left: `first`, `first + 1`, ... at `offsets` in order, or `values[i]`
+ * at `offsets[i]`. Each is a whole number from 1 to 2^53 - 1 (an identity's values; safe in a double).
+ */
+export function fillInt8(bytes: Uint8Array, offsets: Int32Array, first: number | readonly number[]): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let i = 0; i < offsets.length; i++) {
+    const n = typeof first === "number" ? first + i : first[i];
+    if (n === undefined || !Number.isSafeInteger(n) || n < 1)
+      throw new RangeError(
+        `value ${i + 1} of ${offsets.length}: ${n} is not a whole number from 1 to 2^53 - 1`,
+      );
+    const at = offsets[i] as number;
+    const hi = Math.floor(n / TWO_32);
+    view.setUint32(at, hi);
+    view.setUint32(at + 4, n - hi * TWO_32);
   }
 }

@@ -1,4 +1,4 @@
-import type { Database, Repositories, SqlClient, Storage } from "./ports.ts";
+import type { Database, Engine, Repositories, SqlClient, Storage } from "./ports.ts";
 import { accountRepository } from "./repositories/accounts.ts";
 import { activityRepository } from "./repositories/activities.ts";
 import { bulkRepository } from "./repositories/bulk.ts";
@@ -12,7 +12,7 @@ import { scorecardRepository } from "./repositories/scorecards.ts";
 import { leadScoreRepository, scoringModelRepository } from "./repositories/scoring.ts";
 
 /** Every repository bound to one SQL client (the database, or a transaction). */
-export function repositories(sql: SqlClient): Repositories & { readonly sql: SqlClient } {
+export function repositories(sql: SqlClient, engine: Engine): Repositories & { readonly sql: SqlClient } {
   return {
     sql,
     accounts: accountRepository(sql),
@@ -27,16 +27,16 @@ export function repositories(sql: SqlClient): Repositories & { readonly sql: Sql
     scoringModels: scoringModelRepository(sql),
     leadScores: leadScoreRepository(sql),
     queries: queryRepository(sql),
-    bulk: bulkRepository(sql),
+    bulk: bulkRepository(sql, engine),
   };
 }
 
 /** Wraps an open, migrated database as the Storage port. */
 export function createStorage(db: Database): Storage {
   return {
-    ...repositories(db),
+    ...repositories(db, db.engine),
     engine: db.engine,
-    transaction: (fn) => db.transaction((tx) => fn(repositories(tx))),
+    transaction: (fn) => db.transaction((tx) => fn(repositories(tx, db.engine))),
     close: () => db.close(),
   };
 }

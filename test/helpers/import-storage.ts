@@ -15,7 +15,7 @@ export function withoutCopy(storage: Storage): Storage {
           exec: (text) => tx.sql.exec(text),
           transaction: (inner) => inner(sql),
         };
-        return fn(repositories(sql));
+        return fn(repositories(sql, storage.engine));
       }),
   };
 }

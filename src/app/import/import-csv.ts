@@ -3,6 +3,7 @@ import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../../core/lifec
 import type { Instant } from "../../core/records.ts";
 import { openImportSession } from "../../storage/import-session.ts";
 import type { Storage } from "../../storage/ports.ts";
+import { historyIdsFor } from "../../storage/repositories/bulk-lead-batch.ts";
 import type { ImportTarget } from "./fields.ts";
 import type { MappingSpec, ResolvedMapping } from "./mapping.ts";
 import type { PresetName } from "./presets.ts";
@@ -121,7 +122,15 @@ export async function importCsv(
   const reader = options.readInWorker
     ? new WorkerRowReader(source, {
         ...setup,
-        ...(options.as === "leads" ? { leads: { ...ctx, allOrNothing: !options.skipInvalid } } : {}),
+        ...(options.as === "leads"
+          ? {
+              leads: {
+                ...ctx,
+                allOrNothing: !options.skipInvalid,
+                historyIds: historyIdsFor(storage.engine),
+              },
+            }
+          : {}),
       })
     : new RowReader(source, setup);
   let mapping: ResolvedMapping | null = null;

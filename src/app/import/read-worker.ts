@@ -75,7 +75,11 @@ async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
     return { message: { kind: "event", json: JSON.stringify(event) }, transfer: [] };
   const parts = leadParts(event.rows, leads);
   seen ??= new KeyFilter();
-  const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, noPause, seen);
+  const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, {
+    pause: noPause,
+    seen,
+    historyIds: leads.historyIds,
+  });
   const batch = {
     ...p,
     accounts: own(p.accounts),
@@ -83,7 +87,13 @@ async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
     leads: own(p.leads),
     history: own(p.history),
   };
-  const transfer = [batch.accounts, batch.contacts, batch.leads, batch.history]
+  const transfer = [
+    batch.accounts,
+    batch.contacts,
+    batch.leads,
+    batch.history,
+    ...(p.historyIdAt ? [p.historyIdAt] : []),
+  ]
     .filter((b) => b.byteLength > 0)
     .map((b) => b.buffer as ArrayBuffer);
   lastSeq += 1;

@@ -88,6 +88,12 @@ export type PreparedLeadBatch = {
   readonly contacts: Uint8Array;
   readonly leads: Uint8Array;
   readonly history: Uint8Array;
+  /**
+   * Where each history row's id is to be written (offsets into `history`, one per row in order):
+   * present when the rows carry an id (HISTORY_COLUMNS_WITH_ID) that the sender fills from the
+   * identity (bulk-lead-batch.ts's fillHistoryIds); absent, the identity's default gives each its id.
+   */
+  readonly historyIdAt?: Int32Array;
   /** Whether the accounts' and contacts' rows carry `attributes` (else none has any: see bulk-columns.ts). */
   readonly attributes: { readonly accounts: boolean; readonly contacts: boolean };
   readonly domains: readonly string[];

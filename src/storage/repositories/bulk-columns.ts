@@ -41,6 +41,11 @@ export const LEAD_COLUMNS = [
   "created_at",
 ] as const;
 export const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
+/**
+ * HISTORY_COLUMNS with the id first, for rows whose ids the import takes from the identity itself
+ * (a block per batch: see fillHistoryIds in bulk-lead-batch.ts) instead of a `nextval` per row.
+ */
+export const HISTORY_COLUMNS_WITH_ID = ["id", ...HISTORY_COLUMNS] as const;
 
 /**
  * The accounts' and contacts' columns but `attributes` (their last): a binary COPY of rows none of
@@ -161,6 +166,7 @@ export const HISTORY_TYPES: readonly CopyType[] = [
   "jsonb",
   "jsonb",
 ];
+export const HISTORY_TYPES_WITH_ID: readonly CopyType[] = ["bigint", ...HISTORY_TYPES];
 
 /** A jsonb attributes value's JSON text: most rows have none, whose "{}" needs no JSON.stringify. */
 const attributesJson = (a: Readonly<Record<string, unknown>> | null | undefined): string =>
@@ -231,15 +237,26 @@ export function leadRow(
 // The `after` value of a first history entry per stage: a handful of values, not a JSON.stringify per row.
 const afterJsonOfStage = new Map<string, string>();
 
-/** A new lead's first history entry's binary COPY row (HISTORY_COLUMNS), as historyLine. */
-export function historyRow(w: CopyBinary, id: string, r: LeadImportRow, actor: string): void {
+/**
+ * A new lead's first history entry's binary COPY row (HISTORY_COLUMNS), as historyLine; with `withId`
+ * (HISTORY_COLUMNS_WITH_ID) its id is left to fill in later, and the offset of those 8 bytes returned
+ * (else -1).
+ */
+export function historyRow(
+  w: CopyBinary,
+  id: string,
+  r: LeadImportRow,
+  actor: string,
+  withId = false,
+): number {
   const stage = r.stage ?? "new";
   let after = afterJsonOfStage.get(stage);
   if (after === undefined) {
     after = JSON.stringify({ stage });
     if (afterJsonOfStage.size < 64) afterJsonOfStage.set(stage, after);
   }
-  w.row(7);
+  w.row(withId ? 8 : 7);
+  const idAt = withId ? w.int8Later() : -1;
   w.text(id);
   w.text("stage");
   w.text(actor);
@@ -247,4 +264,5 @@ export function historyRow(w: CopyBinary, id: string, r: LeadImportRow, actor: s
   w.text("imported");
   w.null();
   w.jsonb(after);
+  return idAt;
 }

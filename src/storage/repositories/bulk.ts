@@ -5,6 +5,7 @@ import type {
   BulkRepository,
   BulkResult,
   ContactImportRow,
+  Engine,
   LeadImportRow,
   SqlClient,
 } from "../ports.ts";
@@ -18,7 +19,7 @@ import {
   leadLines,
 } from "./bulk-columns.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
-import { leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
+import { historyIdsFor, leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
 
 // New rows get time-ordered ids (ordered-ids.ts) and go in key order. Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
 // batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
@@ -231,7 +232,7 @@ function splitResult(total: number, created: number, upserted: BulkResult | null
   return { created: created + (upserted?.created ?? 0), updated, skipped: total - written, missing: [] };
 }
 
-export function bulkRepository(sql: SqlClient): BulkRepository {
+export function bulkRepository(sql: SqlClient, engine: Engine): BulkRepository {
   const copy = sql.copyFrom;
   // What the last upsertAccounts and upsertContacts copied (domain -> account id; email -> contact
   // without a lead), so that the next call (contacts, then leads, in an import batch) need not look
@@ -248,11 +249,11 @@ export function bulkRepository(sql: SqlClient): BulkRepository {
     counted((await sql.query<Written>(UPSERT_CONTACTS, [JSON.stringify(payload)])).rows, payload.length);
   // One sender for both ways a batch comes (prepared in the reader's thread or here): an initial load's
   // filter must see every batch of the import.
-  const sender = copy ? preparedLeadBatchSender(sql, copy) : null;
+  const sender = copy ? preparedLeadBatchSender(sql, copy, engine) : null;
   return {
     ...(sender
       ? {
-          queueLeadBatch: leadBatchWriter(sender.send),
+          queueLeadBatch: leadBatchWriter(sender.send, historyIdsFor(engine)),
           sendLeadBatch: sender.send,
           initialLoad: sender.initialLoad,
         }
