@@ -6,6 +6,7 @@ import type { SqlClient, Storage } from "../src/storage/ports.ts";
 import { fillHistoryIds, historyIdsFor } from "../src/storage/repositories/bulk-lead-batch.ts";
 import { repositories } from "../src/storage/storage.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
+import { recording } from "./helpers/import-storage.ts";
 
 // On PGlite a leads import's new history rows carry their ids, taken from the identity a block per
 // batch (fillHistoryIds) instead of a nextval per row. The ids must still be the identity's own:
@@ -27,25 +28,6 @@ const opts = (extra: Partial<ImportOptions> = {}): ImportOptions => ({
   batchSize: 3,
   ...extra,
 });
-
-/** The same storage, the statements of its transactions recorded. */
-function recording(storage: Storage, texts: string[]): Storage {
-  return {
-    ...storage,
-    transaction: (fn) =>
-      storage.transaction((tx) => {
-        const sql: SqlClient = {
-          ...tx.sql,
-          query: (text, params, options) => {
-            texts.push(text);
-            return tx.sql.query(text, params, options);
-          },
-          transaction: (inner) => inner(sql),
-        };
-        return fn(repositories(sql, storage.engine));
-      }),
-  };
-}
 
 /** The int8 values at `offsets` of `bytes`. */
 const int8s = (bytes: Uint8Array, offsets: Int32Array) => {

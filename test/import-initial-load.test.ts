@@ -13,7 +13,7 @@ import {
 } from "../src/storage/repositories/bulk-lead-batch.ts";
 import { repositories } from "../src/storage/storage.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
-import { storedImport } from "./helpers/import-storage.ts";
+import { recording, storedImport } from "./helpers/import-storage.ts";
 
 // An initial load (import-session.ts, bulk-lead-batch.ts; docs/import.md#bulk-mode): a leads import
 // into empty accounts and contacts skips a batch's lookup when none of its keys was in an earlier
@@ -44,29 +44,6 @@ function rows(from: number, to: number, domains = 1000, tag = "u"): string[] {
   return out;
 }
 const file = (lines: readonly string[]) => [HEADER, ...lines].join("\n");
-
-/** The same storage, its transactions' statements recorded (their clients keep COPY and its ordering). */
-function recording(storage: Storage, texts: string[]): Storage {
-  return {
-    ...storage,
-    transaction: (fn) =>
-      storage.transaction((tx) => {
-        const sql: SqlClient = {
-          ...tx.sql,
-          query: (text, params, options) => {
-            texts.push(text);
-            return tx.sql.query(text, params, options);
-          },
-          exec: (text) => {
-            texts.push(text);
-            return tx.sql.exec(text);
-          },
-          transaction: (inner) => inner(sql),
-        };
-        return fn(repositories(sql, storage.engine));
-      }),
-  };
-}
 
 const lookups = (texts: readonly string[]) => texts.filter((t) => t === ANY_STORED).length;
 

@@ -2,7 +2,8 @@ import type { SqlClient, Storage } from "../../src/storage/ports.ts";
 import { repositories } from "../../src/storage/storage.ts";
 
 // What the import tests compare: a storage whose transactions cannot COPY (the statements-only
-// path the COPY and prepared paths are held to), and everything a leads import writes.
+// path the COPY and prepared paths are held to), one whose statements are recorded, and everything
+// a leads import writes.
 
 /** The same storage, but its transactions' clients cannot COPY: every row goes through the statements. */
 export function withoutCopy(storage: Storage): Storage {
@@ -13,6 +14,29 @@ export function withoutCopy(storage: Storage): Storage {
         const sql: SqlClient = {
           query: (text, params, options) => tx.sql.query(text, params, options),
           exec: (text) => tx.sql.exec(text),
+          transaction: (inner) => inner(sql),
+        };
+        return fn(repositories(sql, storage.engine));
+      }),
+  };
+}
+
+/** The same storage, its transactions' statements recorded in `texts` (their clients keep COPY and its ordering). */
+export function recording(storage: Storage, texts: string[]): Storage {
+  return {
+    ...storage,
+    transaction: (fn) =>
+      storage.transaction((tx) => {
+        const sql: SqlClient = {
+          ...tx.sql,
+          query: (text, params, options) => {
+            texts.push(text);
+            return tx.sql.query(text, params, options);
+          },
+          exec: (text) => {
+            texts.push(text);
+            return tx.sql.exec(text);
+          },
           transaction: (inner) => inner(sql),
         };
         return fn(repositories(sql, storage.engine));
