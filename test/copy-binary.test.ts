@@ -7,9 +7,9 @@ import {
   CONTACT_COLUMNS,
   CONTACT_TYPES,
   HISTORY_COLUMNS,
-  HISTORY_COLUMNS_WITH_ID,
+  HISTORY_COLUMNS_BY_DEFAULT,
   HISTORY_TYPES,
-  HISTORY_TYPES_WITH_ID,
+  HISTORY_TYPES_BY_DEFAULT,
   LEAD_COLUMNS,
   LEAD_TYPES,
 } from "../src/storage/repositories/bulk-columns.ts";
@@ -34,7 +34,7 @@ describe.each(ENGINES)("COPY's binary format on %s", (engine) => {
       ["contacts", CONTACT_COLUMNS, CONTACT_TYPES],
       ["leads", LEAD_COLUMNS, LEAD_TYPES],
       ["lead_history", HISTORY_COLUMNS, HISTORY_TYPES],
-      ["lead_history", HISTORY_COLUMNS_WITH_ID, HISTORY_TYPES_WITH_ID],
+      ["lead_history", HISTORY_COLUMNS_BY_DEFAULT, HISTORY_TYPES_BY_DEFAULT],
     ];
     for (const [table, columns, types] of tables) {
       const r = await s.sql.query<{ column_name: string; data_type: string }>(

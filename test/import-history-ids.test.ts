@@ -1,16 +1,19 @@
 import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type ImportOptions, importCsv } from "../src/app/import/index.ts";
+import { isWinnowError } from "../src/core/errors.ts";
 import { CopyBinary, fillInt8 } from "../src/storage/copy-binary.ts";
 import type { SqlClient, Storage } from "../src/storage/ports.ts";
-import { fillHistoryIds, historyIdsFor } from "../src/storage/repositories/bulk-lead-batch.ts";
+import { fillHistoryIds } from "../src/storage/repositories/bulk-lead-batch.ts";
 import { repositories } from "../src/storage/storage.ts";
 import { ENGINES, freshStorage } from "./helpers/db.ts";
 import { recording } from "./helpers/import-storage.ts";
 
 // On PGlite a leads import's new history rows carry their ids, taken from the identity a block per
-// batch (fillHistoryIds) instead of a nextval per row. The ids must still be the identity's own:
-// unique, in the order the rows were written, and never handed out again afterwards.
+// batch (fillHistoryIds) instead of a nextval per row, and leave kind, actor and reason to defaults
+// its session gives the table for the transaction. The ids must still be the identity's own: unique,
+// in the order the rows were written, and never handed out again afterwards; the rows must hold what
+// they always held, and the table keep no default after the import.
 
 const HEADER = "email,first_name,company,domain,stage,created_at";
 /** Rows `from` to `to`, their domains d0 to d(domains - 1) in turn. */
@@ -69,9 +72,24 @@ describe.each(ENGINES)("history ids of a leads import on %s", (engine) => {
 
   const history = async () =>
     (
-      await s.sql.query<{ id: string; email: string }>(
-        `SELECT h.id::text AS id, c.email FROM lead_history h JOIN leads l ON l.id = h.lead_id
-         JOIN contacts c ON c.id = l.contact_id ORDER BY h.id`,
+      await s.sql.query<{
+        id: string;
+        email: string;
+        kind: string;
+        actor: string;
+        reason: string;
+        before: unknown;
+      }>(
+        `SELECT h.id::text AS id, c.email, h.kind, h.actor, h.reason, h.before FROM lead_history h
+         JOIN leads l ON l.id = h.lead_id JOIN contacts c ON c.id = l.contact_id ORDER BY h.id`,
+      )
+    ).rows;
+  /** lead_history's column defaults (the identity's aside): none, as migrated. */
+  const defaults = async () =>
+    (
+      await s.sql.query<{ column_name: string; column_default: string }>(
+        `SELECT column_name, column_default FROM information_schema.columns
+         WHERE table_schema = current_schema() AND table_name = 'lead_history' AND column_default IS NOT NULL`,
       )
     ).rows;
 
@@ -92,19 +110,32 @@ describe.each(ENGINES)("history ids of a leads import on %s", (engine) => {
       const r = await importCsv(
         recording(s, texts),
         Readable.from([file(rows(0, 10, domains))]),
-        opts({ readInWorker }),
+        opts({ readInWorker, actor: "O'Brien \\ import" }),
       );
       // PGlite: one block per batch of new keys, no nextval per row; PostgreSQL: the identity's default.
-      expect(texts.filter((t) => t.includes("setval(")).length).toBe(historyIdsFor(engine) ? blocks : 0);
+      const pglite = engine === "pglite";
+      expect(texts.filter((t) => t.includes("setval(")).length).toBe(pglite ? blocks : 0);
+      // PGlite: the defaults set at the start, put back at the end (none left).
+      expect(
+        texts.filter((t) => t.startsWith("ALTER TABLE lead_history") && t.includes("DEFAULT")).length,
+      ).toBe(pglite ? 2 : 0);
+      expect(await defaults()).toEqual([]);
       expect(r.counts["leads"]?.created).toBe(10);
       const h = await history();
       expect(h).toHaveLength(10);
+      for (const x of h)
+        expect(x).toMatchObject({
+          kind: "stage",
+          actor: "O'Brien \\ import",
+          reason: "imported",
+          before: null,
+        });
       const ids = h.map((x) => Number(x.id));
       expect(Math.min(...ids)).toBeGreaterThan(Number(before.rows[0]?.n));
       // Batches of three, each written in email order: the ids follow (u0 u1 u2 | u3 u4 u5 | u6 u7 u8 | u9).
       expect(h.map((x) => x.email)).toEqual(rows(0, 10, domains).map((l) => l.split(",")[0]));
       // On PGlite, one block per batch and nothing else drew from the identity: no gaps.
-      if (historyIdsFor(engine)) expect(Math.max(...ids) - Math.min(...ids) + 1).toBe(10);
+      if (pglite) expect(Math.max(...ids) - Math.min(...ids) + 1).toBe(10);
       // And the identity goes on after them: an entry written by the app gets a later id.
       const lead = await s.sql.query<{ id: string }>("SELECT id FROM leads LIMIT 1");
       const next = await s.history.append({
@@ -124,6 +155,19 @@ describe.each(ENGINES)("history ids of a leads import on %s", (engine) => {
       expect(pk.rows[0]?.n).toBe(1);
     });
   }
+
+  it("a dry run, and an import that fails half-way, leave lead_history without defaults", async () => {
+    await s.sql.exec("TRUNCATE accounts, contacts, leads, lead_history CASCADE");
+    const dry = await importCsv(s, Readable.from([file(rows(0, 10))]), opts({ dryRun: true }));
+    expect(dry.written).toBe(false);
+    expect(await defaults()).toEqual([]);
+    // A bad row after two batches were written: the import throws and everything rolls back, the
+    // defaults too.
+    const bad = [...rows(0, 6), "not-an-email,Z,Co,dz.example,new,2026-02-01T10:00:00Z"];
+    const failed = await importCsv(s, Readable.from([file(bad)]), opts()).catch((e: unknown) => e);
+    expect(isWinnowError(failed) && failed.code).toBe("WINNOW_ERR_IMPORT_INVALID_ROWS");
+    expect(await defaults()).toEqual([]);
+  });
 
   it("fillHistoryIds takes unique, increasing values by either way (a block, or a nextval each)", async () => {
     for (const way of ["pglite", "postgres"] as const) {

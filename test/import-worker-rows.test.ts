@@ -184,7 +184,7 @@ describe("an all-or-nothing leads import read in a worker", () => {
         actor: "test",
         lifecycle: DEFAULT_LIFECYCLE_CONFIG,
         allOrNothing,
-        historyIds: false,
+        historyByDefault: false,
       },
     });
     const seen: [boolean, boolean][] = [];

@@ -164,6 +164,12 @@ describe("PGlite data folder after a crash", () => {
       expect(counts).toEqual({ accounts: 0, contacts: 0, leads: 0, lead_history: 0 });
       expect(indexes).toEqual(migratedIndexes);
       await checkIndexes(db, indexes);
+      // The defaults the import gave lead_history for its transaction went with it.
+      const defaults = await db.query<{ column_name: string }>(
+        `SELECT column_name FROM information_schema.columns
+         WHERE table_name = 'lead_history' AND column_default IS NOT NULL`,
+      );
+      expect(defaults.rows).toEqual([]);
       // The folder still takes writes through every index.
       await db.exec(
         "INSERT INTO accounts (id, name, domain) VALUES ('a-after-crash', 'After', 'after.example')",

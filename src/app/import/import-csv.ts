@@ -3,7 +3,6 @@ import { DEFAULT_LIFECYCLE_CONFIG, type LifecycleConfig } from "../../core/lifec
 import type { Instant } from "../../core/records.ts";
 import { openImportSession } from "../../storage/import-session.ts";
 import type { Storage } from "../../storage/ports.ts";
-import { historyIdsFor } from "../../storage/repositories/bulk-lead-batch.ts";
 import type { ImportTarget } from "./fields.ts";
 import type { MappingSpec, ResolvedMapping } from "./mapping.ts";
 import type { PresetName } from "./presets.ts";
@@ -111,6 +110,10 @@ export async function importCsv(
   options: ImportOptions,
 ): Promise<ImportReport> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const bulk = options.bulkMode ?? true;
+  // A leads import in bulk mode on PGlite: its session gives lead_history the defaults its first
+  // entries share, and its new-key batches leave those columns out (import-session.ts, historyActor).
+  const historyByDefault = bulk && options.as === "leads" && storage.engine === "pglite";
   const maxIssues = options.maxIssues ?? 1000;
   const setup = { as: options.as, ...(options.mapping ? { mapping: options.mapping } : {}), batchSize };
   const ctx = {
@@ -127,7 +130,7 @@ export async function importCsv(
               leads: {
                 ...ctx,
                 allOrNothing: !options.skipInvalid,
-                historyIds: historyIdsFor(storage.engine),
+                historyByDefault,
               },
             }
           : {}),
@@ -152,13 +155,17 @@ export async function importCsv(
     await storage.transaction(async (tx) => {
       // On PGlite: foreign-key triggers off (the batches resolve every reference themselves) and, into
       // small tables, secondary indexes rebuilt at the end; see import-session.ts and docs/import.md.
-      const bulk = options.bulkMode ?? true;
       const session = await openImportSession(tx.sql, storage.engine, {
         tables: [...TABLES_OF[options.as], ...(options.as === "leads" ? ["lead_history"] : [])],
         skipForeignKeyTriggers: bulk,
         rebuildIndexes: bulk,
         initialLoad: bulk && options.as === "leads" && tx.bulk.initialLoad !== undefined,
+        ...(historyByDefault ? { historyActor: options.actor } : {}),
       });
+      // The batches prepared in the reader's worker were told before the session opened: it must agree.
+      if (session.historyDefaults !== historyByDefault)
+        throw new Error("the import session did not set lead_history's defaults its batches leave out");
+      if (historyByDefault) tx.bulk.historyDefaults?.();
       // Into empty accounts and contacts (locked on PostgreSQL): batches of keys not seen before skip their lookup.
       if (session.initialLoad) tx.bulk.initialLoad?.();
       // An initial load on PostgreSQL sends no lookups (but for the rare batch whose key the filter

@@ -32,8 +32,8 @@ export type ReaderSetup = {
     readonly actor: string;
     readonly lifecycle: LifecycleConfig;
     readonly allOrNothing: boolean;
-    /** History rows prepared with ids to fill in (PreparedLeadBatch.historyIdAt): on PGlite. */
-    readonly historyIds: boolean;
+    /** History rows prepared as HISTORY_COLUMNS_BY_DEFAULT (PrepareOptions.historyByDefault). */
+    readonly historyByDefault: boolean;
   };
 };
 

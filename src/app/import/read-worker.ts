@@ -78,7 +78,7 @@ async function outgoing(event: ReadEvent | null): Promise<Outgoing> {
   const p = await prepareLeadBatch(parts.accounts, parts.contacts, parts.leads, leads.actor, {
     pause: noPause,
     seen,
-    historyIds: leads.historyIds,
+    historyByDefault: leads.historyByDefault,
   });
   const batch = {
     ...p,

@@ -90,8 +90,9 @@ export type PreparedLeadBatch = {
   readonly history: Uint8Array;
   /**
    * Where each history row's id is to be written (offsets into `history`, one per row in order):
-   * present when the rows carry an id (HISTORY_COLUMNS_WITH_ID) that the sender fills from the
-   * identity (bulk-lead-batch.ts's fillHistoryIds); absent, the identity's default gives each its id.
+   * present when the rows are HISTORY_COLUMNS_BY_DEFAULT (an id the sender fills from the identity,
+   * bulk-lead-batch.ts's fillHistoryIds; kind, actor and reason left to the defaults the import
+   * session set); absent, they are HISTORY_COLUMNS and the identity gives each its id.
    */
   readonly historyIdAt?: Int32Array;
   /** Whether the accounts' and contacts' rows carry `attributes` (else none has any: see bulk-columns.ts). */
@@ -144,6 +145,13 @@ export interface BulkRepository {
    * domains and emails no earlier batch had is written without the lookup. With queueLeadBatch.
    */
   initialLoad?(): void;
+  /**
+   * Declares that the import session gave lead_history, for this transaction, the defaults of an
+   * import's first entries (import-session.ts, `historyActor`): from then on the batches prepared by
+   * queueLeadBatch leave kind, actor and reason to them (PreparedLeadBatch.historyIdAt). With
+   * queueLeadBatch.
+   */
+  historyDefaults?(): void;
   /** Inserts, or updates the deal with the same external id (empty cells keep stored values). */
   insertDeals(rows: readonly DealImportRow[]): Promise<BulkResult>;
   /** Idempotent by key; a row whose lead cannot be found is reported in `missing`. */

@@ -41,11 +41,15 @@ export const LEAD_COLUMNS = [
   "created_at",
 ] as const;
 export const HISTORY_COLUMNS = ["lead_id", "kind", "actor", "at", "reason", "before", "after"] as const;
+/** What every first history entry of an import has in common: its kind and reason (its actor is the import's). */
+export const IMPORT_HISTORY = { kind: "stage", reason: "imported" } as const;
 /**
- * HISTORY_COLUMNS with the id first, for rows whose ids the import takes from the identity itself
- * (a block per batch: see fillHistoryIds in bulk-lead-batch.ts) instead of a `nextval` per row.
+ * The history columns of a PGlite import's new-key batches: the id, taken from the identity a block
+ * per batch (fillHistoryIds in bulk-lead-batch.ts) instead of a `nextval` per row, and only what
+ * differs from row to row — kind, actor and reason come from the defaults the import session gives
+ * the table for its transaction (import-session.ts), `before` is null.
  */
-export const HISTORY_COLUMNS_WITH_ID = ["id", ...HISTORY_COLUMNS] as const;
+export const HISTORY_COLUMNS_BY_DEFAULT = ["id", "lead_id", "at", "after"] as const;
 
 /**
  * The accounts' and contacts' columns but `attributes` (their last): a binary COPY of rows none of
@@ -105,7 +109,7 @@ export const historyLine = (id: string, r: LeadImportRow, actor: string): string
     lastActorCell = v(actor);
     lastActor = actor;
   }
-  return `${id}\tstage\t${lastActorCell}\t${v(r.createdAt)}\timported\t\\N\t${after}\n`;
+  return `${id}\t${IMPORT_HISTORY.kind}\t${lastActorCell}\t${v(r.createdAt)}\t${IMPORT_HISTORY.reason}\t\\N\t${after}\n`;
 };
 
 /** A new lead's COPY line and its first history entry's (leadLine, historyLine). */
@@ -166,7 +170,12 @@ export const HISTORY_TYPES: readonly CopyType[] = [
   "jsonb",
   "jsonb",
 ];
-export const HISTORY_TYPES_WITH_ID: readonly CopyType[] = ["bigint", ...HISTORY_TYPES];
+export const HISTORY_TYPES_BY_DEFAULT: readonly CopyType[] = [
+  "bigint",
+  "text",
+  "timestamp with time zone",
+  "jsonb",
+];
 
 /** A jsonb attributes value's JSON text: most rows have none, whose "{}" needs no JSON.stringify. */
 const attributesJson = (a: Readonly<Record<string, unknown>> | null | undefined): string =>
@@ -238,8 +247,8 @@ export function leadRow(
 const afterJsonOfStage = new Map<string, string>();
 
 /**
- * A new lead's first history entry's binary COPY row (HISTORY_COLUMNS), as historyLine; with `withId`
- * (HISTORY_COLUMNS_WITH_ID) its id is left to fill in later, and the offset of those 8 bytes returned
+ * A new lead's first history entry's binary COPY row (HISTORY_COLUMNS), as historyLine; `byDefault`,
+ * its HISTORY_COLUMNS_BY_DEFAULT, its id left to fill in later: returns the offset of those 8 bytes
  * (else -1).
  */
 export function historyRow(
@@ -247,7 +256,7 @@ export function historyRow(
   id: string,
   r: LeadImportRow,
   actor: string,
-  withId = false,
+  byDefault = false,
 ): number {
   const stage = r.stage ?? "new";
   let after = afterJsonOfStage.get(stage);
@@ -255,14 +264,21 @@ export function historyRow(
     after = JSON.stringify({ stage });
     if (afterJsonOfStage.size < 64) afterJsonOfStage.set(stage, after);
   }
-  w.row(withId ? 8 : 7);
-  const idAt = withId ? w.int8Later() : -1;
+  if (byDefault) {
+    w.row(4);
+    const idAt = w.int8Later();
+    w.text(id);
+    w.timestamptz(r.createdAt, "created_at");
+    w.jsonb(after);
+    return idAt;
+  }
+  w.row(7);
   w.text(id);
-  w.text("stage");
+  w.text(IMPORT_HISTORY.kind);
   w.text(actor);
   w.timestamptz(r.createdAt, "created_at");
-  w.text("imported");
+  w.text(IMPORT_HISTORY.reason);
   w.null();
   w.jsonb(after);
-  return idAt;
+  return -1;
 }

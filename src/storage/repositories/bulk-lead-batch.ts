@@ -19,7 +19,7 @@ import {
   CONTACT_COLUMNS_NO_ATTRIBUTES,
   contactRow,
   HISTORY_COLUMNS,
-  HISTORY_COLUMNS_WITH_ID,
+  HISTORY_COLUMNS_BY_DEFAULT,
   hasAttributes,
   historyRow,
   LEAD_COLUMNS,
@@ -75,8 +75,11 @@ export type PrepareOptions = {
   readonly pause?: () => Promise<void>;
   /** The preparer's filter of the keys of the import's earlier batches: sets `keysSeen`. */
   readonly seen?: KeyFilter;
-  /** History rows with ids to fill in when sent (PreparedLeadBatch.historyIdAt): on PGlite. */
-  readonly historyIds?: boolean;
+  /**
+   * History rows as HISTORY_COLUMNS_BY_DEFAULT, their ids filled in when sent
+   * (PreparedLeadBatch.historyIdAt): for an import whose session set the table's defaults (PGlite).
+   */
+  readonly historyByDefault?: boolean;
 };
 
 /**
@@ -91,7 +94,7 @@ export async function prepareLeadBatch(
   actor: string,
   options: PrepareOptions = {},
 ): Promise<PreparedLeadBatch> {
-  const { pause = breathe, seen, historyIds = false } = options;
+  const { pause = breathe, seen, historyByDefault = false } = options;
   // 1. Every row in COPY's binary format, as if every key were new (the lookup then says whether they
   // are): each table's rows are written and taken without an await in between, so the two writers of
   // this thread are never shared by two batches. A batch that failed half-way (a value its column
@@ -124,14 +127,14 @@ export async function prepareLeadBatch(
   // A lead for each email's (new) contact, with its first history entry.
   const lea = keyOrder(leads, (r) => r.email).map((i) => leads[i] as LeadImportRow);
   let leaCreated = 0;
-  const idAt = historyIds ? new Int32Array(lea.length) : null;
+  const idAt = historyByDefault ? new Int32Array(lea.length) : null;
   for (const r of lea) {
     const c = contactOf.get(r.email);
     if (!c) continue;
     contactOf.delete(r.email);
     const id = orderedId();
     leadRow(first, id, c.id, c.account, r);
-    const at = historyRow(second, id, r, actor, historyIds);
+    const at = historyRow(second, id, r, actor, historyByDefault);
     if (idAt) idAt[leaCreated] = at;
     leaCreated += 1;
   }
@@ -308,7 +311,7 @@ export function preparedLeadBatchSender(
     if (b.leads.length > 0) {
       part("leads", LEAD_COLUMNS, b.leads);
       if (b.historyIdAt) await fillHistoryIds(sql, engine, b.history, b.historyIdAt);
-      part("lead_history", b.historyIdAt ? HISTORY_COLUMNS_WITH_ID : HISTORY_COLUMNS, b.history);
+      part("lead_history", b.historyIdAt ? HISTORY_COLUMNS_BY_DEFAULT : HISTORY_COLUMNS, b.history);
     }
     const many = sql.copyMany;
     if (many && parts.length > 1) step(() => many(parts));
@@ -338,12 +341,6 @@ export function preparedLeadBatchSender(
     },
   };
 }
-
-/**
- * Whether batches for `engine` are prepared with history ids to fill (PrepareOptions.historyIds): on
- * PGlite only, where fillHistoryIds takes a batch's block in one statement.
- */
-export const historyIdsFor = (engine: Engine): boolean => engine === "pglite";
 
 /**
  * Fills the ids of a prepared batch's history rows (PreparedLeadBatch.historyIdAt) from the table's
@@ -383,11 +380,14 @@ export async function fillHistoryIds(
   );
 }
 
-/** BulkRepository.queueLeadBatch: the batch prepared on this thread, then sent (by `send`). */
+/**
+ * BulkRepository.queueLeadBatch: the batch prepared on this thread, then sent (by `send`);
+ * `historyByDefault` says, batch by batch, whether the history defaults are set (BulkRepository.historyDefaults).
+ */
 export function leadBatchWriter(
   send: LeadBatchSender["send"],
-  historyIds: boolean,
+  historyByDefault: () => boolean,
 ): NonNullable<BulkRepository["queueLeadBatch"]> {
   return async (accounts, contacts, leads, actor) =>
-    send(await prepareLeadBatch(accounts, contacts, leads, actor, { historyIds }));
+    send(await prepareLeadBatch(accounts, contacts, leads, actor, { historyByDefault: historyByDefault() }));
 }

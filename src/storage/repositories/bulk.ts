@@ -19,7 +19,7 @@ import {
   leadLines,
 } from "./bulk-columns.ts";
 import { EXPORT_QUERIES } from "./bulk-export.ts";
-import { historyIdsFor, leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
+import { leadBatchWriter, preparedLeadBatchSender } from "./bulk-lead-batch.ts";
 
 // New rows get time-ordered ids (ordered-ids.ts) and go in key order. Each batch travels as one JSON parameter expanded by jsonb_to_recordset: one round trip per
 // batch on both engines, no per-row statements. `(xmax = 0)` tells an insert from an upsert's update.
@@ -250,12 +250,16 @@ export function bulkRepository(sql: SqlClient, engine: Engine): BulkRepository {
   // One sender for both ways a batch comes (prepared in the reader's thread or here): an initial load's
   // filter must see every batch of the import.
   const sender = copy ? preparedLeadBatchSender(sql, copy, engine) : null;
+  let historyByDefault = false;
   return {
     ...(sender
       ? {
-          queueLeadBatch: leadBatchWriter(sender.send, historyIdsFor(engine)),
+          queueLeadBatch: leadBatchWriter(sender.send, () => historyByDefault),
           sendLeadBatch: sender.send,
           initialLoad: sender.initialLoad,
+          historyDefaults: () => {
+            historyByDefault = true;
+          },
         }
       : {}),
     async upsertAccounts(rows) {
