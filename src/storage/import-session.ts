@@ -68,7 +68,8 @@ export type ImportSession = {
  * and built again at the end (one sort per index instead of one descent per row). Not on
  * PostgreSQL: DROP INDEX would lock readers out for the whole import, and at 1M leads it saved the
  * server little CPU, all of it moved after the last batch, for fewer rows/s (bench/import-server.ts).
- * See docs/import.md#bulk-mode for why each is safe where it is used.
+ * Also on PGlite only, with `historyActor`: lead_history's shared columns given defaults until
+ * `finish` (setHistoryDefaults). See docs/import.md#bulk-mode for why each is safe where it is used.
  */
 export async function openImportSession(
   sql: SqlClient,
