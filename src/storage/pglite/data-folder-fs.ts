@@ -101,7 +101,7 @@ export function readAhead(mod: EmscriptenModule): ReadAhead | null {
   if (!streamOps || !nodeOps || typeof read !== "function") return null;
   const counts = { answered: 0, made: 0 };
   const ahead = new Uint8Array(READ_AHEAD);
-  /** The file (node) whose bytes `ahead` holds from `start` to `end`; the end of the last read, by file. */
+  /** The file (node) whose bytes `ahead` holds, from `start` to `end`; then the file and the end of the last read. */
   let held: object | null = null;
   let start = 0;
   let end = 0;
